@@ -1,0 +1,43 @@
+import { Command } from '@oclif/core'
+import type { DaemonClient } from '../core/client/daemon-client.js'
+import { OrchError } from '../core/errors/orch-error.js'
+import { orchPaths, type OrchPaths } from '../core/paths.js'
+
+/**
+ * Every orch command: `--json`, one way to reach the daemon, and one place
+ * where errors become what a person reads (core throws; commands present).
+ */
+export abstract class OrchCommand<T> extends Command {
+  static override enableJsonFlag = true
+  private connection: DaemonClient | null = null
+
+  protected get paths(): OrchPaths {
+    return orchPaths()
+  }
+
+  /** The daemon client; starts the daemon unless `start` is false, then null means none runs. */
+  protected async daemon(): Promise<DaemonClient>
+  protected async daemon(opts: { start: false }): Promise<DaemonClient | null>
+  protected async daemon(opts: { start: boolean } = { start: true }): Promise<DaemonClient | null> {
+    if (this.connection) return this.connection
+    const { connectIfRunning, ensureDaemon } = await import('../core/client/ensure-daemon.js')
+    this.connection = opts.start ? (await ensureDaemon(this.paths)).client : await connectIfRunning(this.paths)
+    return this.connection
+  }
+
+  abstract override run(): Promise<T>
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (err instanceof OrchError) {
+      const wrapped = Object.assign(new Error(err.message), { code: err.code, exitCode: 1 })
+      return super.catch(wrapped)
+    }
+    return super.catch(err)
+  }
+
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    this.connection?.close()
+    this.connection = null
+    return super.finally(err)
+  }
+}

@@ -1,0 +1,128 @@
+import { EventEmitter } from 'node:events'
+import { connect, type Socket } from 'node:net'
+import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
+import { OrchError } from '../errors/orch-error.js'
+import { FrameDecoder, encodeFrame } from '../protocol/framing.js'
+import { isEventFrame, isResponseFrame, type EventFrame } from '../protocol/frames.js'
+import type { MethodName, ParamsOf, ResultOf } from '../protocol/methods.js'
+import { PROTOCOL_VERSION } from '../protocol/version.js'
+
+interface Pending {
+  resolve: (v: unknown) => void
+  reject: (e: Error) => void
+}
+
+export interface ClientEvents {
+  event: (frame: EventFrame) => void
+  close: () => void
+}
+
+export interface ConnectOptions {
+  client: 'cli' | 'agent'
+  agent?: string
+}
+
+/**
+ * A typed connection to the daemon: many calls in flight, each matched to its
+ * response by id; pushed events are emitted as `event`.
+ */
+export class DaemonClient {
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+  private readonly emitter = new EventEmitter()
+  private closedError: Error | null = null
+  daemonPid = 0
+
+  private constructor(private readonly socket: Socket) {
+    const decoder = new FrameDecoder(
+      (line) => this.onFrame(line),
+      (err) => this.failAll(err),
+    )
+    socket.on('data', (chunk) => decoder.push(chunk))
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      this.failAll(this.closedError ?? new DaemonUnreachableError('the daemon closed the connection'))
+      this.emitter.emit('close')
+    })
+  }
+
+  /** Connects and says hello; rejects with E_DAEMON_UNREACHABLE when nothing listens. */
+  static connect(socketPath: string, opts: ConnectOptions = { client: 'cli' }): Promise<DaemonClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(socketPath)
+      const onError = (err: NodeJS.ErrnoException): void => {
+        reject(new DaemonUnreachableError(`no daemon answers on ${socketPath} (${err.code ?? err.message})`, { code: err.code }))
+      }
+      socket.once('error', onError)
+      socket.once('connect', () => {
+        socket.off('error', onError)
+        const client = new DaemonClient(socket)
+        client
+          .call('hello', { version: PROTOCOL_VERSION, client: opts.client, ...(opts.agent ? { agent: opts.agent } : {}) })
+          .then((r) => {
+            client.daemonPid = r.daemonPid
+            resolve(client)
+          })
+          .catch((err) => {
+            client.close()
+            reject(err)
+          })
+      })
+    })
+  }
+
+  on<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): this {
+    this.emitter.on(event, fn)
+    return this
+  }
+
+  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    return this.request(method, params) as Promise<ResultOf<M>>
+  }
+
+  /** An untyped call, for methods this build does not know. */
+  request(method: string, params: unknown): Promise<unknown> {
+    if (this.closedError || this.socket.destroyed) {
+      return Promise.reject(this.closedError ?? new DaemonUnreachableError('connection to the daemon is closed'))
+    }
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.socket.write(encodeFrame({ id, method, params }))
+    })
+  }
+
+  /** Sends a frame that expects no answer (acks, for speed). */
+  notify(frame: unknown): void {
+    if (!this.socket.destroyed) this.socket.write(encodeFrame(frame))
+  }
+
+  close(): void {
+    this.socket.end()
+    this.socket.destroy()
+  }
+
+  private onFrame(line: string): void {
+    let msg: unknown
+    try {
+      msg = JSON.parse(line)
+    } catch {
+      return
+    }
+    if (isResponseFrame(msg)) {
+      const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined
+      if (!p) return
+      this.pending.delete(msg.id as number)
+      if ('error' in msg) p.reject(new OrchError(msg.error.code, msg.error.message, msg.error.data))
+      else p.resolve(msg.result)
+    } else if (isEventFrame(msg)) {
+      this.emitter.emit('event', msg)
+    }
+  }
+
+  private failAll(err: Error): void {
+    this.closedError ??= err
+    for (const p of this.pending.values()) p.reject(err)
+    this.pending.clear()
+  }
+}

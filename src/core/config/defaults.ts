@@ -1,0 +1,11 @@
+/** Defaults of the restart policy and of stopping, as in the original proof of concept. */
+export const DEFAULT_MAX_RESTARTS = 3
+export const DEFAULT_RESTART_WINDOW_MS = 60_000
+export const DEFAULT_BACKOFF_INITIAL_MS = 100
+export const DEFAULT_BACKOFF_MAX_MS = 15_000
+export const DEFAULT_BACKOFF_FACTOR = 2
+export const DEFAULT_START_GRACE_MS = 1_000
+export const DEFAULT_KILL_TIMEOUT_MS = 5_000
+export const DEFAULT_KILL_SIGNAL: NodeJS.Signals = 'SIGTERM'
+export const DEFAULT_MONITOR_INTERVAL_MS = 1_000
+export const MAX_INSTANCES = 256

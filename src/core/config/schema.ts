@@ -1,0 +1,42 @@
+import type { Schema } from '../schema/field.js'
+
+export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+const duration = { kind: 'duration' } as const
+
+/** Fields every agent accepts, whatever its type. Type options come from the type's plugin. */
+export const COMMON_AGENT_FIELDS: Schema = {
+  name: {
+    kind: 'string',
+    required: true,
+    pattern: AGENT_NAME_PATTERN,
+    patternText: "a name of 1 to 64 letters, digits, '_' or '-'",
+  },
+  type: { kind: 'string', nonEmpty: true },
+  script: { kind: 'string', nonEmpty: true },
+  command: { kind: 'string', nonEmpty: true },
+  args: { kind: 'stringArray' },
+  cwd: { kind: 'string', nonEmpty: true },
+  env: { kind: 'stringMap' },
+  instances: { kind: 'integer', min: 1, max: 256 },
+  autorestart: { kind: 'enum', values: [true, false, 'on-failure'] },
+  maxRestarts: { kind: 'integer', min: 0 },
+  restartWindow: duration,
+  backoff: {
+    kind: 'object',
+    fields: { initial: duration, max: duration, factor: { kind: 'number', min: 1 } },
+  },
+  startGrace: duration,
+  readyTimeout: duration,
+  killTimeout: duration,
+  killSignal: { kind: 'string', pattern: /^SIG[A-Z0-9]+$/, patternText: "a signal name such as 'SIGTERM' or 'SIGINT'" },
+  maxMemory: { kind: 'size' },
+  watch: { kind: 'stringArray' },
+  dependsOn: { kind: 'stringArray' },
+}
+
+export const CONFIG_FIELDS: Schema = {
+  plugins: { kind: 'stringArray' },
+  agents: { kind: 'json', required: true },
+  monitorInterval: duration,
+}

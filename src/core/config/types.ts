@@ -1,0 +1,65 @@
+/** What a user writes in ecosystem.config.ts. */
+export interface AgentDefinition {
+  /** Unique name: letters, digits, '_' and '-'. */
+  name: string
+  /** Agent type from a plugin; 'node' when `script` is given, 'process' when `command` is. */
+  type?: string
+  script?: string
+  command?: string
+  args?: string[]
+  cwd?: string
+  env?: Record<string, string | number | boolean>
+  instances?: number
+  autorestart?: boolean | 'on-failure'
+  maxRestarts?: number
+  restartWindow?: string | number
+  backoff?: { initial?: string | number; max?: string | number; factor?: number }
+  startGrace?: string | number
+  readyTimeout?: string | number
+  killTimeout?: string | number
+  killSignal?: NodeJS.Signals
+  maxMemory?: string | number
+  watch?: string[]
+  dependsOn?: string[]
+  /** Options of the agent's type (see its plugin). */
+  [option: string]: unknown
+}
+
+export interface OrchConfig {
+  /** Plugin modules: paths relative to the config file, or package names. */
+  plugins?: string[]
+  agents: AgentDefinition[]
+  /** How often CPU and memory are sampled (default 1s). */
+  monitorInterval?: string | number
+}
+
+/** A definition after validation: defaults filled, durations in ms, sizes in bytes, paths absolute. */
+export interface ResolvedAgent {
+  name: string
+  type: string
+  cwd: string
+  env: Record<string, string>
+  args: string[]
+  instances: number
+  autorestart: boolean | 'on-failure'
+  maxRestarts: number
+  restartWindowMs: number
+  backoff: { initialMs: number; maxMs: number; factor: number }
+  startGraceMs: number
+  readyTimeoutMs: number | null
+  killTimeoutMs: number
+  killSignal: NodeJS.Signals
+  maxMemoryBytes: number | null
+  watch: string[]
+  dependsOn: string[]
+  /** The definition as written (type options included), for the agent type and `describe`. */
+  raw: AgentDefinition
+  configDir: string
+}
+
+export interface ResolvedConfig {
+  file: string
+  plugins: string[]
+  monitorIntervalMs: number
+  agents: ResolvedAgent[]
+}

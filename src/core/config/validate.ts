@@ -1,0 +1,134 @@
+import { isAbsolute, resolve } from 'node:path'
+import { ConfigError } from '../errors/config-error.js'
+import { checkSchema, isPlainObject, quote, unknownFields, type FieldProblem } from '../schema/field.js'
+import { parseDuration, parseSize } from '../schema/units.js'
+import type { PluginRegistry } from '../plugins/registry.js'
+import * as D from './defaults.js'
+import { COMMON_AGENT_FIELDS, CONFIG_FIELDS } from './schema.js'
+import { findCycle } from './cycles.js'
+import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
+
+function problemLine(where: string, p: FieldProblem): string {
+  return p.value === undefined
+    ? `${where}field '${p.field}' is ${p.allowed}`
+    : `${where}field '${p.field}' must be ${p.allowed}, got ${quote(p.value)}`
+}
+
+function agentLabel(i: number, raw: unknown): string {
+  const name = isPlainObject(raw) && typeof raw.name === 'string' ? ` (agent '${raw.name}')` : ''
+  return `agents[${i}]${name}: `
+}
+
+/** Which type an agent has: the one it names, or the one its fields imply. */
+function typeOf(def: Record<string, unknown>): string | undefined {
+  if (typeof def.type === 'string') return def.type
+  if (def.script !== undefined) return 'node'
+  if (def.command !== undefined) return 'process'
+  return undefined
+}
+
+function resolveAgent(def: AgentDefinition, type: string, configDir: string, configEnv: Record<string, string>): ResolvedAgent {
+  const env: Record<string, string> = { ...configEnv }
+  for (const [k, v] of Object.entries(def.env ?? {})) env[k] = String(v)
+  const cwd = def.cwd ? resolve(configDir, def.cwd) : configDir
+  return {
+    name: def.name,
+    type,
+    cwd,
+    env,
+    args: def.args ?? [],
+    instances: def.instances ?? 1,
+    autorestart: def.autorestart ?? true,
+    maxRestarts: def.maxRestarts ?? D.DEFAULT_MAX_RESTARTS,
+    restartWindowMs: parseDuration(def.restartWindow) ?? D.DEFAULT_RESTART_WINDOW_MS,
+    backoff: {
+      initialMs: parseDuration(def.backoff?.initial) ?? D.DEFAULT_BACKOFF_INITIAL_MS,
+      maxMs: parseDuration(def.backoff?.max) ?? D.DEFAULT_BACKOFF_MAX_MS,
+      factor: def.backoff?.factor ?? D.DEFAULT_BACKOFF_FACTOR,
+    },
+    startGraceMs: parseDuration(def.startGrace) ?? D.DEFAULT_START_GRACE_MS,
+    readyTimeoutMs: parseDuration(def.readyTimeout) ?? null,
+    killTimeoutMs: parseDuration(def.killTimeout) ?? D.DEFAULT_KILL_TIMEOUT_MS,
+    killSignal: def.killSignal ?? D.DEFAULT_KILL_SIGNAL,
+    maxMemoryBytes: parseSize(def.maxMemory) ?? null,
+    watch: (def.watch ?? []).map((w) => (isAbsolute(w) ? w : resolve(cwd, w))),
+    dependsOn: def.dependsOn ?? [],
+    raw: def,
+    configDir,
+  }
+}
+
+/**
+ * Validates a loaded config against the common schema and each agent type's
+ * options. Collects every problem, then throws one ConfigError naming the
+ * file, the agent and the field; nothing is started from a config with errors.
+ */
+export function validateConfig(raw: unknown, file: string, configDir: string, registry: PluginRegistry): ResolvedConfig {
+  const errors: string[] = []
+  const fail = (): never => {
+    throw new ConfigError(`invalid config ${file}:\n  - ${errors.join('\n  - ')}`, { file, errors })
+  }
+  if (!isPlainObject(raw)) {
+    errors.push(`it must export a config object (export default defineConfig({ agents: [...] })), got ${quote(raw)}`)
+    return fail()
+  }
+  for (const p of checkSchema(CONFIG_FIELDS, raw)) errors.push(problemLine('', p))
+  for (const k of unknownFields(CONFIG_FIELDS, raw)) errors.push(`unknown top-level field '${k}'; allowed: ${Object.keys(CONFIG_FIELDS).join(', ')}`)
+  if (!Array.isArray(raw.agents)) {
+    if (raw.agents !== undefined) errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
+    return fail()
+  }
+
+  const agents: ResolvedAgent[] = []
+  const seen = new Map<string, number>()
+  raw.agents.forEach((def: unknown, i: number) => {
+    const where = agentLabel(i, def)
+    if (!isPlainObject(def)) {
+      errors.push(`${where}must be an object such as { name: 'worker', script: './worker.js' }, got ${quote(def)}`)
+      return
+    }
+    const before = errors.length
+    for (const p of checkSchema(COMMON_AGENT_FIELDS, def)) errors.push(problemLine(where, p))
+    if (typeof def.name === 'string') {
+      const first = seen.get(def.name)
+      if (first !== undefined) errors.push(`${where}duplicate name '${def.name}' (also agents[${first}]); names must be unique`)
+      else seen.set(def.name, i)
+    }
+    const typeName = typeOf(def)
+    const type = typeName ? registry.type(typeName) : undefined
+    if (!typeName) {
+      errors.push(`${where}field 'script' is required (a Node script to run), or 'command' for any other program, or a 'type'`)
+    } else if (!type) {
+      errors.push(`${where}field 'type' names an unknown agent type ${quote(typeName)}; known types: ${registry.typeNames().join(', ')} (a plugin listed in 'plugins' can add more)`)
+    } else {
+      const options = type.options ?? {}
+      for (const p of checkSchema(options, def)) errors.push(problemLine(where, p))
+      const known = { ...COMMON_AGENT_FIELDS, ...options }
+      for (const k of unknownFields(known, def)) {
+        errors.push(`${where}unknown field '${k}' for type '${typeName}'; allowed: ${Object.keys(known).join(', ')}`)
+      }
+      if (errors.length === before && type.check) {
+        for (const p of type.check(def, { configDir })) errors.push(problemLine(where, p))
+      }
+    }
+    if (errors.length === before && typeName) agents.push(resolveAgent(def as AgentDefinition, typeName, configDir, {}))
+  })
+
+  const names = new Set(agents.map((a) => a.name))
+  for (const a of agents) {
+    for (const dep of a.dependsOn) {
+      if (dep === a.name) errors.push(`agent '${a.name}': field 'dependsOn' names the agent itself`)
+      else if (!names.has(dep) && !seen.has(dep)) errors.push(`agent '${a.name}': field 'dependsOn' names unknown agent ${quote(dep)}; known agents: ${[...seen.keys()].join(', ')}`)
+    }
+  }
+  const cycle = errors.length === 0 ? findCycle(agents.map((a) => [a.name, a.dependsOn])) : null
+  if (cycle) errors.push(`field 'dependsOn' forms a cycle: ${cycle.join(' -> ')}`)
+  if (errors.length > 0) fail()
+
+  return {
+    file,
+    plugins: (raw.plugins as string[] | undefined) ?? [],
+    monitorIntervalMs: parseDuration(raw.monitorInterval) ?? D.DEFAULT_MONITOR_INTERVAL_MS,
+    agents,
+  }
+}

@@ -1,0 +1,30 @@
+import type { Logger } from '../log/logger.js'
+import type { Monitor } from '../monitor/monitor.js'
+import type { OrchPaths } from '../paths.js'
+import type { PluginRegistry } from '../plugins/registry.js'
+import type { Instance } from '../supervisor/instance.js'
+import type { Supervisor } from '../supervisor/supervisor.js'
+import type { Connection } from './connection.js'
+
+/** What request handlers may use. */
+export interface DaemonContext {
+  paths: OrchPaths
+  log: Logger
+  registry: PluginRegistry
+  supervisor: Supervisor
+  monitor: Monitor
+  startedAt: number
+  version: string
+  /** pending messages for an agent name or instance id (0 until the queue is wired) */
+  inbox(agentOrInstance: string): number
+  /** keeps a config's plugin so a restarted daemon loads it again */
+  rememberPlugin(spec: string, baseDir: string): void
+  /** stops instances, dependents before what they depend on */
+  stopInstances(instances: Instance[], reason: string): Promise<void>
+  /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */
+  stopAgentsForKill(): Promise<void>
+  /** the one way out: logs why, closes everything; stops agents first when asked */
+  shutdown(reason: string, opts?: { stopAgents?: boolean }): Promise<void>
+}
+
+export type Handler<P, R> = (params: P, ctx: DaemonContext, conn: Connection) => Promise<R> | R

@@ -1,0 +1,203 @@
+import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:net'
+import { join } from 'node:path'
+import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/defaults.js'
+import { createLogger, type Logger } from '../log/logger.js'
+import { Monitor } from '../monitor/monitor.js'
+import type { OrchPaths } from '../paths.js'
+import { BUILTIN_PLUGINS, loadBuiltinPlugin, loadPlugin } from '../plugins/load.js'
+import { PluginRegistry } from '../plugins/registry.js'
+import type { AgentHookEvent } from '../plugins/types.js'
+import { METHOD_PARAMS } from '../protocol/methods.js'
+import { writeDesiredState } from '../store/desired-state.js'
+import type { InstanceRecord } from '../store/instance-record.js'
+import { StateStore } from '../store/state-store.js'
+import type { Instance } from '../supervisor/instance.js'
+import { Supervisor } from '../supervisor/supervisor.js'
+import { dependencyLayers } from '../supervisor/targets.js'
+import type { Connection } from './connection.js'
+import type { DaemonContext } from './context.js'
+import { handlers } from './handlers/index.js'
+import { prepareHome } from './home.js'
+import { acquireLock, type DaemonLock } from './lock.js'
+import { createControlServer } from './server.js'
+import { ORCH_VERSION } from './version.js'
+
+function hookEvent(r: InstanceRecord): AgentHookEvent {
+  return { agent: r.id, name: r.name, instance: r.index, pid: r.pid }
+}
+
+/** Everything one daemon owns, and the one shutdown path that closes it. */
+export class Daemon {
+  private server!: Server
+  private connections!: Set<Connection>
+  private freezeDesired = false
+  private stopping: Promise<void> | null = null
+  readonly ctx: DaemonContext
+
+  private constructor(
+    readonly paths: OrchPaths,
+    private readonly lock: DaemonLock,
+    readonly log: Logger,
+    readonly registry: PluginRegistry,
+    private readonly store: StateStore,
+    readonly supervisor: Supervisor,
+    readonly monitor: Monitor,
+    private readonly onStopped: () => void,
+  ) {
+    this.ctx = {
+      paths,
+      log,
+      registry,
+      supervisor,
+      monitor,
+      startedAt: Date.now(),
+      version: ORCH_VERSION,
+      inbox: () => 0,
+      rememberPlugin: (spec, baseDir) => this.rememberPlugin(spec, baseDir),
+      stopInstances: (instances, reason) => this.stopInstances(instances, reason),
+      stopAgentsForKill: () => this.stopAgentsForKill(),
+      shutdown: (reason, opts) => this.shutdown(reason, opts),
+    }
+  }
+
+  /** Returns null when another daemon already holds this ORCH_HOME. */
+  static async start(paths: OrchPaths, onStopped: () => void = () => {}): Promise<Daemon | null> {
+    const { fixedMode } = prepareHome(paths)
+    const lock = await acquireLock(paths)
+    if (!lock) return null
+    const log = createLogger(paths.daemonLog)
+    log.info('daemon starting', { home: paths.home, version: ORCH_VERSION, node: process.version })
+    if (fixedMode !== null) log.warn(`ORCH_HOME had mode ${fixedMode.toString(8)}; set to 700`, { home: paths.home })
+    const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
+    for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
+    const store = await StateStore.open(paths.dataDir)
+    const supervisor = new Supervisor(paths, store, log)
+    const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, onStopped)
+    await daemon.loadRememberedPlugins()
+    daemon.wireHooks()
+    supervisor.adopt(await store.all())
+    await daemon.listen()
+    writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
+    monitor.start()
+    registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
+    log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
+    return daemon
+  }
+
+  private async listen(): Promise<void> {
+    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: METHOD_PARAMS }, this.log)
+    this.server = server
+    this.connections = connections
+    // We hold the lock, so a socket file here is a leftover of a dead daemon.
+    try {
+      unlinkSync(this.paths.socket)
+    } catch {}
+    const umask = process.umask(0o177)
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(this.paths.socket, () => resolve())
+      })
+    } finally {
+      process.umask(umask)
+    }
+    chmodSync(this.paths.socket, 0o600)
+    server.on('error', (err) => this.log.error('control socket error', { err }))
+  }
+
+  private wireHooks(): void {
+    const { supervisor, registry } = this
+    supervisor.on('spawned', (r) => registry.emit('agentStarted', hookEvent(r)))
+    supervisor.on('exited', (r, exit) => registry.emit('agentExited', { ...hookEvent(r), code: exit.code, signal: exit.signal }))
+    supervisor.on('state', (r, from, to, reason) => {
+      registry.emit('agentStateChanged', { ...hookEvent(r), from, to, reason })
+      if (to === 'online') registry.emit('agentOnline', hookEvent(r))
+      if (to === 'errored') registry.emit('agentErrored', { ...hookEvent(r), reason })
+    })
+    supervisor.on('desiredChanged', () => this.saveDesired())
+  }
+
+  /** desired.json: which agents should run, for `orch resurrect`. */
+  private saveDesired(): void {
+    if (this.freezeDesired) return
+    const byName = new Map<string, Instance>()
+    for (const inst of this.supervisor.all()) {
+      if (inst.record.desired === 'running' && !byName.has(inst.record.name)) byName.set(inst.record.name, inst)
+    }
+    try {
+      writeDesiredState(this.paths.desiredState, {
+        savedAt: Date.now(),
+        agents: [...byName.values()].map((i) => ({ agent: i.record.agent, spec: i.record.spec, configPath: i.record.configPath })),
+      })
+    } catch (err) {
+      this.log.error('cannot write desired state', { err })
+    }
+  }
+
+  private pluginsFile(): string {
+    return join(this.paths.dataDir, 'plugins.json')
+  }
+
+  private rememberedPlugins(): Array<{ spec: string; baseDir: string }> {
+    try {
+      return JSON.parse(readFileSync(this.pluginsFile(), 'utf8'))
+    } catch {
+      return []
+    }
+  }
+
+  private rememberPlugin(spec: string, baseDir: string): void {
+    const list = this.rememberedPlugins().filter((p) => !(p.spec === spec && p.baseDir === baseDir))
+    list.push({ spec, baseDir })
+    writeFileSync(this.pluginsFile(), JSON.stringify(list), { mode: 0o600 })
+  }
+
+  private async loadRememberedPlugins(): Promise<void> {
+    for (const { spec, baseDir } of this.rememberedPlugins()) {
+      try {
+        const plugin = await loadPlugin(spec, baseDir)
+        if (!this.registry.has(plugin.name)) this.registry.add(plugin, spec)
+      } catch (err) {
+        this.log.error('cannot reload plugin', { spec, baseDir, err })
+      }
+    }
+  }
+
+  private async stopInstances(instances: Instance[], reason: string): Promise<void> {
+    for (const layer of dependencyLayers(instances).reverse()) {
+      await Promise.all(layer.map((inst) => this.supervisor.stop(inst, reason)))
+    }
+  }
+
+  private async stopAgentsForKill(): Promise<void> {
+    this.saveDesired()
+    this.freezeDesired = true
+    await this.stopInstances(this.supervisor.all(), 'orch kill')
+  }
+
+  /** The one way out. Agents keep running unless `stopAgents`. */
+  shutdown(reason: string, opts: { stopAgents?: boolean } = {}): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log.info('daemon stopping', { reason })
+      this.registry.emit('daemonStopping', { reason })
+      if (opts.stopAgents) await this.stopAgentsForKill()
+      this.monitor.stop()
+      this.supervisor.detachAll()
+      this.server.close()
+      for (const c of this.connections) c.socket.destroy()
+      await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
+      for (const f of [this.paths.socket, this.paths.pidFile]) {
+        try {
+          unlinkSync(f)
+        } catch {}
+      }
+      this.lock.release()
+      this.log.info('daemon stopped', { reason })
+      await this.log.close()
+      this.onStopped()
+    })()
+    return this.stopping
+  }
+}

@@ -1,0 +1,79 @@
+import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
+import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
+import { resolveTarget } from '../../supervisor/targets.js'
+import { readDesiredState } from '../../store/desired-state.js'
+import { applyConfig, newRecord } from '../apply-config.js'
+import type { Handler } from '../context.js'
+import { agentDescription, agentInfo } from './agent-info.js'
+
+type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
+
+export const agentsList: H<'agents.list'> = (_p, ctx) => {
+  const now = Date.now()
+  return ctx.supervisor
+    .all()
+    .sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
+    .map((i) => agentInfo(i, ctx, now))
+}
+
+/** `orch start CONFIG` applies a config; `orch start NAME|all` starts known agents again. */
+export const agentsStart: H<'agents.start'> = async (params, ctx) => {
+  if (params.target && !params.configPath) {
+    const instances = resolveTarget(ctx.supervisor, params.target)
+    const started: string[] = []
+    const unchanged: string[] = []
+    for (const inst of instances) (ctx.supervisor.start(inst, 'started by user') ? started : unchanged).push(inst.record.id)
+    return { started, unchanged, agents: instances.map((i) => agentInfo(i, ctx)) }
+  }
+  const result = await applyConfig(ctx, params.configPath, params.cwd ?? process.cwd(), params.only)
+  const ids = new Set([...result.started, ...result.unchanged])
+  return { ...result, agents: ctx.supervisor.all().filter((i) => ids.has(i.record.id)).map((i) => agentInfo(i, ctx)) }
+}
+
+export const agentsStop: H<'agents.stop'> = async (params, ctx) => {
+  const instances = resolveTarget(ctx.supervisor, params.target)
+  await ctx.stopInstances(instances, 'stopped by user')
+  return instances.map((i) => agentInfo(i, ctx))
+}
+
+export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
+  const instances = resolveTarget(ctx.supervisor, params.target)
+  await ctx.stopInstances(instances, 'restart requested by user')
+  for (const inst of instances) {
+    inst.record.restarts++
+    ctx.supervisor.start(inst, 'restarted by user')
+  }
+  return instances.map((i) => agentInfo(i, ctx))
+}
+
+export const agentsDelete: H<'agents.delete'> = async (params, ctx) => {
+  const instances = resolveTarget(ctx.supervisor, params.target)
+  await ctx.stopInstances(instances, 'deleted by user')
+  for (const inst of instances) await ctx.supervisor.remove(inst)
+  return { deleted: instances.map((i) => i.record.id) }
+}
+
+export const agentsDescribe: H<'agents.describe'> = (params, ctx) => {
+  const instances = resolveTarget(ctx.supervisor, params.name)
+  return agentDescription(instances[0]!, ctx)
+}
+
+/** Starts what desired.json says was running: after a reboot, or after `orch kill`. */
+export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
+  const state = readDesiredState(ctx.paths.desiredState)
+  const started: string[] = []
+  for (const { agent, configPath, spec } of state?.agents ?? []) {
+    for (let n = 0; n < agent.instances; n++) {
+      const inst = ctx.supervisor.get(newRecord(agent, n, spec, configPath).id) ?? ctx.supervisor.upsert(newRecord(agent, n, spec, configPath))
+      if (ctx.supervisor.start(inst, 'resurrected')) started.push(inst.record.id)
+    }
+  }
+  return { started }
+}
+
+/** An agent's SDK says it is ready: it is online now, whatever its start grace. */
+export const agentReady: H<'agent.ready'> = (_p, ctx, conn) => {
+  if (!conn.agent) throw new NotAnAgentError("only an agent can signal ready: say hello with client 'agent' and your ORCH_AGENT_ID first")
+  ctx.supervisor.markReady(conn.agent)
+  return { ok: true }
+}

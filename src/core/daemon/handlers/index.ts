@@ -1,0 +1,22 @@
+import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
+import type { Handler } from '../context.js'
+import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
+import { daemonShutdown, daemonStatus } from './daemon.js'
+import { hello } from './hello.js'
+
+export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> }
+
+/** One handler per method. */
+export const handlers: HandlerMap = {
+  hello,
+  'daemon.status': daemonStatus,
+  'daemon.shutdown': daemonShutdown,
+  'agents.start': agentsStart,
+  'agents.list': agentsList,
+  'agents.stop': agentsStop,
+  'agents.restart': agentsRestart,
+  'agents.delete': agentsDelete,
+  'agents.describe': agentsDescribe,
+  'agents.resurrect': agentsResurrect,
+  'agent.ready': agentReady,
+}

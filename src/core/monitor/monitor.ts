@@ -1,0 +1,100 @@
+import pidusage from 'pidusage'
+import type { Logger } from '../log/logger.js'
+import { USAGE_HISTORY } from '../supervisor/instance.js'
+import type { Supervisor } from '../supervisor/supervisor.js'
+
+/** Consecutive samples over `maxMemory` before the agent is restarted. */
+export const MEMORY_STRIKES = 2
+
+/**
+ * Samples CPU and memory of every agent pid in one pidusage call per
+ * interval. pidusage keeps a /proc/<pid>/stat descriptor per pid until its
+ * history expires (`maxage`): a short maxage closes those of dead pids
+ * quickly. pidusage.clear() is never called: it drops the history without
+ * closing the descriptors.
+ */
+export class Monitor {
+  private timer: NodeJS.Timeout | null = null
+  private running = false
+  private lastCpu = process.cpuUsage()
+  private lastAt = Date.now()
+  private daemonCpu = 0
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    private intervalMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  setInterval(ms: number): void {
+    if (ms === this.intervalMs) return
+    this.intervalMs = ms
+    if (this.timer) {
+      this.stop()
+      this.start()
+    }
+  }
+
+  start(): void {
+    if (this.timer) return
+    this.timer = setInterval(() => void this.sample(), this.intervalMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** The daemon's own usage: % of one core since the previous sample, and RSS. */
+  daemonUsage(): { cpu: number; memory: number } {
+    return { cpu: this.daemonCpu, memory: process.memoryUsage.rss() }
+  }
+
+  async sample(): Promise<void> {
+    if (this.running) return
+    this.running = true
+    try {
+      this.supervisor.checkAdopted()
+      const live = this.supervisor.all().filter((i) => i.record.pid !== null)
+      if (live.length > 0) {
+        const pids = live.map((i) => i.record.pid!)
+        let stats: Record<string, pidusage.Status | undefined> = {}
+        try {
+          stats = await pidusage(pids, { maxage: this.intervalMs * 3 })
+        } catch (err) {
+          // One pid vanished between the list and the read; the next tick sees it gone.
+          if (pids.length > 1) this.log.warn('pidusage failed', { err })
+        }
+        const now = Date.now()
+        for (const inst of live) {
+          const s = stats[String(inst.record.pid)]
+          if (!s) continue
+          inst.usage.push({ at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
+          if (inst.usage.length > USAGE_HISTORY) inst.usage.shift()
+          this.checkMemory(inst.record.id, s.memory)
+        }
+      }
+      const now = Date.now()
+      const cpu = process.cpuUsage(this.lastCpu)
+      this.daemonCpu = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, now - this.lastAt)) * 1000) / 10
+      this.lastCpu = process.cpuUsage()
+      this.lastAt = now
+    } catch (err) {
+      this.log.error('monitor sample failed', { err })
+    } finally {
+      this.running = false
+    }
+  }
+
+  private checkMemory(id: string, memory: number): void {
+    const inst = this.supervisor.get(id)
+    const limit = inst?.record.agent.maxMemoryBytes
+    if (!inst || !limit || inst.record.status === 'stopping') return
+    inst.memoryStrikes = memory > limit ? inst.memoryStrikes + 1 : 0
+    if (inst.memoryStrikes >= MEMORY_STRIKES) {
+      const mb = (n: number): string => `${Math.round(n / 1024 / 1024)}MB`
+      this.supervisor.killForRestart(inst, `memory ${mb(memory)} over limit ${mb(limit)}`)
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { FieldProblem, Schema } from '../schema/field.js'
+import type { ResolvedAgent } from '../config/types.js'
+import type { AgentStatus } from '../protocol/types.js'
+
+/** What the supervisor spawns for one agent instance. */
+export interface SpawnSpec {
+  command: string
+  args: string[]
+  /** Added to the environment; orch's own variables and the config's `env` are set too. */
+  env?: Record<string, string>
+  cwd?: string
+}
+
+/** An agent type: the options it accepts and how it turns a definition into a process. */
+export interface AgentType {
+  /** The `type` a config names, e.g. 'node'. */
+  name: string
+  /** One line for `orch describe` and errors. */
+  description: string
+  /** Options this type accepts beyond the common agent fields. */
+  options?: Schema
+  /** Checks that need more than one field (e.g. "script is required"). */
+  check?(def: Record<string, unknown>, ctx: { configDir: string }): FieldProblem[]
+  /** Turns a validated definition into the command to run. */
+  toSpawnSpec(agent: ResolvedAgent): SpawnSpec
+}
+
+export interface AgentHookEvent {
+  agent: string
+  name: string
+  instance: number
+  pid: number | null
+}
+
+export interface MessageHookEvent {
+  id: string
+  from: string
+  to: string
+  type: string
+  attempts: number
+  lastError?: string
+}
+
+/**
+ * Lifecycle hooks. Each may be async; a hook that throws or rejects is logged
+ * in daemon.log and isolated: it never stops the daemon or the agent.
+ */
+export interface PluginHooks {
+  /** Fires once the daemon listens on its socket and has re-adopted surviving agents. */
+  daemonStarted?(e: { pid: number; home: string }): void | Promise<void>
+  /** Fires when the daemon begins to shut down, with the reason. */
+  daemonStopping?(e: { reason: string }): void | Promise<void>
+  /** Fires right after an agent process is spawned (status `starting`). */
+  agentStarted?(e: AgentHookEvent): void | Promise<void>
+  /** Fires when an agent becomes `online` (past its start grace, or ready). */
+  agentOnline?(e: AgentHookEvent): void | Promise<void>
+  /** Fires when an agent process exits, before the restart policy decides. */
+  agentExited?(e: AgentHookEvent & { code: number | null; signal: string | null }): void | Promise<void>
+  /** Fires on every state transition of an agent. */
+  agentStateChanged?(e: AgentHookEvent & { from: AgentStatus | null; to: AgentStatus; reason: string }): void | Promise<void>
+  /** Fires when an agent gives up after its restart budget (`errored`). */
+  agentErrored?(e: AgentHookEvent & { reason: string }): void | Promise<void>
+  /** Fires after a message is stored (its send was answered). */
+  messageSent?(e: MessageHookEvent): void | Promise<void>
+  /** Fires when a message is pushed to a recipient. */
+  messageDelivered?(e: MessageHookEvent): void | Promise<void>
+  /** Fires when a message goes to the dead-letter list. */
+  messageDeadLettered?(e: MessageHookEvent): void | Promise<void>
+}
+
+/** A plugin: the default export of a plugin module. */
+export interface OrchPlugin {
+  name: string
+  agentTypes?: AgentType[]
+  hooks?: PluginHooks
+}
+
+/** Only adds types, like defineConfig. */
+export function definePlugin(plugin: OrchPlugin): OrchPlugin {
+  return plugin
+}

@@ -1,0 +1,5 @@
+export * from './frames.js'
+export * from './framing.js'
+export * from './methods.js'
+export * from './types.js'
+export * from './version.js'

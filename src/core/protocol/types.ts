@@ -1,0 +1,60 @@
+/** Shapes carried by the protocol, shared by daemon, CLI and SDK. */
+
+export const AGENT_STATUSES = ['starting', 'online', 'stopping', 'stopped', 'backoff', 'errored'] as const
+export type AgentStatus = (typeof AGENT_STATUSES)[number]
+
+export interface AgentEvent {
+  at: number
+  from: AgentStatus | null
+  to: AgentStatus
+  reason: string
+}
+
+export interface UsageSample {
+  at: number
+  cpu: number
+  memory: number
+}
+
+/** One row of `orch ls`. */
+export interface AgentInfo {
+  id: string
+  name: string
+  instance: number
+  type: string
+  status: AgentStatus
+  pid: number | null
+  /** ms since the current process started; 0 when not running */
+  uptime: number
+  restarts: number
+  /** % of one core, latest sample */
+  cpu: number
+  /** bytes (RSS), latest sample */
+  memory: number
+  /** messages waiting for this agent */
+  inbox: number
+  desired: 'running' | 'stopped'
+}
+
+export interface AgentDescription extends AgentInfo {
+  definition: Record<string, unknown>
+  configPath: string | null
+  command: string
+  args: string[]
+  cwd: string
+  logs: { out: string; err: string }
+  events: AgentEvent[]
+  usage: UsageSample[]
+}
+
+export interface DaemonStatus {
+  pid: number
+  uptime: number
+  cpu: number
+  memory: number
+  version: string
+  protocolVersion: number
+  home: string
+  socket: string
+  agents: number
+}

@@ -1,0 +1,69 @@
+import { FIRST_INSTANCE_INDEX, TOPIC_PREFIX } from './constants.js'
+import { UnknownRecipientError } from './errors/unknown-recipient-error.js'
+
+const INSTANCE_ID = /^(.+):(\d+)$/
+
+/** 'worker:2' → { name: 'worker', index: 2 }; anything else → undefined. */
+export function parseInstanceId(id: string): { name: string; index: number } | undefined {
+  const match = INSTANCE_ID.exec(id)
+  if (!match) return undefined
+  return { name: match[1]!, index: Number(match[2]) }
+}
+
+/** The agent a dispatch key belongs to: 'worker:2' and 'worker' both → 'worker'. */
+export function agentOfKey(key: string): string {
+  return parseInstanceId(key)?.name ?? key
+}
+
+export function isTopicAddress(to: string): boolean {
+  return to.startsWith(TOPIC_PREFIX)
+}
+
+/**
+ * The queues an attached instance draws from: its own and its agent name's.
+ * A single-instance agent's id is its bare name; it also takes what was
+ * addressed to 'name:1', which is the same instance spelled out.
+ */
+export function keysOfRecipient(id: string, name: string): string[] {
+  if (id !== name) return [id, name]
+  return [id, `${name}:${FIRST_INSTANCE_INDEX}`]
+}
+
+/** Known agents (name → instance count), for validating `to`. */
+export class AgentDirectory {
+  private agents = new Map<string, number>()
+
+  set(agents: ReadonlyMap<string, number>): void {
+    this.agents = new Map(agents)
+  }
+
+  /**
+   * Checks a non-topic address and returns it as the dispatch key. Also
+   * accepts the id of any attached recipient (the CLI, or an SDK client
+   * that is not in the config), so replies can reach it.
+   */
+  resolve(to: string, isAttached: (id: string) => boolean): string {
+    if (this.agents.has(to)) return to
+    const instance = parseInstanceId(to)
+    if (instance) {
+      const count = this.agents.get(instance.name)
+      if (count !== undefined) {
+        const last = FIRST_INSTANCE_INDEX + count - 1
+        if (instance.index >= FIRST_INSTANCE_INDEX && instance.index <= last) return to
+        if (!isAttached(to)) {
+          throw new UnknownRecipientError(
+            to,
+            this.names(),
+            `agent '${instance.name}' has ${count} instance(s): ${FIRST_INSTANCE_INDEX}..${last}`,
+          )
+        }
+      }
+    }
+    if (isAttached(to)) return to
+    throw new UnknownRecipientError(to, this.names())
+  }
+
+  private names(): string[] {
+    return [...this.agents.keys()].sort()
+  }
+}

@@ -1,0 +1,21 @@
+export const DEFAULT_LEASE_MS = 30_000
+export const DEFAULT_MAX_ATTEMPTS = 5
+/** per recipient instance */
+export const DEFAULT_MAX_IN_FLIGHT = 64
+export const DEFAULT_MAX_HOPS = 16
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024
+export const DEFAULT_COMPACT_EVERY_MS = 60_000
+export const DEFAULT_PRIORITY = 0
+
+/** `to: 'topic:news'` fans out to the subscribers of 'news'. */
+export const TOPIC_PREFIX = 'topic:'
+/**
+ * Instance ids are `name:N` with N counted from here ('worker:1' … 'worker:4').
+ * A single-instance agent's instance id is its bare name.
+ */
+export const FIRST_INSTANCE_INDEX = 1
+
+export const EXPIRED_REASON = 'expired (ttl)'
+
+/** setTimeout overflows (and fires at once) past 2^31-1 ms. */
+export const MAX_TIMER_DELAY_MS = 2_147_483_647

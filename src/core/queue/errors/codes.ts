@@ -1,0 +1,8 @@
+/** Stable queue error codes. Add new ones at the end; never rename or reuse one. */
+export const QueueErrorCode = {
+  INVALID_MESSAGE: 'E_INVALID_MESSAGE',
+  UNKNOWN_RECIPIENT: 'E_UNKNOWN_RECIPIENT',
+  NOT_LEASED: 'E_NOT_LEASED',
+  QUEUE_CLOSED: 'E_QUEUE_CLOSED',
+} as const
+export type QueueErrorCodeValue = (typeof QueueErrorCode)[keyof typeof QueueErrorCode]

@@ -1,0 +1,6 @@
+export { QueueErrorCode, type QueueErrorCodeValue } from './codes.js'
+export { QueueError } from './queue-error.js'
+export { InvalidMessageError } from './invalid-message-error.js'
+export { UnknownRecipientError } from './unknown-recipient-error.js'
+export { MessageNotLeasedError } from './message-not-leased-error.js'
+export { QueueClosedError } from './queue-closed-error.js'

@@ -1,0 +1,97 @@
+import type { Message } from './message.js'
+
+/** Writes gathered while the previous write was in flight, applied in this order. */
+export interface WriteBatch {
+  inserts: Message[]
+  /** by id; the last update of a message wins */
+  updates: Map<string, Message>
+  removes: Set<string>
+}
+
+interface PendingBatch extends WriteBatch {
+  done: Promise<void>
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+/**
+ * Group commit: one write at a time; every insert/update/remove requested
+ * while it runs joins the next batch, and each caller's promise settles when
+ * its batch has been written. Under load this turns thousands of small
+ * appends into a few large ones.
+ *
+ * Applying inserts, then updates, then removes is safe because the queue
+ * only updates or removes a message after its insert has resolved.
+ */
+export class GroupCommit {
+  private next: PendingBatch | null = null
+  private current: PendingBatch | null = null
+  private running = false
+
+  constructor(private readonly write: (batch: WriteBatch) => Promise<void>) {}
+
+  insert(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve()
+    const batch = this.enqueue()
+    for (const m of messages) batch.inserts.push(m)
+    return batch.done
+  }
+
+  update(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve()
+    const batch = this.enqueue()
+    for (const m of messages) batch.updates.set(m.id, m)
+    return batch.done
+  }
+
+  remove(ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve()
+    const batch = this.enqueue()
+    for (const id of ids) batch.removes.add(id)
+    return batch.done
+  }
+
+  /** Resolves once everything requested so far has been written (or failed). */
+  flush(): Promise<void> {
+    const last = this.next ?? this.current
+    return last ? last.done.then(noop, noop) : Promise.resolve()
+  }
+
+  private enqueue(): PendingBatch {
+    if (!this.next) this.next = newBatch()
+    if (!this.running) {
+      this.running = true
+      // a microtask, so callers in the same tick share the first batch too
+      queueMicrotask(() => void this.drain())
+    }
+    return this.next
+  }
+
+  private async drain(): Promise<void> {
+    while (this.next) {
+      const batch = this.next
+      this.next = null
+      this.current = batch
+      try {
+        await this.write(batch)
+        batch.resolve()
+      } catch (err) {
+        batch.reject(err)
+      }
+    }
+    this.current = null
+    this.running = false
+  }
+}
+
+function newBatch(): PendingBatch {
+  let resolve!: () => void
+  let reject!: (err: unknown) => void
+  const done = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { inserts: [], updates: new Map(), removes: new Set(), done, resolve, reject }
+}
+
+function noop(): void {}

@@ -1,0 +1,68 @@
+import { MAX_TIMER_DELAY_MS } from './constants.js'
+
+/**
+ * Leases of delivered messages. Every lease lasts the same `leaseMs`, so the
+ * order leases were taken is the order they expire: an insertion-ordered Map
+ * gives O(1) take and release, the oldest lease is its first entry, and one
+ * timer (armed for that oldest lease) is enough. No timer per message.
+ */
+export class Leases<T> {
+  private readonly expiries = new Map<T, number>()
+  private timer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  constructor(
+    private readonly leaseMs: number,
+    private readonly now: () => number,
+    private readonly onExpired: (items: T[]) => void,
+  ) {}
+
+  get size(): number {
+    return this.expiries.size
+  }
+
+  /** Takes a lease; returns when it expires. */
+  take(item: T): number {
+    const expiresAt = this.now() + this.leaseMs
+    // re-inserting moves it to the end, keeping the map in expiry order
+    this.expiries.delete(item)
+    this.expiries.set(item, expiresAt)
+    if (!this.timer) this.arm()
+    return expiresAt
+  }
+
+  release(item: T): boolean {
+    // the timer may now fire for nothing once; cheaper than re-arming on every ack
+    return this.expiries.delete(item)
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.stopped) return
+    const first = this.expiries.values().next()
+    if (first.done) return
+    const delay = Math.min(Math.max(0, first.value - this.now()), MAX_TIMER_DELAY_MS)
+    this.timer = setTimeout(() => this.fire(), delay)
+    this.timer.unref()
+  }
+
+  private fire(): void {
+    this.timer = undefined
+    const now = this.now()
+    const expired: T[] = []
+    for (const [item, at] of this.expiries) {
+      if (at > now) break
+      expired.push(item)
+    }
+    for (const item of expired) this.expiries.delete(item)
+    if (expired.length > 0) this.onExpired(expired)
+    this.arm()
+  }
+}

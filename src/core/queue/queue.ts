@@ -1,0 +1,507 @@
+import { randomUUID } from 'node:crypto'
+import { AgentDirectory, agentOfKey } from './addressing.js'
+import { EXPIRED_REASON } from './constants.js'
+import { Deadlines } from './deadlines.js'
+import { DispatchOrder, dispatchesBefore } from './dispatch-order.js'
+import { EntryCounts } from './entry-counts.js'
+import { MessageNotLeasedError } from './errors/message-not-leased-error.js'
+import { QueueClosedError } from './errors/queue-closed-error.js'
+import { Leases } from './leases.js'
+import type { InFlightMessage, Message, QueueListing, QueueStats, SendInput } from './message.js'
+import { newEntry, type QueueEntry } from './queue-entry.js'
+import { toError, TypedEvents, type QueueEvents } from './queue-events.js'
+import { resolveQueueOptions, type QueueOptions, type Recipient, type ResolvedQueueOptions } from './queue-options.js'
+import { Recipients, type AttachedRecipient } from './recipients.js'
+import type { QueueStore } from './store.js'
+import { parseSubscription } from './subscription-input.js'
+import { Topics } from './topics.js'
+import { validateSend, type ValidSend } from './validate-send.js'
+
+/** `replay(REPLAY_ALL)` replays every dead letter. */
+export const REPLAY_ALL = 'all'
+
+/**
+ * The persistent priority queue between agents. Messages are written to the
+ * store before `send` resolves; the dispatch order, leases and timers live in
+ * memory and are rebuilt by `open` (nothing is leased after a restart).
+ *
+ * Delivery is at-least-once: a delivered message stays leased until acked; a
+ * nack, a lease timeout or a detach puts it back with attempts + 1, and past
+ * maxAttempts it becomes a dead letter.
+ */
+export class MessageQueue {
+  private readonly opts: ResolvedQueueOptions
+  private readonly store: QueueStore
+  private readonly now: () => number
+  private readonly entries = new Map<string, QueueEntry>()
+  /** dead letters, oldest first */
+  private readonly deadLetters = new Map<string, QueueEntry>()
+  private readonly order = new DispatchOrder()
+  private readonly counts = new EntryCounts()
+  private readonly recipients = new Recipients()
+  private readonly directory = new AgentDirectory()
+  private readonly topics = new Topics()
+  private readonly events = new TypedEvents<QueueEvents>()
+  private readonly delays: Deadlines<QueueEntry>
+  private readonly expiries: Deadlines<QueueEntry>
+  private readonly leases: Leases<QueueEntry>
+  private readonly backgroundWrites = new Set<Promise<void>>()
+  private readonly dirtyKeys = new Set<string>()
+  private readonly dirtyRecipients = new Set<AttachedRecipient>()
+  private pumping = false
+  private nextSeq = 1
+  private compactTimer: NodeJS.Timeout | undefined
+  private compaction: Promise<void> | undefined
+  private closed = false
+
+  private constructor(options: QueueOptions) {
+    this.opts = resolveQueueOptions(options)
+    this.store = this.opts.store
+    this.now = this.opts.now
+    this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due))
+    this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due))
+    this.leases = new Leases(this.opts.leaseMs, this.now, (expired) => this.onLeasesExpired(expired))
+  }
+
+  /** Loads the store and rebuilds the dispatch order in memory. */
+  static async open(options: QueueOptions): Promise<MessageQueue> {
+    const queue = new MessageQueue(options)
+    await queue.restore()
+    queue.scheduleCompaction()
+    return queue
+  }
+
+  /** Known agent names → instance count; `send` checks `to` against them. */
+  setAgents(agents: ReadonlyMap<string, number>): void {
+    this.directory.set(agents)
+  }
+
+  /**
+   * Validates, stores, then dispatches. Resolves with the stored message, or
+   * one copy per subscriber for 'topic:NAME' (none when nobody subscribes).
+   */
+  async send(input: SendInput): Promise<Message[]> {
+    this.assertOpen()
+    const valid = validateSend(input, this.opts)
+    const targets =
+      valid.topic !== undefined
+        ? this.topics.of(valid.topic)
+        : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
+    if (targets.length === 0) return []
+    const createdAt = this.now()
+    const messages = targets.map((to) => this.build(valid, to, createdAt))
+    await this.store.insert(messages)
+    // closed meanwhile: the messages are stored, and the next open delivers them
+    if (this.closed) return messages
+    for (const m of messages) {
+      const entry = newEntry(m, agentOfKey(m.to))
+      this.entries.set(m.id, entry)
+      this.makePending(entry)
+      this.events.emit('sent', m)
+    }
+    this.pump()
+    return messages
+  }
+
+  /** A recipient connected: push to it from now on. Replaces a recipient with the same id. */
+  attach(recipient: Recipient): void {
+    this.assertOpen()
+    if (this.recipients.has(recipient.id)) this.detach(recipient.id, 'replaced by a new connection')
+    this.dirtyRecipients.add(this.recipients.add(recipient))
+    this.pump()
+  }
+
+  /** A recipient disconnected or died: everything leased to it goes back at once, attempts + 1. */
+  detach(id: string, reason: string): void {
+    if (this.closed) return
+    const attached = this.recipients.remove(id)
+    if (!attached) return
+    const failed: Message[] = []
+    for (const entry of attached.leased) {
+      this.leases.release(entry)
+      failed.push(this.fail(entry, `recipient '${id}' went away: ${reason}`))
+    }
+    attached.leased.clear()
+    this.persistInBackground(failed)
+    this.pump()
+  }
+
+  /** The message was handled; it is removed once the store has written that. */
+  async ack(recipientId: string, messageId: string): Promise<void> {
+    this.assertOpen()
+    const entry = this.releaseLease(recipientId, messageId)
+    this.counts.transition(entry, 'gone')
+    this.entries.delete(messageId)
+    this.events.emit('acked', entry.msg, recipientId)
+    this.pump()
+    await this.store.remove([messageId])
+  }
+
+  /** The recipient failed the message: back at once with attempts + 1 and lastError, or dead past maxAttempts. */
+  async nack(recipientId: string, messageId: string, error: string): Promise<void> {
+    this.assertOpen()
+    const entry = this.releaseLease(recipientId, messageId)
+    const reason = String(error)
+    this.events.emit('nacked', entry.msg, recipientId, reason)
+    const m = this.fail(entry, reason)
+    this.pump()
+    await this.store.update([m])
+  }
+
+  async subscribe(subscriberId: string, topic: string): Promise<void> {
+    this.assertOpen()
+    const s = parseSubscription(subscriberId, topic)
+    if (!this.topics.add(s)) return
+    try {
+      await this.store.saveSubscription(s)
+    } catch (err) {
+      this.topics.remove(s)
+      throw err
+    }
+  }
+
+  async unsubscribe(subscriberId: string, topic: string): Promise<void> {
+    this.assertOpen()
+    const s = parseSubscription(subscriberId, topic)
+    if (!this.topics.remove(s)) return
+    try {
+      await this.store.removeSubscription(s)
+    } catch (err) {
+      this.topics.add(s)
+      throw err
+    }
+  }
+
+  /** Copies of the queue's messages, for one agent (its name and its instances) or all. O(n): for inspection. */
+  list(agent?: string): QueueListing {
+    const pending: QueueEntry[] = []
+    const inFlight: InFlightMessage[] = []
+    for (const entry of this.entries.values()) {
+      if (agent !== undefined && entry.agent !== agent) continue
+      if (entry.state === 'ready' || entry.state === 'delayed') pending.push(entry)
+      else if (entry.state === 'leased') {
+        inFlight.push({ ...entry.msg, leasedTo: entry.leasedTo!, leaseExpiresAt: entry.leaseExpiresAt! })
+      }
+    }
+    pending.sort((a, b) => (dispatchesBefore(a, b) ? -1 : 1))
+    inFlight.sort((a, b) => a.leaseExpiresAt - b.leaseExpiresAt)
+    const dead: Message[] = []
+    for (const entry of this.deadLetters.values()) {
+      if (agent === undefined || entry.agent === agent) dead.push({ ...entry.msg })
+    }
+    return { pending: pending.map((e) => ({ ...e.msg })), inFlight, dead }
+  }
+
+  /** Messages waiting for an agent (its name and its instances), delayed ones included; O(1). */
+  inboxCount(agentName: string): number {
+    return this.counts.inbox(agentName)
+  }
+
+  dead(): Message[] {
+    return [...this.deadLetters.values()].map((e) => ({ ...e.msg }))
+  }
+
+  /** Dead letter(s) back to pending with attempts 0 and no lastError or ttl; REPLAY_ALL for all. Returns how many. */
+  async replay(idOrAll: string): Promise<number> {
+    this.assertOpen()
+    const single = this.deadLetters.get(idOrAll)
+    const entries = idOrAll === REPLAY_ALL ? [...this.deadLetters.values()] : single ? [single] : []
+    for (const entry of entries) {
+      this.deadLetters.delete(entry.msg.id)
+      const m = entry.msg
+      m.attempts = 0
+      delete m.lastError
+      delete m.deadAt
+      // a replayed message that died of old age would die again at once
+      delete m.expiresAt
+      this.makePending(entry)
+    }
+    this.pump()
+    await this.store.update(entries.map((e) => e.msg))
+    return entries.length
+  }
+
+  /** Removes the pending and dead messages of an agent (its name and its instances); in-flight ones stay. */
+  async purge(agentName: string): Promise<number> {
+    this.assertOpen()
+    const ids: string[] = []
+    const keys = new Set<string>()
+    for (const entry of this.entries.values()) {
+      if (entry.agent !== agentName || entry.state === 'leased') continue
+      this.deadLetters.delete(entry.msg.id)
+      this.counts.transition(entry, 'gone')
+      this.entries.delete(entry.msg.id)
+      ids.push(entry.msg.id)
+      keys.add(entry.key)
+    }
+    for (const key of keys) this.order.prune(key)
+    await this.store.remove(ids)
+    return ids.length
+  }
+
+  stats(): QueueStats {
+    return this.counts.stats()
+  }
+
+  on<K extends keyof QueueEvents>(event: K, fn: QueueEvents[K]): this {
+    this.events.on(event, fn)
+    return this
+  }
+
+  off<K extends keyof QueueEvents>(event: K, fn: QueueEvents[K]): this {
+    this.events.off(event, fn)
+    return this
+  }
+
+  /** Compacts the store now (also done every compactEveryMs). */
+  compact(): Promise<void> {
+    this.assertOpen()
+    this.compaction ??= this.store.compact().finally(() => {
+      this.compaction = undefined
+    })
+    return this.compaction
+  }
+
+  /** Stops timers, waits for pending writes and closes the store. Leases are dropped: those messages are redelivered after the next open. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.compactTimer) clearInterval(this.compactTimer)
+    this.delays.stop()
+    this.expiries.stop()
+    this.leases.stop()
+    await Promise.allSettled([...this.backgroundWrites, this.compaction])
+    await this.store.close()
+  }
+
+  private async restore(): Promise<void> {
+    const { messages, subscriptions } = await this.store.load()
+    for (const s of subscriptions) this.topics.add(s)
+    const dead: QueueEntry[] = []
+    let maxSeq = 0
+    for (const m of messages) {
+      if (m.seq > maxSeq) maxSeq = m.seq
+      const entry = newEntry(m, agentOfKey(m.to))
+      this.entries.set(m.id, entry)
+      if (m.deadAt !== undefined) dead.push(entry)
+      else this.makePending(entry)
+    }
+    dead.sort((a, b) => a.msg.deadAt! - b.msg.deadAt! || a.msg.seq - b.msg.seq)
+    for (const entry of dead) {
+      this.counts.transition(entry, 'dead')
+      this.deadLetters.set(entry.msg.id, entry)
+    }
+    this.nextSeq = maxSeq + 1
+    this.pump()
+  }
+
+  private build(valid: ValidSend, to: string, createdAt: number): Message {
+    const m: Message = {
+      id: randomUUID(),
+      from: valid.from,
+      to,
+      type: valid.type,
+      priority: valid.priority,
+      payload: valid.payload,
+      hops: valid.hops,
+      attempts: 0,
+      createdAt,
+      seq: this.nextSeq++,
+    }
+    if (valid.topic !== undefined) m.topic = valid.topic
+    if (valid.correlationId !== undefined) m.correlationId = valid.correlationId
+    if (valid.replyTo !== undefined) m.replyTo = valid.replyTo
+    if (valid.delayMs > 0) m.notBefore = createdAt + valid.delayMs
+    if (valid.ttlMs !== undefined) m.expiresAt = createdAt + valid.ttlMs
+    return m
+  }
+
+  /** Puts an entry where it waits: the delay timer or its key's dispatch heap (marked for the next pump). */
+  private makePending(entry: QueueEntry): void {
+    const m = entry.msg
+    if (m.notBefore !== undefined && m.notBefore > this.now()) {
+      this.counts.transition(entry, 'delayed')
+      if (!entry.inDelayHeap) {
+        entry.inDelayHeap = true
+        this.delays.add(m.notBefore, entry)
+      }
+    } else {
+      this.counts.transition(entry, 'ready')
+      this.order.push(entry)
+      this.dirtyKeys.add(entry.key)
+    }
+    if (m.expiresAt !== undefined && !entry.inExpiryHeap) {
+      entry.inExpiryHeap = true
+      this.expiries.add(m.expiresAt, entry)
+    }
+  }
+
+  /** A delivery failed (lease already released): attempts + 1, then back to pending or dead. */
+  private fail(entry: QueueEntry, error: string): Message {
+    const m = entry.msg
+    delete entry.leasedTo
+    delete entry.leaseExpiresAt
+    m.attempts += 1
+    m.lastError = error
+    if (m.attempts >= this.opts.maxAttempts) this.deadLetter(entry, error)
+    else this.makePending(entry)
+    return m
+  }
+
+  private deadLetter(entry: QueueEntry, reason: string): void {
+    const m = entry.msg
+    m.lastError = reason
+    m.deadAt = this.now()
+    this.counts.transition(entry, 'dead')
+    this.deadLetters.set(m.id, entry)
+    if (reason === EXPIRED_REASON) this.events.emit('expired', m)
+    this.events.emit('deadLettered', m, reason)
+  }
+
+  /** Checks that the message is leased to that recipient and ends the lease. */
+  private releaseLease(recipientId: string, messageId: string): QueueEntry {
+    const entry = this.entries.get(messageId)
+    if (!entry || entry.state !== 'leased' || entry.leasedTo !== recipientId) {
+      throw new MessageNotLeasedError(recipientId, messageId)
+    }
+    this.leases.release(entry)
+    const attached = this.recipients.get(recipientId)
+    if (attached) {
+      attached.leased.delete(entry)
+      this.dirtyRecipients.add(attached)
+    }
+    delete entry.leasedTo
+    delete entry.leaseExpiresAt
+    return entry
+  }
+
+  /**
+   * Delivers whatever the dirty keys and recipients now allow. Not
+   * re-entrant: a recipient that acks inside `deliver` only marks itself
+   * dirty, and the running loop picks that up, so the stack stays flat.
+   */
+  private pump(): void {
+    if (this.pumping || this.closed) return
+    this.pumping = true
+    try {
+      while (this.dirtyRecipients.size > 0 || this.dirtyKeys.size > 0) {
+        for (const attached of this.dirtyRecipients) {
+          this.dirtyRecipients.delete(attached)
+          this.fill([attached])
+        }
+        for (const key of this.dirtyKeys) {
+          this.dirtyKeys.delete(key)
+          const drawing = this.recipients.drawing(key)
+          if (drawing) this.fill(drawing)
+        }
+      }
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  /** Delivers to these recipients until they are full or have nothing left, spreading by load. */
+  private fill(candidates: readonly AttachedRecipient[]): void {
+    const max = this.opts.maxInFlight
+    if (candidates.length === 1) {
+      const only = candidates[0]!
+      while (only.attached && only.leased.size < max && this.deliverNext(only));
+      return
+    }
+    for (;;) {
+      const next = this.recipients.leastLoaded(candidates, max)
+      if (!next || !this.deliverNext(next)) return
+    }
+  }
+
+  /** Leases and delivers the best ready message for a recipient; false when there is none. */
+  private deliverNext(attached: AttachedRecipient): boolean {
+    const entry = this.order.popBest(attached.keys)
+    if (!entry) return false
+    const m = entry.msg
+    if (m.expiresAt !== undefined && m.expiresAt <= this.now()) {
+      this.deadLetter(entry, EXPIRED_REASON)
+      this.persistInBackground([m])
+      return true
+    }
+    const id = attached.recipient.id
+    this.counts.transition(entry, 'leased')
+    entry.leasedTo = id
+    entry.leaseExpiresAt = this.leases.take(entry)
+    attached.leased.add(entry)
+    try {
+      attached.recipient.deliver(m)
+    } catch (err) {
+      // a recipient that cannot take a message is treated as gone; the daemon detaches it again harmlessly
+      this.detach(id, `deliver failed: ${toError(err).message}`)
+      return true
+    }
+    this.events.emit('delivered', m, id)
+    return true
+  }
+
+  private onDelaysDue(due: QueueEntry[]): void {
+    for (const entry of due) {
+      entry.inDelayHeap = false
+      if (entry.state === 'delayed') this.makePending(entry)
+    }
+    this.pump()
+  }
+
+  private onExpiriesDue(due: QueueEntry[]): void {
+    const now = this.now()
+    const expired: Message[] = []
+    for (const entry of due) {
+      entry.inExpiryHeap = false
+      const { expiresAt } = entry.msg
+      if (expiresAt === undefined || (entry.state !== 'ready' && entry.state !== 'delayed')) continue
+      if (expiresAt > now) {
+        entry.inExpiryHeap = true
+        this.expiries.add(expiresAt, entry)
+        continue
+      }
+      this.deadLetter(entry, EXPIRED_REASON)
+      expired.push(entry.msg)
+    }
+    this.persistInBackground(expired)
+  }
+
+  private onLeasesExpired(expired: QueueEntry[]): void {
+    const failed: Message[] = []
+    for (const entry of expired) {
+      if (entry.state !== 'leased') continue
+      const holder = entry.leasedTo!
+      const attached = this.recipients.get(holder)
+      if (attached) {
+        attached.leased.delete(entry)
+        this.dirtyRecipients.add(attached)
+      }
+      failed.push(this.fail(entry, `lease expired: '${holder}' did not ack within ${this.opts.leaseMs} ms`))
+    }
+    this.persistInBackground(failed)
+    this.pump()
+  }
+
+  /** Persists delivery-state changes nobody awaits; failures go to the 'error' event. */
+  private persistInBackground(messages: Message[]): void {
+    if (messages.length === 0) return
+    const write: Promise<void> = this.store
+      .update(messages)
+      .catch((err: unknown) => this.events.emit('error', toError(err)))
+      .finally(() => this.backgroundWrites.delete(write))
+    this.backgroundWrites.add(write)
+  }
+
+  private scheduleCompaction(): void {
+    if (this.opts.compactEveryMs === 0) return
+    this.compactTimer = setInterval(() => {
+      if (this.closed || this.compaction) return
+      this.compact().catch((err: unknown) => this.events.emit('error', toError(err)))
+    }, this.opts.compactEveryMs)
+    this.compactTimer.unref()
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new QueueClosedError()
+  }
+}

@@ -1,0 +1,114 @@
+import { inspect } from 'node:util'
+import { DEFAULT_PRIORITY, TOPIC_PREFIX } from './constants.js'
+import { InvalidMessageError } from './errors/invalid-message-error.js'
+import type { SendInput } from './message.js'
+
+export interface SendLimits {
+  maxHops: number
+  maxPayloadBytes: number
+}
+
+/** A send that passed validation, with defaults applied. */
+export interface ValidSend {
+  from: string
+  to: string
+  /** set when `to` is 'topic:NAME' */
+  topic?: string
+  type: string
+  priority: number
+  payload: unknown
+  correlationId?: string
+  replyTo?: string
+  hops: number
+  delayMs: number
+  ttlMs?: number
+}
+
+const QUOTE_MAX_CHARS = 80
+
+/** Quotes a bad value for an error message, briefly. */
+export function quote(value: unknown): string {
+  const text = inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 5, maxStringLength: QUOTE_MAX_CHARS })
+  return text.length > QUOTE_MAX_CHARS ? `${text.slice(0, QUOTE_MAX_CHARS)}…` : text
+}
+
+/** Throws InvalidMessageError quoting the bad value; checks nothing about who exists. */
+export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
+  if (typeof input !== 'object' || input === null) {
+    throw new InvalidMessageError('input', `expected an object, got ${quote(input)}`)
+  }
+  const from = requireString(input.from, 'from')
+  const to = requireString(input.to, 'to')
+  const type = requireString(input.type, 'type')
+  let topic: string | undefined
+  if (to.startsWith(TOPIC_PREFIX)) {
+    topic = to.slice(TOPIC_PREFIX.length)
+    if (topic === '') throw new InvalidMessageError('to', `topic name is empty in ${quote(to)}`)
+  }
+
+  const priority = input.priority ?? DEFAULT_PRIORITY
+  if (!Number.isSafeInteger(priority)) {
+    throw new InvalidMessageError('priority', `priority must be an integer, got ${quote(input.priority)}`)
+  }
+  const hops = input.hops ?? 0
+  if (!Number.isSafeInteger(hops) || hops < 0) {
+    throw new InvalidMessageError('hops', `hops must be a non-negative integer, got ${quote(input.hops)}`)
+  }
+  if (hops > limits.maxHops) {
+    throw new InvalidMessageError(
+      'hops',
+      `hops ${hops} is over the limit of ${limits.maxHops}: probably two agents answering each other forever`,
+    )
+  }
+  const delayMs = optionalDuration(input.delayMs, 'delayMs') ?? 0
+  const ttlMs = optionalDuration(input.ttlMs, 'ttlMs')
+  const correlationId = optionalString(input.correlationId, 'correlationId')
+  const replyTo = optionalString(input.replyTo, 'replyTo')
+  const payload = input.payload === undefined ? null : input.payload
+  checkPayload(payload, limits.maxPayloadBytes)
+
+  const valid: ValidSend = { from, to, type, priority, payload, hops, delayMs }
+  if (topic !== undefined) valid.topic = topic
+  if (ttlMs !== undefined) valid.ttlMs = ttlMs
+  if (correlationId !== undefined) valid.correlationId = correlationId
+  if (replyTo !== undefined) valid.replyTo = replyTo
+  return valid
+}
+
+function checkPayload(payload: unknown, maxBytes: number): void {
+  let json: string | undefined
+  try {
+    json = JSON.stringify(payload)
+  } catch (err) {
+    throw new InvalidMessageError('payload', `payload is not JSON-serialisable (${(err as Error).message}): ${quote(payload)}`)
+  }
+  if (json === undefined) {
+    throw new InvalidMessageError('payload', `payload is not JSON-serialisable: ${quote(payload)}`)
+  }
+  // a UTF-8 byte count lies between the UTF-16 length and three times it; skip counting when that settles it
+  if (json.length * 3 <= maxBytes) return
+  const bytes = json.length > maxBytes ? json.length : Buffer.byteLength(json, 'utf8')
+  if (bytes > maxBytes) {
+    throw new InvalidMessageError('payload', `payload is ${bytes} bytes of JSON, over the limit of ${maxBytes} bytes`)
+  }
+}
+
+function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidMessageError(field, `${field} must be a non-empty string, got ${quote(value)}`)
+  }
+  return value
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined
+  return requireString(value, field)
+}
+
+function optionalDuration(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidMessageError(field, `${field} must be a non-negative number of milliseconds, got ${quote(value)}`)
+  }
+  return value
+}

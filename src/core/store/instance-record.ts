@@ -1,0 +1,24 @@
+import type { ResolvedAgent } from '../config/types.js'
+import type { SpawnSpec } from '../plugins/types.js'
+import type { AgentEvent, AgentStatus } from '../protocol/types.js'
+import type { RestartHistory } from '../supervisor/policy.js'
+
+/** What the state store keeps of one agent instance: enough to re-adopt or restart it after a daemon crash. */
+export interface InstanceRecord {
+  /** instance id: `name`, or `name:N` when the agent has several instances */
+  id: string
+  name: string
+  index: number
+  agent: ResolvedAgent
+  spec: SpawnSpec
+  configPath: string | null
+  desired: 'running' | 'stopped'
+  status: AgentStatus
+  pid: number | null
+  /** process start time in clock ticks since boot (see proc.ts) */
+  procStart: number | null
+  startedAt: number | null
+  restarts: number
+  history: RestartHistory
+  events: AgentEvent[]
+}

@@ -1,0 +1,46 @@
+import type { ChildProcess } from 'node:child_process'
+import type { InstanceRecord } from '../store/instance-record.js'
+import type { UsageSample } from '../protocol/types.js'
+
+export const USAGE_HISTORY = 60
+export const EVENTS_KEPT = 50
+
+/** Runtime of one agent instance: its persisted record plus what only lives in this daemon. */
+export interface Instance {
+  record: InstanceRecord
+  /** our child process; absent for an agent re-adopted after a daemon restart */
+  child?: ChildProcess
+  /** bumped at every spawn, so stale timers and exit events of an older process are ignored */
+  generation: number
+  timers: Set<NodeJS.Timeout>
+  usage: UsageSample[]
+  /** consecutive samples over maxMemory */
+  memoryStrikes: number
+  /** why we are killing it, when it is not a user stop (memory, ready timeout) */
+  pendingCause?: string
+  /** waiting for these agents to be online before it can start */
+  waitingFor?: string[]
+}
+
+export function newInstance(record: InstanceRecord): Instance {
+  return { record, generation: 0, timers: new Set(), usage: [], memoryStrikes: 0 }
+}
+
+export function clearTimers(inst: Instance): void {
+  for (const t of inst.timers) clearTimeout(t)
+  inst.timers.clear()
+}
+
+/** A timer that is forgotten when it fires or when the instance's timers are cleared. */
+export function setInstanceTimer(inst: Instance, ms: number, fn: () => void): void {
+  const t = setTimeout(() => {
+    inst.timers.delete(t)
+    fn()
+  }, ms)
+  t.unref()
+  inst.timers.add(t)
+}
+
+export function isRunning(inst: Instance): boolean {
+  return inst.record.pid !== null
+}

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { agentLogPaths, type OrchPaths } from '../paths.js'
+import type { InstanceRecord } from '../store/instance-record.js'
+import { procStartTime } from './proc.js'
+
+export interface Spawned {
+  child: ChildProcess
+  pid: number
+  procStart: number | null
+}
+
+/** The environment an agent sees: the daemon's, the config's `env`, the type's, then orch's own variables. */
+export function agentEnv(record: InstanceRecord, paths: OrchPaths): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...record.agent.env,
+    ...record.spec.env,
+    ORCH_HOME: paths.home,
+    ORCH_SOCKET: paths.socket,
+    ORCH_AGENT_NAME: record.name,
+    ORCH_AGENT_ID: record.id,
+    ORCH_AGENT_INSTANCE: String(record.index),
+  }
+}
+
+/**
+ * Spawns one instance detached, as leader of its own process group, with
+ * stdout and stderr appended straight to its log files: the daemon never
+ * pipes agent output, so agents outlive it and a chatty agent costs it nothing.
+ * Throws when the program cannot be started (ENOENT, EACCES).
+ */
+export function spawnAgent(record: InstanceRecord, paths: OrchPaths): Promise<Spawned> {
+  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 })
+  const logs = agentLogPaths(paths, record.id)
+  const out = openSync(logs.out, 'a', 0o600)
+  const err = openSync(logs.err, 'a', 0o600)
+  try {
+    const child = spawn(record.spec.command, record.spec.args, {
+      cwd: record.spec.cwd ?? record.agent.cwd,
+      env: agentEnv(record, paths),
+      detached: true,
+      stdio: ['ignore', out, err],
+    })
+    child.unref()
+    return new Promise((resolve, reject) => {
+      if (child.pid === undefined) {
+        child.once('error', reject)
+        return
+      }
+      resolve({ child, pid: child.pid, procStart: procStartTime(child.pid) })
+    })
+  } finally {
+    closeSync(out)
+    closeSync(err)
+  }
+}

@@ -1,0 +1,370 @@
+import { EventEmitter } from 'node:events'
+import type { ResolvedAgent } from '../config/types.js'
+import type { Logger } from '../log/logger.js'
+import type { OrchPaths } from '../paths.js'
+import type { AgentStatus } from '../protocol/types.js'
+import type { InstanceRecord } from '../store/instance-record.js'
+import type { StateStore } from '../store/state-store.js'
+import { clearTimers, EVENTS_KEPT, newInstance, setInstanceTimer, type Instance } from './instance.js'
+import { decideRestart, describeExit, formatMs, type ExitInfo } from './policy.js'
+import { isSameProcess } from './proc.js'
+import { spawnAgent } from './spawn-agent.js'
+import { stopGroup } from './stop-group.js'
+import { signalGroup } from './group-waiter.js'
+
+export interface SupervisorEvents {
+  /** every transition, with its reason */
+  state: (r: InstanceRecord, from: AgentStatus | null, to: AgentStatus, reason: string) => void
+  /** a process was spawned */
+  spawned: (r: InstanceRecord) => void
+  /** a process ended (crash, exit, kill); r.pid is the pid that ended */
+  exited: (r: InstanceRecord, exit: ExitInfo) => void
+  /** the set of agents that should run changed */
+  desiredChanged: () => void
+}
+
+/**
+ * Keeps agent instances in the state their users asked for: spawns them,
+ * watches them, applies the restart policy, stops them. Config stays
+ * immutable (ResolvedAgent); everything that changes lives in the record.
+ */
+export class Supervisor {
+  private readonly instances = new Map<string, Instance>()
+  private readonly emitter = new EventEmitter()
+
+  constructor(
+    private readonly paths: OrchPaths,
+    private readonly store: StateStore,
+    private readonly log: Logger,
+  ) {
+    this.emitter.setMaxListeners(0)
+  }
+
+  on<K extends keyof SupervisorEvents>(event: K, fn: SupervisorEvents[K]): this {
+    this.emitter.on(event, fn)
+    return this
+  }
+
+  private emit<K extends keyof SupervisorEvents>(event: K, ...args: Parameters<SupervisorEvents[K]>): void {
+    try {
+      this.emitter.emit(event, ...args)
+    } catch (err) {
+      this.log.error('supervisor listener failed', { event, err })
+    }
+  }
+
+  all(): Instance[] {
+    return [...this.instances.values()]
+  }
+
+  get(id: string): Instance | undefined {
+    return this.instances.get(id)
+  }
+
+  /** Instances of one agent name, in instance order. */
+  ofAgent(name: string): Instance[] {
+    return this.all().filter((i) => i.record.name === name).sort((a, b) => a.record.index - b.record.index)
+  }
+
+  agentNames(): string[] {
+    return [...new Set(this.all().map((i) => i.record.name))]
+  }
+
+  // ---- state transitions -------------------------------------------------
+
+  private transition(inst: Instance, to: AgentStatus, reason: string): void {
+    const r = inst.record
+    const from = r.status
+    r.status = to
+    r.events.push({ at: Date.now(), from, to, reason })
+    if (r.events.length > EVENTS_KEPT) r.events.splice(0, r.events.length - EVENTS_KEPT)
+    this.store.save(r)
+    this.log.info('agent state', { agent: r.id, from, to, reason, agentPid: r.pid })
+    this.emit('state', r, from, to, reason)
+    if (to === 'online') this.startWaiters()
+  }
+
+  private setDesired(inst: Instance, desired: 'running' | 'stopped'): void {
+    if (inst.record.desired === desired) return
+    inst.record.desired = desired
+    this.store.save(inst.record)
+    this.emit('desiredChanged')
+  }
+
+  // ---- adding and removing ------------------------------------------------
+
+  /** Adds a new instance (status stopped) or replaces the definition of an existing one. */
+  upsert(record: InstanceRecord): Instance {
+    const existing = this.instances.get(record.id)
+    if (existing) {
+      existing.record.agent = record.agent
+      existing.record.spec = record.spec
+      existing.record.configPath = record.configPath
+      this.store.save(existing.record)
+      return existing
+    }
+    const inst = newInstance(record)
+    this.instances.set(record.id, inst)
+    this.store.save(record)
+    return inst
+  }
+
+  async remove(inst: Instance): Promise<void> {
+    await this.stop(inst, 'deleted')
+    clearTimers(inst)
+    this.instances.delete(inst.record.id)
+    this.store.remove(inst.record.id)
+    this.emit('desiredChanged')
+  }
+
+  // ---- starting -----------------------------------------------------------
+
+  /** Starts an instance unless it already runs. `fresh` starts a new restart budget. */
+  start(inst: Instance, reason: string, fresh = true): boolean {
+    this.setDesired(inst, 'running')
+    const r = inst.record
+    if (r.pid !== null || r.status === 'backoff') return false
+    if (r.status === 'starting' && inst.waitingFor) return false
+    if (fresh) r.history = { restarts: [], consecutive: 0 }
+    clearTimers(inst)
+    const waiting = this.unmetDependencies(r.agent)
+    if (waiting.length > 0) {
+      inst.waitingFor = waiting
+      this.transition(inst, 'starting', `waiting for ${waiting.join(', ')} to be online`)
+      return true
+    }
+    inst.waitingFor = undefined
+    void this.launch(inst, reason)
+    return true
+  }
+
+  private unmetDependencies(agent: ResolvedAgent): string[] {
+    return agent.dependsOn.filter((dep) => {
+      const insts = this.ofAgent(dep)
+      return insts.length > 0 && !insts.every((i) => i.record.status === 'online')
+    })
+  }
+
+  private startWaiters(): void {
+    for (const inst of this.instances.values()) {
+      if (!inst.waitingFor || inst.record.desired !== 'running') continue
+      if (this.unmetDependencies(inst.record.agent).length === 0) {
+        const deps = inst.waitingFor.join(', ')
+        inst.waitingFor = undefined
+        void this.launch(inst, `${deps} online`)
+      }
+    }
+  }
+
+  private async launch(inst: Instance, reason: string): Promise<void> {
+    const r = inst.record
+    const gen = ++inst.generation
+    inst.pendingCause = undefined
+    inst.memoryStrikes = 0
+    let spawned
+    try {
+      spawned = await spawnAgent(r, this.paths)
+    } catch (err) {
+      if (gen !== inst.generation) return
+      r.pid = null
+      this.transition(inst, 'starting', reason)
+      this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: 0, cause: `cannot start ${r.spec.command}: ${(err as Error).message}` })
+      return
+    }
+    if (gen !== inst.generation) return
+    inst.child = spawned.child
+    r.pid = spawned.pid
+    r.procStart = spawned.procStart
+    r.startedAt = Date.now()
+    inst.usage = []
+    this.transition(inst, 'starting', reason)
+    this.emit('spawned', r)
+    const pid = spawned.pid
+    spawned.child.once('exit', (code, signal) => {
+      if (gen !== inst.generation || r.pid !== pid) return
+      inst.child = undefined
+      this.handleExit(inst, { code, signal, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()) })
+    })
+    const readyTimeout = r.agent.readyTimeoutMs
+    if (readyTimeout !== null) {
+      setInstanceTimer(inst, readyTimeout, () => {
+        if (gen === inst.generation && r.status === 'starting') {
+          this.killForRestart(inst, `not ready after ${formatMs(readyTimeout)} (readyTimeout)`)
+        }
+      })
+    } else {
+      setInstanceTimer(inst, r.agent.startGraceMs, () => {
+        if (gen === inst.generation && r.status === 'starting' && r.pid === pid) {
+          this.transition(inst, 'online', `up for ${formatMs(r.agent.startGraceMs)}`)
+        }
+      })
+    }
+  }
+
+  /** The agent signalled ready through the SDK. */
+  markReady(id: string): boolean {
+    const inst = this.instances.get(id)
+    if (!inst || inst.record.status !== 'starting' || inst.record.pid === null) return false
+    this.transition(inst, 'online', 'signalled ready')
+    return true
+  }
+
+  /** Kills a running instance so the restart policy handles it, with `cause` as the reason. */
+  killForRestart(inst: Instance, cause: string): void {
+    const r = inst.record
+    if (r.pid === null || inst.pendingCause) return
+    inst.pendingCause = cause
+    this.log.warn('killing agent', { agent: r.id, pid: r.pid, cause })
+    const pid = r.pid
+    const gen = inst.generation
+    void stopGroup(pid, r.agent.killSignal, r.agent.killTimeoutMs).then(() => {
+      // A re-adopted agent is not our child: no exit event will come.
+      if (gen === inst.generation && r.pid === pid && !inst.child) {
+        this.handleExit(inst, { code: null, signal: r.agent.killSignal, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()) })
+      }
+    })
+  }
+
+  // ---- exits and the restart policy --------------------------------------
+
+  private handleExit(inst: Instance, exit: ExitInfo): void {
+    const r = inst.record
+    if (r.status === 'stopping') return // stop() owns this exit
+    if (inst.pendingCause) exit = { ...exit, cause: inst.pendingCause }
+    inst.pendingCause = undefined
+    clearTimers(inst)
+    const deadPid = r.pid
+    if (deadPid !== null) {
+      // Children the agent left behind would be duplicated by the restart.
+      signalGroup(deadPid, 'SIGKILL')
+      this.emit('exited', r, exit)
+    }
+    r.pid = null
+    r.procStart = null
+    inst.child = undefined
+    inst.generation++
+    const decision = decideRestart(r.agent, r.history, exit)
+    if (decision.action === 'restart') {
+      r.history = decision.history
+      r.restarts++
+      this.transition(inst, 'backoff', decision.reason)
+      setInstanceTimer(inst, decision.delayMs, () => {
+        if (r.status === 'backoff' && r.desired === 'running') void this.launch(inst, `restart after ${describeExit(exit)}`)
+      })
+    } else if (decision.action === 'stop') {
+      this.transition(inst, 'stopped', decision.reason)
+      this.setDesired(inst, 'stopped')
+    } else {
+      this.transition(inst, 'errored', decision.reason)
+    }
+  }
+
+  // ---- stopping -----------------------------------------------------------
+
+  /** Stops an instance and its whole process group; resolves when nothing of it is left. */
+  async stop(inst: Instance, reason: string, keepDesired = false): Promise<void> {
+    const r = inst.record
+    if (!keepDesired) this.setDesired(inst, 'stopped')
+    clearTimers(inst)
+    inst.waitingFor = undefined
+    if (r.pid === null) {
+      inst.generation++
+      if (r.status !== 'stopped' && r.status !== 'errored') this.transition(inst, 'stopped', reason)
+      return
+    }
+    if (r.status === 'stopping') {
+      await this.waitFor(inst, (s) => s !== 'stopping')
+      return
+    }
+    const pid = r.pid
+    this.transition(inst, 'stopping', reason)
+    const { forced, survivors } = await stopGroup(pid, r.agent.killSignal, r.agent.killTimeoutMs)
+    inst.generation++
+    inst.child = undefined
+    r.pid = null
+    r.procStart = null
+    if (survivors.length > 0) {
+      this.transition(inst, 'errored', `processes ${survivors.join(', ')} of the group survived SIGKILL`)
+    } else {
+      const how = forced ? `; SIGKILL after ${formatMs(r.agent.killTimeoutMs)} (${r.agent.killSignal} ignored)` : ''
+      this.emit('exited', { ...r, pid }, { code: null, signal: r.agent.killSignal, at: Date.now(), uptimeMs: 0, cause: reason })
+      this.transition(inst, 'stopped', `${reason}${how}`)
+    }
+  }
+
+  private waitFor(inst: Instance, ok: (s: AgentStatus) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (r: InstanceRecord): void => {
+        if (r.id === inst.record.id && ok(r.status)) {
+          this.emitter.off('state', check)
+          resolve()
+        }
+      }
+      this.emitter.on('state', check)
+    })
+  }
+
+  // ---- daemon restarts: re-adoption --------------------------------------
+
+  /**
+   * Takes over the instances a previous daemon left: live ones (same pid and
+   * same process start time) are adopted without a restart; ones that died
+   * while no daemon ran go through the restart policy.
+   */
+  adopt(records: InstanceRecord[]): void {
+    for (const record of records) {
+      const inst = newInstance(record)
+      this.instances.set(record.id, inst)
+      const r = inst.record
+      const alive = r.pid !== null && isSameProcess(r.pid, r.procStart)
+      if (alive) {
+        if (r.desired === 'running') {
+          this.transition(inst, r.status === 'online' ? 'online' : 'starting', `re-adopted pid ${r.pid} by daemon ${process.pid}`)
+          if (r.status === 'starting') {
+            setInstanceTimer(inst, r.agent.startGraceMs, () => {
+              if (r.status === 'starting' && r.pid !== null) this.transition(inst, 'online', `up for ${formatMs(r.agent.startGraceMs)}`)
+            })
+          }
+        } else {
+          void this.stop(inst, 'was stopping when the previous daemon ended')
+        }
+        continue
+      }
+      const diedPid = r.pid
+      r.pid = null
+      r.procStart = null
+      if (r.desired !== 'running' || r.status === 'errored') {
+        if (r.status !== 'stopped' && r.status !== 'errored') this.transition(inst, 'stopped', 'found stopped by a new daemon')
+        continue
+      }
+      if (diedPid === null) {
+        this.start(inst, 'started by a new daemon', false)
+        continue
+      }
+      r.pid = diedPid
+      this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()), cause: 'died while no daemon was running' })
+    }
+  }
+
+  /**
+   * Notices the death of agents that are not our children (re-adopted ones),
+   * by pid + start time. Called by the monitor at every sample.
+   */
+  checkAdopted(): void {
+    for (const inst of this.instances.values()) {
+      const r = inst.record
+      if (inst.child || r.pid === null || r.status === 'stopping') continue
+      if (!isSameProcess(r.pid, r.procStart)) {
+        this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()) })
+      }
+    }
+  }
+
+  /** Stops every timer (daemon shutdown); agents keep running. */
+  detachAll(): void {
+    for (const inst of this.instances.values()) {
+      clearTimers(inst)
+      inst.child?.removeAllListeners('exit')
+    }
+  }
+}

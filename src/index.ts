@@ -1,0 +1,5 @@
+export { defineConfig } from './core/config/define.js'
+export type { AgentDefinition, OrchConfig, ResolvedAgent } from './core/config/types.js'
+export { definePlugin } from './core/plugins/types.js'
+export type { AgentType, OrchPlugin, PluginHooks, SpawnSpec } from './core/plugins/types.js'
+export type { AgentInfo, AgentStatus, AgentEvent, AgentDescription } from './core/protocol/types.js'
