@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto'
 import { AgentDirectory, agentOfKey } from './addressing.js'
+import { buildMessage } from './build-message.js'
 import { EXPIRED_REASON } from './constants.js'
 import { Deadlines } from './deadlines.js'
-import { DispatchOrder, dispatchesBefore } from './dispatch-order.js'
+import { DispatchOrder } from './dispatch-order.js'
 import { EntryCounts } from './entry-counts.js'
 import { MessageNotLeasedError } from './errors/message-not-leased-error.js'
 import { QueueClosedError } from './errors/queue-closed-error.js'
 import { Leases } from './leases.js'
-import type { InFlightMessage, Message, QueueListing, QueueStats, SendInput } from './message.js'
+import { listEntries } from './listing.js'
+import type { Message, QueueListing, QueueStats, SendInput } from './message.js'
 import { newEntry, type QueueEntry } from './queue-entry.js'
 import { toError, TypedEvents, type QueueEvents } from './queue-events.js'
 import { resolveQueueOptions, type QueueOptions, type Recipient, type ResolvedQueueOptions } from './queue-options.js'
@@ -15,7 +16,7 @@ import { Recipients, type AttachedRecipient } from './recipients.js'
 import type { QueueStore } from './store.js'
 import { parseSubscription } from './subscription-input.js'
 import { Topics } from './topics.js'
-import { validateSend, type ValidSend } from './validate-send.js'
+import { validateSend } from './validate-send.js'
 
 /** `replay(REPLAY_ALL)` replays every dead letter. */
 export const REPLAY_ALL = 'all'
@@ -89,7 +90,7 @@ export class MessageQueue {
         : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
     if (targets.length === 0) return []
     const createdAt = this.now()
-    const messages = targets.map((to) => this.build(valid, to, createdAt))
+    const messages = targets.map((to) => buildMessage(valid, to, createdAt, this.nextSeq++))
     await this.store.insert(messages)
     // closed meanwhile: the messages are stored, and the next open delivers them
     if (this.closed) return messages
@@ -174,22 +175,7 @@ export class MessageQueue {
 
   /** Copies of the queue's messages, for one agent (its name and its instances) or all. O(n): for inspection. */
   list(agent?: string): QueueListing {
-    const pending: QueueEntry[] = []
-    const inFlight: InFlightMessage[] = []
-    for (const entry of this.entries.values()) {
-      if (agent !== undefined && entry.agent !== agent) continue
-      if (entry.state === 'ready' || entry.state === 'delayed') pending.push(entry)
-      else if (entry.state === 'leased') {
-        inFlight.push({ ...entry.msg, leasedTo: entry.leasedTo!, leaseExpiresAt: entry.leaseExpiresAt! })
-      }
-    }
-    pending.sort((a, b) => (dispatchesBefore(a, b) ? -1 : 1))
-    inFlight.sort((a, b) => a.leaseExpiresAt - b.leaseExpiresAt)
-    const dead: Message[] = []
-    for (const entry of this.deadLetters.values()) {
-      if (agent === undefined || entry.agent === agent) dead.push({ ...entry.msg })
-    }
-    return { pending: pending.map((e) => ({ ...e.msg })), inFlight, dead }
+    return listEntries(this.entries.values(), this.deadLetters.values(), agent)
   }
 
   /** Messages waiting for an agent (its name and its instances), delayed ones included; O(1). */
@@ -293,27 +279,6 @@ export class MessageQueue {
     }
     this.nextSeq = maxSeq + 1
     this.pump()
-  }
-
-  private build(valid: ValidSend, to: string, createdAt: number): Message {
-    const m: Message = {
-      id: randomUUID(),
-      from: valid.from,
-      to,
-      type: valid.type,
-      priority: valid.priority,
-      payload: valid.payload,
-      hops: valid.hops,
-      attempts: 0,
-      createdAt,
-      seq: this.nextSeq++,
-    }
-    if (valid.topic !== undefined) m.topic = valid.topic
-    if (valid.correlationId !== undefined) m.correlationId = valid.correlationId
-    if (valid.replyTo !== undefined) m.replyTo = valid.replyTo
-    if (valid.delayMs > 0) m.notBefore = createdAt + valid.delayMs
-    if (valid.ttlMs !== undefined) m.expiresAt = createdAt + valid.ttlMs
-    return m
   }
 
   /** Puts an entry where it waits: the delay timer or its key's dispatch heap (marked for the next pump). */

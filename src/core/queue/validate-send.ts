@@ -80,7 +80,7 @@ function checkPayload(payload: unknown, maxBytes: number): void {
   try {
     json = JSON.stringify(payload)
   } catch (err) {
-    throw new InvalidMessageError('payload', `payload is not JSON-serialisable (${(err as Error).message}): ${quote(payload)}`)
+    throw new InvalidMessageError('payload', `payload is not JSON-serialisable (${(err as Error).message.split('\n')[0]}): ${quote(payload)}`)
   }
   if (json === undefined) {
     throw new InvalidMessageError('payload', `payload is not JSON-serialisable: ${quote(payload)}`)

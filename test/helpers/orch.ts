@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { runCommand } from '@oclif/test'
+import { orchPaths, type OrchPaths } from '../../src/core/paths.js'
+import { procStartTime } from '../../src/core/supervisor/proc.js'
+
+export const ROOT = resolve(import.meta.dirname, '..', '..')
+export const FIXTURES = join(ROOT, 'test', 'fixtures')
+
+export interface TestHome {
+  home: string
+  paths: OrchPaths
+}
+
+/** A fresh ORCH_HOME under /tmp (short, so the socket path fits). Sets process.env.ORCH_HOME for in-process commands. */
+export function makeHome(): TestHome {
+  const home = mkdtempSync(join(tmpdir(), 'orch-t-'))
+  process.env.ORCH_HOME = home
+  return { home, paths: orchPaths(home) }
+}
+
+export interface CommandResult<T = unknown> {
+  stdout: string
+  stderr: string
+  error?: Error & { code?: string }
+  result?: T
+}
+
+/** Runs a real orch command in this process (oclif runCommand), against the daemon of process.env.ORCH_HOME. */
+export async function orch<T = unknown>(args: string[]): Promise<CommandResult<T>> {
+  return (await runCommand<T>(args, { root: ROOT })) as CommandResult<T>
+}
+
+/** Runs a command with --json and returns its parsed output; throws with the output when it failed. */
+export async function orchJson<T>(args: string[]): Promise<T> {
+  const r = await orch<T>([...args, '--json'])
+  if (r.error) throw Object.assign(new Error(`orch ${args.join(' ')} failed: ${r.error.message}\n${r.stdout}`), { cause: r.error })
+  return JSON.parse(r.stdout) as T
+}
+
+/** Polls until `fn` returns a truthy value; throws with `what` at the deadline. No fixed sleeps. */
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const v = await fn()
+      if (v) return v as NonNullable<T>
+      last = v
+    } catch (err) {
+      last = err
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  return procStartTime(pid) !== null
+}
+
+/** Writes a config into the home and returns its path. */
+export function writeConfig(t: TestHome, agents: unknown[], extra: Record<string, unknown> = {}, name = 'ecosystem.config.json'): string {
+  const file = join(t.home, name)
+  writeFileSync(file, JSON.stringify({ ...extra, agents }, null, 2))
+  return file
+}
+
+export function fixture(name: string): string {
+  return join(FIXTURES, name)
+}
+
+/** Pids of agents the state store knows, read straight from the NeDB file. */
+function recordedPids(paths: OrchPaths): number[] {
+  try {
+    return readFileSync(join(paths.dataDir, 'agents.db'), 'utf8')
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          const pid = (JSON.parse(l) as { pid?: number }).pid
+          return typeof pid === 'number' ? [pid] : []
+        } catch {
+          return []
+        }
+      })
+  } catch {
+    return []
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {}
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {}
+}
+
+/**
+ * Stops what a test started: `orch kill`, then SIGKILL by pid for anything
+ * left (agents' groups from the state store, the daemon from daemon.pid).
+ * Never by name.
+ */
+export async function cleanup(t: TestHome, extraPids: number[] = []): Promise<void> {
+  process.env.ORCH_HOME = t.home
+  await orch(['kill', '--json']).catch(() => {})
+  for (const pid of [...recordedPids(t.paths), ...extraPids]) if (isAlive(pid)) killGroup(pid)
+  try {
+    const pid = Number(readFileSync(t.paths.pidFile, 'utf8'))
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL')
+  } catch {}
+  rmSync(t.home, { recursive: true, force: true })
+}
