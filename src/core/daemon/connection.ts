@@ -11,6 +11,8 @@ export class Connection {
   client: 'cli' | 'agent' | null = null
   /** the agent instance id, for agent connections */
   agent: string | null = null
+  /** set by queue.consume: messages are pushed to this connection */
+  consuming = false
   private closeHandlers: Array<() => void> = []
 
   constructor(readonly socket: Socket) {

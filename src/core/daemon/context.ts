@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js'
 import type { Monitor } from '../monitor/monitor.js'
+import type { MessageQueue } from '../queue/queue.js'
 import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { Instance } from '../supervisor/instance.js'
@@ -15,8 +16,11 @@ export interface DaemonContext {
   monitor: Monitor
   startedAt: number
   version: string
-  /** pending messages for an agent name or instance id (0 until the queue is wired) */
-  inbox(agentOrInstance: string): number
+  queue: MessageQueue
+  /** pending messages for an agent */
+  inbox(agentName: string): number
+  /** tells the queue which agents exist (after start, delete) */
+  syncAgents(): void
   /** keeps a config's plugin so a restarted daemon loads it again */
   rememberPlugin(spec: string, baseDir: string): void
   /** stops instances, dependents before what they depend on */

@@ -9,6 +9,9 @@ import { BUILTIN_PLUGINS, loadBuiltinPlugin, loadPlugin } from '../plugins/load.
 import { PluginRegistry } from '../plugins/registry.js'
 import type { AgentHookEvent } from '../plugins/types.js'
 import { METHOD_PARAMS } from '../protocol/methods.js'
+import type { Message } from '../queue/message.js'
+import { NedbQueueStore } from '../queue/nedb-store.js'
+import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { StateStore } from '../store/state-store.js'
@@ -43,6 +46,7 @@ export class Daemon {
     private readonly store: StateStore,
     readonly supervisor: Supervisor,
     readonly monitor: Monitor,
+    readonly queue: MessageQueue,
     private readonly onStopped: () => void,
   ) {
     this.ctx = {
@@ -53,7 +57,9 @@ export class Daemon {
       monitor,
       startedAt: Date.now(),
       version: ORCH_VERSION,
-      inbox: () => 0,
+      queue,
+      inbox: (name) => queue.inboxCount(name),
+      syncAgents: () => this.syncAgents(),
       rememberPlugin: (spec, baseDir) => this.rememberPlugin(spec, baseDir),
       stopInstances: (instances, reason) => this.stopInstances(instances, reason),
       stopAgentsForKill: () => this.stopAgentsForKill(),
@@ -74,10 +80,12 @@ export class Daemon {
     const store = await StateStore.open(paths.dataDir)
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, onStopped)
+    const queue = await MessageQueue.open({ store: new NedbQueueStore(join(paths.dataDir, 'queue.db')) })
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all())
+    daemon.syncAgents()
     await daemon.listen()
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
     monitor.start()
@@ -117,6 +125,20 @@ export class Daemon {
       if (to === 'errored') registry.emit('agentErrored', { ...hookEvent(r), reason })
     })
     supervisor.on('desiredChanged', () => this.saveDesired())
+    // A dead agent's leases go back at once, not after the lease timeout.
+    supervisor.on('exited', (r) => this.queue.detach(r.id, 'agent exited'))
+    const { queue } = this
+    const msgEvent = (m: Message) => ({ id: m.id, from: m.from, to: m.to, type: m.type, attempts: m.attempts, lastError: m.lastError })
+    queue.on('sent', (m) => registry.emit('messageSent', msgEvent(m)))
+    queue.on('delivered', (m) => registry.emit('messageDelivered', msgEvent(m)))
+    queue.on('deadLettered', (m) => registry.emit('messageDeadLettered', msgEvent(m)))
+    queue.on('error', (err) => this.log.error('queue error', { err }))
+  }
+
+  private syncAgents(): void {
+    const counts = new Map<string, number>()
+    for (const inst of this.supervisor.all()) counts.set(inst.record.name, inst.record.agent.instances)
+    this.queue.setAgents(counts)
   }
 
   /** desired.json: which agents should run, for `orch resurrect`. */
@@ -188,6 +210,7 @@ export class Daemon {
       this.server.close()
       for (const c of this.connections) c.socket.destroy()
       await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
+      await this.queue.close().catch((err) => this.log.error('queue close failed', { err }))
       for (const f of [this.paths.socket, this.paths.pidFile]) {
         try {
           unlinkSync(f)

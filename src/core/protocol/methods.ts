@@ -1,5 +1,5 @@
 import type { Schema } from '../schema/field.js'
-import type { AgentDescription, AgentInfo, DaemonStatus } from './types.js'
+import type { AgentDescription, AgentInfo, DaemonStatus, QueueListingResult, WireMessage } from './types.js'
 
 /** Every method the daemon answers: its params and its result. */
 export interface Methods {
@@ -17,6 +17,30 @@ export interface Methods {
   'agents.describe': { params: { name: string }; result: AgentDescription }
   'agents.resurrect': { params: Record<string, never>; result: { started: string[] } }
   'agent.ready': { params: Record<string, never>; result: { ok: true } }
+  'queue.send': { params: SendParams; result: { ids: string[] } }
+  'queue.consume': { params: Record<string, never>; result: { ok: true } }
+  'queue.ack': { params: { id: string }; result: { ok: true } }
+  'queue.nack': { params: { id: string; error?: string }; result: { ok: true } }
+  'queue.subscribe': { params: { topic: string }; result: { ok: true } }
+  'queue.unsubscribe': { params: { topic: string }; result: { ok: true } }
+  'queue.ls': { params: { agent?: string; limit?: number }; result: QueueListingResult }
+  'queue.dead': { params: { limit?: number }; result: WireMessage[] }
+  'queue.replay': { params: { id: string }; result: { replayed: number } }
+  'queue.purge': { params: { agent: string }; result: { purged: number } }
+}
+
+export interface SendParams {
+  to: string
+  type: string
+  payload?: unknown
+  priority?: number
+  correlationId?: string
+  replyTo?: string
+  hops?: number
+  /** ms before it may be delivered */
+  delay?: number
+  /** ms after which an undelivered message is dead-lettered */
+  ttl?: number
 }
 
 export type MethodName = keyof Methods
@@ -47,6 +71,26 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
   'agents.describe': { name: { kind: 'string', required: true, nonEmpty: true } },
   'agents.resurrect': {},
   'agent.ready': {},
+  'queue.send': {
+    to: { kind: 'string', required: true, nonEmpty: true },
+    type: { kind: 'string', required: true, nonEmpty: true },
+    payload: { kind: 'json' },
+    priority: { kind: 'integer' },
+    correlationId: { kind: 'string' },
+    replyTo: { kind: 'string' },
+    hops: { kind: 'integer', min: 0 },
+    delay: { kind: 'integer', min: 0 },
+    ttl: { kind: 'integer', min: 1 },
+  },
+  'queue.consume': {},
+  'queue.ack': { id: { kind: 'string', required: true, nonEmpty: true } },
+  'queue.nack': { id: { kind: 'string', required: true, nonEmpty: true }, error: { kind: 'string' } },
+  'queue.subscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
+  'queue.unsubscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
+  'queue.ls': { agent: { kind: 'string', nonEmpty: true }, limit: { kind: 'integer', min: 0 } },
+  'queue.dead': { limit: { kind: 'integer', min: 0 } },
+  'queue.replay': { id: { kind: 'string', required: true, nonEmpty: true } },
+  'queue.purge': { agent: { kind: 'string', required: true, nonEmpty: true } },
 }
 
 export function isMethodName(m: string): m is MethodName {

@@ -58,3 +58,30 @@ export interface DaemonStatus {
   socket: string
   agents: number
 }
+
+/** A message as the daemon pushes it (event `message`) and lists it. */
+export interface WireMessage {
+  id: string
+  from: string
+  to: string
+  topic?: string
+  type: string
+  priority: number
+  payload: unknown
+  correlationId?: string
+  replyTo?: string
+  hops: number
+  attempts: number
+  createdAt: number
+  notBefore?: number
+  expiresAt?: number
+  lastError?: string
+  deadAt?: number
+}
+
+export interface QueueListingResult {
+  counts: { pending: number; inFlight: number; dead: number }
+  pending: WireMessage[]
+  inFlight: Array<WireMessage & { leasedTo: string; leaseExpiresAt: number }>
+  dead: WireMessage[]
+}

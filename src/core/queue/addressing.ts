@@ -22,7 +22,7 @@ export function isTopicAddress(to: string): boolean {
 /**
  * The queues an attached instance draws from: its own and its agent name's.
  * A single-instance agent's id is its bare name; it also takes what was
- * addressed to 'name:1', which is the same instance spelled out.
+ * addressed to 'name:0', which is the same instance spelled out.
  */
 export function keysOfRecipient(id: string, name: string): string[] {
   if (id !== name) return [id, name]

@@ -10,10 +10,11 @@ export const DEFAULT_PRIORITY = 0
 /** `to: 'topic:news'` fans out to the subscribers of 'news'. */
 export const TOPIC_PREFIX = 'topic:'
 /**
- * Instance ids are `name:N` with N counted from here ('worker:1' … 'worker:4').
- * A single-instance agent's instance id is its bare name.
+ * Instance ids are `name:N` with N counted from here ('worker:0' … 'worker:3'),
+ * as the daemon names them (daemon/apply-config.ts `instanceId`). A
+ * single-instance agent's instance id is its bare name.
  */
-export const FIRST_INSTANCE_INDEX = 1
+export const FIRST_INSTANCE_INDEX = 0
 
 export const EXPIRED_REASON = 'expired (ttl)'
 

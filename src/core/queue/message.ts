@@ -1,7 +1,7 @@
 /** A message between agents, as stored and as delivered. Treat delivered and returned objects as read-only. */
 export interface Message {
   id: string
-  /** sender id: an agent name, an instance id such as 'worker:1', or 'cli' */
+  /** sender id: an agent name, an instance id such as 'worker:0', or 'cli' */
   from: string
   /** as addressed: 'agent', 'agent:2' (one instance) or, for a topic copy, the subscriber instance id */
   to: string

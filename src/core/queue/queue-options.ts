@@ -26,7 +26,7 @@ export interface QueueOptions {
 
 /** An attached (connected) agent instance the queue pushes to. */
 export interface Recipient {
-  /** instance id: 'agent_1' for a single instance, 'worker:2' for one of several */
+  /** instance id: 'agent_1' for a single instance, 'worker:0'…'worker:N-1' for one of several */
   id: string
   /** agent name */
   name: string

@@ -394,14 +394,14 @@ export class MessageQueue {
     entry.leasedTo = id
     entry.leaseExpiresAt = this.leases.take(entry)
     attached.leased.add(entry)
+    // before deliver(): a recipient may ack synchronously, and 'acked' must not precede 'delivered'
+    this.events.emit('delivered', m, id)
     try {
       attached.recipient.deliver(m)
     } catch (err) {
-      // a recipient that cannot take a message is treated as gone; the daemon detaches it again harmlessly
+      // a recipient that cannot take a message is treated as gone; the daemon detaching it again is harmless
       this.detach(id, `deliver failed: ${toError(err).message}`)
-      return true
     }
-    this.events.emit('delivered', m, id)
     return true
   }
 

@@ -7,10 +7,20 @@ import type { InstanceRecord } from '../store/instance-record.js'
 import type { StateStore } from '../store/state-store.js'
 import { clearTimers, EVENTS_KEPT, newInstance, setInstanceTimer, type Instance } from './instance.js'
 import { decideRestart, describeExit, formatMs, type ExitInfo } from './policy.js'
-import { isSameProcess } from './proc.js'
+import { isSameProcess, procStartTime } from './proc.js'
 import { spawnAgent } from './spawn-agent.js'
 import { stopGroup } from './stop-group.js'
 import { signalGroup } from './group-waiter.js'
+
+/**
+ * Children a dead agent left in its group would be duplicated by the restart.
+ * The kernel never hands out a pid that is still some group's id, so when no
+ * process has the leader's pid, whatever is left in that group is ours. When
+ * another process has the pid now, it is not ours: leave it alone.
+ */
+function killLeftovers(pgid: number): void {
+  if (procStartTime(pgid) === null) signalGroup(pgid, 'SIGKILL')
+}
 
 export interface SupervisorEvents {
   /** every transition, with its reason */
@@ -235,8 +245,7 @@ export class Supervisor {
     clearTimers(inst)
     const deadPid = r.pid
     if (deadPid !== null) {
-      // Children the agent left behind would be duplicated by the restart.
-      signalGroup(deadPid, 'SIGKILL')
+      killLeftovers(deadPid)
       this.emit('exited', r, exit)
     }
     r.pid = null

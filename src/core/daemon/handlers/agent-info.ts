@@ -17,7 +17,7 @@ export function agentInfo(inst: Instance, ctx: DaemonContext, now = Date.now()):
     restarts: r.restarts,
     cpu: r.pid !== null ? (last?.cpu ?? 0) : 0,
     memory: r.pid !== null ? (last?.memory ?? 0) : 0,
-    inbox: ctx.inbox(r.id),
+    inbox: ctx.inbox(r.name),
     desired: r.desired,
   }
 }

@@ -26,6 +26,7 @@ export const agentsStart: H<'agents.start'> = async (params, ctx) => {
     return { started, unchanged, agents: instances.map((i) => agentInfo(i, ctx)) }
   }
   const result = await applyConfig(ctx, params.configPath, params.cwd ?? process.cwd(), params.only)
+  ctx.syncAgents()
   const ids = new Set([...result.started, ...result.unchanged])
   return { ...result, agents: ctx.supervisor.all().filter((i) => ids.has(i.record.id)).map((i) => agentInfo(i, ctx)) }
 }
@@ -50,6 +51,7 @@ export const agentsDelete: H<'agents.delete'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
   await ctx.stopInstances(instances, 'deleted by user')
   for (const inst of instances) await ctx.supervisor.remove(inst)
+  ctx.syncAgents()
   return { deleted: instances.map((i) => i.record.id) }
 }
 
@@ -68,6 +70,7 @@ export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
       if (ctx.supervisor.start(inst, 'resurrected')) started.push(inst.record.id)
     }
   }
+  ctx.syncAgents()
   return { started }
 }
 

@@ -3,6 +3,7 @@ import type { Handler } from '../context.js'
 import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
+import { queueAck, queueConsume, queueDead, queueLs, queueNack, queuePurge, queueReplay, queueSend, queueSubscribe, queueUnsubscribe } from './queue.js'
 
 export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> }
 
@@ -19,4 +20,14 @@ export const handlers: HandlerMap = {
   'agents.describe': agentsDescribe,
   'agents.resurrect': agentsResurrect,
   'agent.ready': agentReady,
+  'queue.send': queueSend,
+  'queue.consume': queueConsume,
+  'queue.ack': queueAck,
+  'queue.nack': queueNack,
+  'queue.subscribe': queueSubscribe,
+  'queue.unsubscribe': queueUnsubscribe,
+  'queue.ls': queueLs,
+  'queue.dead': queueDead,
+  'queue.replay': queueReplay,
+  'queue.purge': queuePurge,
 }

@@ -1,12 +1,11 @@
+import { OrchError } from '../../errors/orch-error.js'
 import type { QueueErrorCodeValue } from './codes.js'
 
 /** Base of every error the queue throws on purpose. `code` is stable. */
-export class QueueError extends Error {
-  readonly code: QueueErrorCodeValue
+export class QueueError extends OrchError {
+  declare readonly code: QueueErrorCodeValue
 
   constructor(code: QueueErrorCodeValue, message: string) {
-    super(message)
-    this.name = new.target.name
-    this.code = code
+    super(code, message)
   }
 }

@@ -1,0 +1,93 @@
+import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
+import type { WireMessage } from '../../protocol/types.js'
+import type { Message } from '../../queue/message.js'
+import type { Connection } from '../connection.js'
+import type { Handler } from '../context.js'
+import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
+import { UnknownAgentError } from '../../errors/unknown-agent-error.js'
+
+type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
+
+/** Listings are capped: a queue can hold far more than a terminal wants. */
+export const DEFAULT_LIST_LIMIT = 100
+
+function agentOf(conn: Connection, what: string): string {
+  if (!conn.agent) throw new NotAnAgentError(`only an agent can ${what}: say hello with client 'agent' and your ORCH_AGENT_ID first`)
+  return conn.agent
+}
+
+const wire = ({ seq: _seq, ...m }: Message): WireMessage => m
+
+/** Answered once the message is in the store: a `kill -9` after this reply loses nothing. */
+export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
+  const sent = await ctx.queue.send({
+    from: conn.agent ?? 'cli',
+    to: p.to,
+    type: p.type,
+    payload: p.payload,
+    priority: p.priority,
+    correlationId: p.correlationId,
+    replyTo: p.replyTo,
+    hops: p.hops,
+    delayMs: p.delay,
+    ttlMs: p.ttl,
+  })
+  return { ids: sent.map((m) => m.id) }
+}
+
+/** The agent is ready for messages: from now on they are pushed to it as `message` events. */
+export const queueConsume: H<'queue.consume'> = (_p, ctx, conn) => {
+  const id = agentOf(conn, 'consume messages')
+  if (!conn.consuming) {
+    conn.consuming = true
+    conn.onClose(() => ctx.queue.detach(id, 'disconnected'))
+  }
+  // Attach after this reply is written, so the agent sees the reply before its first message.
+  setImmediate(() => {
+    if (!conn.closed) ctx.queue.attach({ id, name: id.split(':')[0]!, deliver: (m) => conn.send({ event: 'message', data: m }) })
+  })
+  return { ok: true }
+}
+
+export const queueAck: H<'queue.ack'> = async (p, ctx, conn) => {
+  await ctx.queue.ack(agentOf(conn, 'ack'), p.id)
+  return { ok: true }
+}
+
+export const queueNack: H<'queue.nack'> = async (p, ctx, conn) => {
+  await ctx.queue.nack(agentOf(conn, 'nack'), p.id, p.error ?? 'nacked')
+  return { ok: true }
+}
+
+export const queueSubscribe: H<'queue.subscribe'> = async (p, ctx, conn) => {
+  await ctx.queue.subscribe(agentOf(conn, 'subscribe'), p.topic)
+  return { ok: true }
+}
+
+export const queueUnsubscribe: H<'queue.unsubscribe'> = async (p, ctx, conn) => {
+  await ctx.queue.unsubscribe(agentOf(conn, 'unsubscribe'), p.topic)
+  return { ok: true }
+}
+
+export const queueLs: H<'queue.ls'> = (p, ctx) => {
+  const limit = p.limit ?? DEFAULT_LIST_LIMIT
+  const l = ctx.queue.list(p.agent)
+  return {
+    counts: { pending: l.pending.length, inFlight: l.inFlight.length, dead: l.dead.length },
+    pending: l.pending.slice(0, limit).map(wire),
+    inFlight: l.inFlight.slice(0, limit).map(({ seq: _s, ...m }) => m),
+    dead: l.dead.slice(0, limit).map(wire),
+  }
+}
+
+export const queueDead: H<'queue.dead'> = (p, ctx) => ctx.queue.dead().slice(0, p.limit ?? DEFAULT_LIST_LIMIT).map(wire)
+
+export const queueReplay: H<'queue.replay'> = async (p, ctx) => ({ replayed: await ctx.queue.replay(p.id) })
+
+export const queuePurge: H<'queue.purge'> = async (p, ctx) => {
+  if (ctx.supervisor.ofAgent(p.agent).length === 0) {
+    // Purging a name no config defines is almost always a typo.
+    throw new UnknownAgentError(`no agent named '${p.agent}'; known: ${ctx.supervisor.agentNames().join(', ')}`)
+  }
+  return { purged: await ctx.queue.purge(p.agent) }
+}
