@@ -19,7 +19,8 @@ export interface Methods {
   'agent.ready': { params: Record<string, never>; result: { ok: true } }
   'queue.send': { params: SendParams; result: { ids: string[] } }
   'queue.consume': { params: Record<string, never>; result: { ok: true } }
-  'queue.ack': { params: { id: string }; result: { ok: true } }
+  /** `ids` acks several at once: an SDK coalesces the acks of one tick into one frame */
+  'queue.ack': { params: { id?: string; ids?: string[] }; result: { ok: true; failed?: Array<{ id: string; code: string; message: string }> } }
   'queue.nack': { params: { id: string; error?: string }; result: { ok: true } }
   'queue.subscribe': { params: { topic: string }; result: { ok: true } }
   'queue.unsubscribe': { params: { topic: string }; result: { ok: true } }
@@ -83,7 +84,7 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
     ttl: { kind: 'integer', min: 1 },
   },
   'queue.consume': {},
-  'queue.ack': { id: { kind: 'string', required: true, nonEmpty: true } },
+  'queue.ack': { id: { kind: 'string', nonEmpty: true }, ids: { kind: 'stringArray' } },
   'queue.nack': { id: { kind: 'string', required: true, nonEmpty: true }, error: { kind: 'string' } },
   'queue.subscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
   'queue.unsubscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },

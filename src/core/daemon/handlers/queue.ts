@@ -3,6 +3,7 @@ import type { WireMessage } from '../../protocol/types.js'
 import type { Message } from '../../queue/message.js'
 import type { Connection } from '../connection.js'
 import type { Handler } from '../context.js'
+import { BadParamsError } from '../../errors/bad-params-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import { UnknownAgentError } from '../../errors/unknown-agent-error.js'
 
@@ -50,8 +51,18 @@ export const queueConsume: H<'queue.consume'> = (_p, ctx, conn) => {
 }
 
 export const queueAck: H<'queue.ack'> = async (p, ctx, conn) => {
-  await ctx.queue.ack(agentOf(conn, 'ack'), p.id)
-  return { ok: true }
+  const agent = agentOf(conn, 'ack')
+  if (p.id !== undefined && p.ids === undefined) {
+    await ctx.queue.ack(agent, p.id)
+    return { ok: true }
+  }
+  const ids = [...(p.ids ?? []), ...(p.id !== undefined ? [p.id] : [])]
+  if (ids.length === 0) throw new BadParamsError("bad params for 'queue.ack': give 'id' or 'ids'")
+  const results = await Promise.allSettled(ids.map((id) => ctx.queue.ack(agent, id)))
+  const failed = results.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ id: ids[i]!, code: (r.reason as { code?: string }).code ?? 'E_INTERNAL', message: (r.reason as Error).message }] : [],
+  )
+  return failed.length > 0 ? { ok: true, failed } : { ok: true }
 }
 
 export const queueNack: H<'queue.nack'> = async (p, ctx, conn) => {
