@@ -40,13 +40,15 @@ export async function orchJson<T>(args: string[]): Promise<T> {
 }
 
 /** Polls until `fn` returns a truthy value; throws with `what` at the deadline. No fixed sleeps. */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>
+
+export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
     try {
       const v = await fn()
-      if (v) return v as NonNullable<T>
+      if (v) return v as Truthy<T>
       last = v
     } catch (err) {
       last = err

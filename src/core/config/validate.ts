@@ -97,6 +97,9 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     const typeName = typeOf(def)
     const type = typeName ? registry.type(typeName) : undefined
     if (!typeName) {
+      for (const k of unknownFields(COMMON_AGENT_FIELDS, def)) {
+        errors.push(`${where}unknown field '${k}'; allowed: ${Object.keys(COMMON_AGENT_FIELDS).join(', ')}`)
+      }
       errors.push(`${where}field 'script' is required (a Node script to run), or 'command' for any other program, or a 'type'`)
     } else if (!type) {
       errors.push(`${where}field 'type' names an unknown agent type ${quote(typeName)}; known types: ${registry.typeNames().join(', ')} (a plugin listed in 'plugins' can add more)`)
@@ -116,9 +119,10 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
 
   const names = new Set(agents.map((a) => a.name))
   for (const a of agents) {
+    const where = agentLabel(seen.get(a.name)!, a.raw)
     for (const dep of a.dependsOn) {
-      if (dep === a.name) errors.push(`agent '${a.name}': field 'dependsOn' names the agent itself`)
-      else if (!names.has(dep) && !seen.has(dep)) errors.push(`agent '${a.name}': field 'dependsOn' names unknown agent ${quote(dep)}; known agents: ${[...seen.keys()].join(', ')}`)
+      if (dep === a.name) errors.push(`${where}field 'dependsOn' names the agent itself`)
+      else if (!names.has(dep) && !seen.has(dep)) errors.push(`${where}field 'dependsOn' names unknown agent ${quote(dep)}; known agents: ${[...seen.keys()].join(', ')}`)
     }
   }
   const cycle = errors.length === 0 ? findCycle(agents.map((a) => [a.name, a.dependsOn])) : null

@@ -33,7 +33,7 @@ export class FrameDecoder {
       text = nl === -1 ? '' : text.slice(nl + 1)
       if (!this.discarding) {
         this.bufferBytes += Buffer.byteLength(part)
-        if (this.bufferBytes > this.maxBytes) {
+        if (this.bufferBytes >= this.maxBytes) {
           this.discarding = true
           this.buffer = ''
           this.onOversize(new FrameTooLargeError(`frame larger than ${this.maxBytes} bytes; it was dropped`))

@@ -16,5 +16,6 @@ export function parseSize(value: unknown): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMG])?i?B?\s*$/i.exec(value)
   if (!m) return undefined
   const mult = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(m[2] ?? '').toUpperCase()] ?? 1
-  return Math.round(Number(m[1]) * mult)
+  const n = Math.round(Number(m[1]) * mult)
+  return n > 0 ? n : undefined
 }

@@ -79,20 +79,3 @@ export function recipient(id: string, name = id, onDeliver?: (m: Message) => voi
     },
   }
 }
-
-/** Resolves with the first emission of `event` that satisfies `match`, or rejects after `timeoutMs`. */
-export function nextEvent<A extends unknown[]>(
-  subscribe: (fn: (...args: A) => void) => void,
-  match: (...args: A) => boolean = () => true,
-  timeoutMs = 5_000,
-): Promise<A> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs)
-    subscribe((...args) => {
-      if (match(...args)) {
-        clearTimeout(timer)
-        resolve(args)
-      }
-    })
-  })
-}

@@ -51,18 +51,18 @@ describe.each(STORE_KINDS)('MessageQueue delivery, failure and dead letters: $na
 
   it('detach requeues everything leased to the instance at once, to another instance', async () => {
     const q = await h.open()
-    const [w1, w2] = [recipient('worker:1', 'worker'), recipient('worker:2', 'worker')]
+    const [w1, w2] = [recipient('worker:0', 'worker'), recipient('worker:1', 'worker')]
     q.attach(w1)
     const sent = await Promise.all([1, 2, 3].map(() => q.send({ from: 'a', to: 'worker', type: 't' })))
     expect(w1.received).toHaveLength(3)
     q.attach(w2)
-    q.detach('worker:1', 'exit code 1')
+    q.detach('worker:0', 'exit code 1')
     expect(w2.received.map((m) => m.id)).toEqual(sent.flat().map((m) => m.id))
     for (const m of w2.received) {
       expect(m.attempts).toBe(1)
       expect(m.lastError).toContain('exit code 1')
     }
-    expect(q.list('worker').inFlight.every((m) => m.leasedTo === 'worker:2')).toBe(true)
+    expect(q.list('worker').inFlight.every((m) => m.leasedTo === 'worker:1')).toBe(true)
   })
 
   it('dead-letters after maxAttempts failures, keeping the last error', async () => {
@@ -113,21 +113,21 @@ describe.each(STORE_KINDS)('MessageQueue delivery, failure and dead letters: $na
 
   it('purges the pending and dead messages of an agent, not what is in flight or for others', async () => {
     const q = await h.open({ maxAttempts: 1 })
-    const w1 = recipient('worker:1', 'worker')
+    const w1 = recipient('worker:0', 'worker')
     q.attach(w1)
     await q.send({ from: 'a', to: 'worker', type: 'dies' })
-    q.detach('worker:1', 'gone')
+    q.detach('worker:0', 'gone')
     await q.send({ from: 'a', to: 'worker', type: 'pending' })
-    await q.send({ from: 'a', to: 'worker:2', type: 'pending-instance' })
+    await q.send({ from: 'a', to: 'worker:1', type: 'pending-instance' })
     await q.send({ from: 'a', to: 'bob', type: 'other agent' })
-    const w2 = recipient('worker:2', 'worker')
+    const w2 = recipient('worker:1', 'worker')
     q.attach(w2)
     expect(w2.received).toHaveLength(2)
-    await q.send({ from: 'a', to: 'worker:3', type: 'pending-3' })
+    await q.send({ from: 'a', to: 'worker:2', type: 'pending-3' })
     expect(await q.purge('worker')).toBe(2)
     expect(q.inboxCount('worker')).toBe(0)
     expect(q.stats()).toEqual({ pending: 1, inFlight: 2, dead: 0 })
-    q.attach(recipient('worker:3', 'worker'))
+    q.attach(recipient('worker:2', 'worker'))
     expect(q.stats().inFlight).toBe(2)
     await q.close()
     const reopened = await h.open()
@@ -179,6 +179,15 @@ describe.each(STORE_KINDS)('MessageQueue delivery, failure and dead letters: $na
       'delivered t to bob',
       'acked t by bob',
     ])
+  })
+
+  it("reports 'delivered' before 'acked' when the recipient acks inside deliver", async () => {
+    const q = await h.open()
+    const log: string[] = []
+    q.on('delivered', () => log.push('delivered')).on('acked', () => log.push('acked'))
+    q.attach(recipient('bob', 'bob', (m) => void q.ack('bob', m.id)))
+    await q.send({ from: 'a', to: 'bob', type: 't' })
+    expect(log).toEqual(['delivered', 'acked'])
   })
 
   it('isolates a throwing listener', async () => {

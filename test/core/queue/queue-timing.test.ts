@@ -20,20 +20,20 @@ describe.each(STORE_KINDS)('MessageQueue leases, ttl and delay: $name store', (k
 
   it('requeues a message whose lease runs out, with attempts + 1', async () => {
     const q = await h.open({ leaseMs: 1_000, maxInFlight: 1 })
-    const [w1, w2] = [recipient('worker:1', 'worker'), recipient('worker:2', 'worker')]
+    const [w1, w2] = [recipient('worker:0', 'worker'), recipient('worker:1', 'worker')]
     q.attach(w1)
     const [m] = await q.send({ from: 'a', to: 'worker', type: 't' })
     q.attach(w2)
-    // waits for worker:1, which is full; it outranks m once worker:1 is free
-    const [mine] = await q.send({ from: 'a', to: 'worker:1', type: 'mine', priority: 5 })
+    // waits for worker:0, which is full; it outranks m once worker:0 is free
+    const [mine] = await q.send({ from: 'a', to: 'worker:0', type: 'mine', priority: 5 })
     vi.advanceTimersByTime(999)
     expect(q.stats()).toEqual({ pending: 1, inFlight: 1, dead: 0 })
     vi.advanceTimersByTime(1)
     expect(w1.received.map((x) => x.id)).toEqual([m!.id, mine!.id])
     expect(w2.received).toHaveLength(1)
     expect(w2.received[0]).toMatchObject({ id: m!.id, attempts: 1 })
-    expect(w2.received[0]!.lastError).toMatch(/lease expired.*worker:1/)
-    await expect(q.ack('worker:1', m!.id)).rejects.toMatchObject({ code: 'E_NOT_LEASED' })
+    expect(w2.received[0]!.lastError).toMatch(/lease expired.*worker:0/)
+    await expect(q.ack('worker:0', m!.id)).rejects.toMatchObject({ code: 'E_NOT_LEASED' })
     await q.close()
     const reopened = await h.open()
     expect(reopened.list().pending.find((x) => x.id === m!.id)).toMatchObject({ attempts: 1 })
