@@ -33,6 +33,8 @@ export const COMMON_AGENT_FIELDS: Schema = {
   maxMemory: { kind: 'size' },
   watch: { kind: 'stringArray' },
   dependsOn: { kind: 'stringArray' },
+  logMaxSize: { kind: 'size' },
+  logRetain: { kind: 'integer', min: 0, max: 100 },
 }
 
 export const CONFIG_FIELDS: Schema = {

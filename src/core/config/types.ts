@@ -21,6 +21,10 @@ export interface AgentDefinition {
   maxMemory?: string | number
   watch?: string[]
   dependsOn?: string[]
+  /** Rotate each log file past this size (default '10M'). */
+  logMaxSize?: string | number
+  /** Rotated copies kept (default 3). */
+  logRetain?: number
   /** Options of the agent's type (see its plugin). */
   [option: string]: unknown
 }
@@ -52,6 +56,8 @@ export interface ResolvedAgent {
   maxMemoryBytes: number | null
   watch: string[]
   dependsOn: string[]
+  logMaxBytes: number
+  logRetain: number
   /** The definition as written (type options included), for the agent type and `describe`. */
   raw: AgentDefinition
   configDir: string

@@ -4,6 +4,7 @@ import { checkSchema, isPlainObject, quote, unknownFields, type FieldProblem } f
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
+import { DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_RETAIN } from '../supervisor/log-rotation.js'
 import { COMMON_AGENT_FIELDS, CONFIG_FIELDS } from './schema.js'
 import { findCycle } from './cycles.js'
 import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
@@ -53,6 +54,8 @@ function resolveAgent(def: AgentDefinition, type: string, configDir: string, con
     maxMemoryBytes: parseSize(def.maxMemory) ?? null,
     watch: (def.watch ?? []).map((w) => (isAbsolute(w) ? w : resolve(cwd, w))),
     dependsOn: def.dependsOn ?? [],
+    logMaxBytes: parseSize(def.logMaxSize) ?? DEFAULT_LOG_MAX_BYTES,
+    logRetain: def.logRetain ?? DEFAULT_LOG_RETAIN,
     raw: def,
     configDir,
   }

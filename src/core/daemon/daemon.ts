@@ -22,7 +22,9 @@ import type { Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
 import { handlers } from './handlers/index.js'
 import { prepareHome } from './home.js'
+import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
+import { LogRotator } from './log-rotator.js'
 import { createControlServer } from './server.js'
 import { ORCH_VERSION } from './version.js'
 
@@ -35,6 +37,8 @@ export class Daemon {
   private server!: Server
   private connections!: Set<Connection>
   private freezeDesired = false
+  private readonly rotator: LogRotator
+  private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
   readonly ctx: DaemonContext
 
@@ -49,6 +53,8 @@ export class Daemon {
     readonly queue: MessageQueue,
     private readonly onStopped: () => void,
   ) {
+    this.rotator = new LogRotator(paths, supervisor, log)
+    this.watcher = new FileWatcher(supervisor, log)
     this.ctx = {
       paths,
       log,
@@ -89,6 +95,7 @@ export class Daemon {
     await daemon.listen()
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
     monitor.start()
+    daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
     log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
     return daemon
@@ -135,10 +142,12 @@ export class Daemon {
     queue.on('error', (err) => this.log.error('queue error', { err }))
   }
 
+  /** After the set of agents changed: the queue's recipients and the file watchers follow. */
   private syncAgents(): void {
     const counts = new Map<string, number>()
     for (const inst of this.supervisor.all()) counts.set(inst.record.name, inst.record.agent.instances)
     this.queue.setAgents(counts)
+    this.watcher.sync().catch((err) => this.log.error('cannot watch files', { err }))
   }
 
   /** desired.json: which agents should run, for `orch resurrect`. */
@@ -206,6 +215,8 @@ export class Daemon {
       this.registry.emit('daemonStopping', { reason })
       if (opts.stopAgents) await this.stopAgentsForKill()
       this.monitor.stop()
+      this.rotator.stop()
+      await this.watcher.close().catch(() => {})
       this.supervisor.detachAll()
       this.server.close()
       for (const c of this.connections) c.socket.destroy()
