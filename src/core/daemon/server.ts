@@ -4,6 +4,7 @@ import { OrchError } from '../errors/orch-error.js'
 import type { Logger } from '../log/logger.js'
 import { FrameDecoder } from '../protocol/framing.js'
 import { isRequestFrame, type WireError } from '../protocol/frames.js'
+import { PROTOCOL_VERSION } from '../protocol/version.js'
 import { checkSchema, isPlainObject, quote, type Schema } from '../schema/field.js'
 import { Connection } from './connection.js'
 import type { DaemonContext, Handler } from './context.js'
@@ -50,13 +51,14 @@ export function createControlServer(ctx: DaemonContext, dispatch: Dispatch, log:
       return
     }
     const { id, method } = msg
+    if (conn.client === null && method !== 'hello') {
+      const hello = `{"id":1,"method":"hello","params":{"version":${PROTOCOL_VERSION},"client":"cli"}}`
+      conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `say hello first: ${hello}`) })
+      return
+    }
     const handler = Object.prototype.hasOwnProperty.call(dispatch.handlers, method) ? dispatch.handlers[method] : undefined
     if (!handler) {
       conn.send({ id, ...wireError(ErrorCode.UNKNOWN_METHOD, `unknown method ${quote(method)}; known: ${Object.keys(dispatch.handlers).join(', ')}`) })
-      return
-    }
-    if (conn.client === null && method !== 'hello') {
-      conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `say hello first: {"id":1,"method":"hello","params":{"version":1,"client":"cli"}}`) })
       return
     }
     const params = msg.params ?? {}

@@ -112,9 +112,15 @@ export class MessageQueue {
     this.pump()
   }
 
-  /** A recipient disconnected or died: everything leased to it goes back at once, attempts + 1. */
-  detach(id: string, reason: string): void {
+  /**
+   * A recipient disconnected or died: everything leased to it goes back at
+   * once, attempts + 1. With `only`, nothing happens unless that very
+   * recipient is the attached one: a connection that closes after its agent
+   * reconnected must not detach the new connection.
+   */
+  detach(id: string, reason: string, only?: Recipient): void {
     if (this.closed) return
+    if (only && this.recipients.get(id)?.recipient !== only) return
     const attached = this.recipients.remove(id)
     if (!attached) return
     const failed: Message[] = []

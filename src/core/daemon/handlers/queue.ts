@@ -39,13 +39,13 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
 /** The agent is ready for messages: from now on they are pushed to it as `message` events. */
 export const queueConsume: H<'queue.consume'> = (_p, ctx, conn) => {
   const id = agentOf(conn, 'consume messages')
-  if (!conn.consuming) {
-    conn.consuming = true
-    conn.onClose(() => ctx.queue.detach(id, 'disconnected'))
-  }
+  if (conn.consuming) return { ok: true }
+  conn.consuming = true
+  const recipient = { id, name: id.split(':')[0]!, deliver: (m: Message) => conn.send({ event: 'message', data: wire(m) }) }
+  conn.onClose(() => ctx.queue.detach(id, 'disconnected', recipient))
   // Attach after this reply is written, so the agent sees the reply before its first message.
   setImmediate(() => {
-    if (!conn.closed) ctx.queue.attach({ id, name: id.split(':')[0]!, deliver: (m) => conn.send({ event: 'message', data: m }) })
+    if (!conn.closed) ctx.queue.attach(recipient)
   })
   return { ok: true }
 }
