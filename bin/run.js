@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core'
+// The CLI runs from one bundle (scripts/bundle.mjs) for start-up speed.
+import { execute } from '../dist/cli/entry.js'
 
 await execute({ dir: import.meta.url })

@@ -7,7 +7,10 @@ export default class DaemonRun extends OrchCommand<void> {
   async run(): Promise<void> {
     await this.parse(DaemonRun)
     process.env.ORCH_HOME = this.paths.home
-    await import('../../core/daemon/main.js')
+    const { pathToFileURL } = await import('node:url')
+    const { DAEMON_MAIN } = await import('../../core/client/ensure-daemon.js')
+    // The daemon runs from its own modules, not from the CLI bundle.
+    await import(pathToFileURL(DAEMON_MAIN).href)
     await new Promise(() => {})
   }
 }

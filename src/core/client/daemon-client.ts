@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events'
 import { connect, type Socket } from 'node:net'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
 import { OrchError } from '../errors/orch-error.js'
-import { FrameDecoder, encodeFrame } from '../protocol/framing.js'
+import { FrameTooLargeError } from '../errors/frame-too-large-error.js'
+import { FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from '../protocol/framing.js'
 import { isEventFrame, isResponseFrame, type EventFrame } from '../protocol/frames.js'
 import type { MethodName, ParamsOf, ResultOf } from '../protocol/methods.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
@@ -86,9 +87,15 @@ export class DaemonClient {
       return Promise.reject(this.closedError ?? new DaemonUnreachableError('connection to the daemon is closed'))
     }
     const id = this.nextId++
+    const frame = encodeFrame({ id, method, params })
+    // The daemon drops an oversized frame without knowing its id, so the call would never be answered.
+    const bytes = Buffer.byteLength(frame)
+    if (bytes > MAX_FRAME_BYTES) {
+      return Promise.reject(new FrameTooLargeError(`'${method}' request is ${bytes} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit`))
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.socket.write(encodeFrame({ id, method, params }))
+      this.socket.write(frame)
     })
   }
 

@@ -2,7 +2,7 @@ import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
 import type { WireMessage } from '../../protocol/types.js'
 import type { Message } from '../../queue/message.js'
 import type { Connection } from '../connection.js'
-import type { Handler } from '../context.js'
+import type { DaemonContext, Handler } from '../context.js'
 import { BadParamsError } from '../../errors/bad-params-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import { UnknownAgentError } from '../../errors/unknown-agent-error.js'
@@ -15,6 +15,13 @@ export const DEFAULT_LIST_LIMIT = 100
 function agentOf(conn: Connection, what: string): string {
   if (!conn.agent) throw new NotAnAgentError(`only an agent can ${what}: say hello with client 'agent' and your ORCH_AGENT_ID first`)
   return conn.agent
+}
+
+/** A name no config defines is almost always a typo: say so rather than show an empty queue. */
+function knownAgent(ctx: DaemonContext, name: string): void {
+  if (ctx.supervisor.ofAgent(name.split(':')[0]!).length === 0) {
+    throw new UnknownAgentError(`no agent named '${name}'; known: ${ctx.supervisor.agentNames().join(', ')}`)
+  }
 }
 
 const wire = ({ seq: _seq, ...m }: Message): WireMessage => m
@@ -36,12 +43,22 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
   return { ids: sent.map((m) => m.id) }
 }
 
+/** Pushes a message; the messages of one tick (a pump fills up to 64) leave in one write instead of one each. */
+function deliverCorked(conn: Connection, m: Message): void {
+  const { socket } = conn
+  if (socket.writableCorked === 0) {
+    socket.cork()
+    process.nextTick(() => socket.uncork())
+  }
+  conn.send({ event: 'message', data: wire(m) })
+}
+
 /** The agent is ready for messages: from now on they are pushed to it as `message` events. */
 export const queueConsume: H<'queue.consume'> = (_p, ctx, conn) => {
   const id = agentOf(conn, 'consume messages')
   if (conn.consuming) return { ok: true }
   conn.consuming = true
-  const recipient = { id, name: id.split(':')[0]!, deliver: (m: Message) => conn.send({ event: 'message', data: wire(m) }) }
+  const recipient = { id, name: id.split(':')[0]!, deliver: (m: Message) => deliverCorked(conn, m) }
   conn.onClose(() => ctx.queue.detach(id, 'disconnected', recipient))
   // Attach after this reply is written, so the agent sees the reply before its first message.
   setImmediate(() => {
@@ -81,6 +98,7 @@ export const queueUnsubscribe: H<'queue.unsubscribe'> = async (p, ctx, conn) => 
 }
 
 export const queueLs: H<'queue.ls'> = (p, ctx) => {
+  if (p.agent !== undefined) knownAgent(ctx, p.agent)
   const limit = p.limit ?? DEFAULT_LIST_LIMIT
   const l = ctx.queue.list(p.agent)
   return {
@@ -96,9 +114,6 @@ export const queueDead: H<'queue.dead'> = (p, ctx) => ctx.queue.dead().slice(0, 
 export const queueReplay: H<'queue.replay'> = async (p, ctx) => ({ replayed: await ctx.queue.replay(p.id) })
 
 export const queuePurge: H<'queue.purge'> = async (p, ctx) => {
-  if (ctx.supervisor.ofAgent(p.agent).length === 0) {
-    // Purging a name no config defines is almost always a typo.
-    throw new UnknownAgentError(`no agent named '${p.agent}'; known: ${ctx.supervisor.agentNames().join(', ')}`)
-  }
+  knownAgent(ctx, p.agent)
   return { purged: await ctx.queue.purge(p.agent) }
 }

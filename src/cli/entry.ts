@@ -1,0 +1,49 @@
+/**
+ * The CLI's single entry point, bundled with oclif into dist/cli/ by
+ * scripts/bundle.mjs: loading one file instead of some 300 modules is most of
+ * `orch ls`'s start-up budget. Commands are listed here (oclif's "explicit"
+ * discovery) instead of being found in a folder.
+ */
+import Delete from '../commands/delete.js'
+import Describe from '../commands/describe.js'
+import DaemonRestart from '../commands/daemon/restart.js'
+import DaemonRun from '../commands/daemon/run.js'
+import DaemonStatus from '../commands/daemon/status.js'
+import DaemonStop from '../commands/daemon/stop.js'
+import Kill from '../commands/kill.js'
+import Logs from '../commands/logs.js'
+import Ls from '../commands/ls.js'
+import QueueDead from '../commands/queue/dead.js'
+import QueueLs from '../commands/queue/ls.js'
+import QueuePurge from '../commands/queue/purge.js'
+import QueueReplay from '../commands/queue/replay.js'
+import Restart from '../commands/restart.js'
+import Resurrect from '../commands/resurrect.js'
+import Send from '../commands/send.js'
+import Start from '../commands/start.js'
+import Startup from '../commands/startup.js'
+import Stop from '../commands/stop.js'
+
+export { execute } from '@oclif/core'
+
+export const COMMANDS = {
+  start: Start,
+  ls: Ls,
+  logs: Logs,
+  stop: Stop,
+  restart: Restart,
+  delete: Delete,
+  describe: Describe,
+  send: Send,
+  'queue:ls': QueueLs,
+  'queue:dead': QueueDead,
+  'queue:replay': QueueReplay,
+  'queue:purge': QueuePurge,
+  kill: Kill,
+  resurrect: Resurrect,
+  startup: Startup,
+  'daemon:status': DaemonStatus,
+  'daemon:restart': DaemonRestart,
+  'daemon:stop': DaemonStop,
+  'daemon:run': DaemonRun,
+}

@@ -1,0 +1,67 @@
+import type { QueueListingResult, WireMessage } from '../core/protocol/types.js'
+import { formatDuration, table } from './format.js'
+
+/** Message ids are UUIDs; tables show this many characters, and `orch queue replay` accepts such a prefix. */
+export const SHORT_ID_CHARS = 8
+/** Long errors (stack-like nack reasons) are cut in `queue ls`; `queue dead` shows them whole. */
+const LS_ERROR_CHARS = 60
+
+export const shortId = (id: string): string => id.slice(0, SHORT_ID_CHARS)
+
+const clip = (s: string | undefined, max: number): string => {
+  if (!s) return '-'
+  const line = s.replace(/\s+/g, ' ')
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}
+
+const age = (since: number, now: number): string => formatDuration(now - since)
+
+const HEADERS = ['id', 'from', 'to', 'type', 'priority', 'attempts', 'age', 'last error']
+
+function row(m: WireMessage, now: number): Array<string | number> {
+  return [shortId(m.id), m.from, m.to, m.type, m.priority, m.attempts, age(m.createdAt, now), clip(m.lastError, LS_ERROR_CHARS)]
+}
+
+function section(title: string, total: number, shown: string, listed: number): string[] {
+  if (total === 0) return []
+  const more = total > listed ? `\n… ${total - listed} more not listed (raise --limit)` : ''
+  return ['', `${title} (${total})`, shown + more]
+}
+
+/** The `orch queue ls` view: counts, then pending (best first), in flight and dead rows. */
+export function renderQueueListing(l: QueueListingResult, agent: string | undefined, now = Date.now()): string {
+  const { counts } = l
+  const head = `${agent ? `queue of ${agent}` : 'queue'}: ${counts.pending} pending, ${counts.inFlight} in flight, ${counts.dead} dead`
+  // a delayed message waits in the list at its priority's place; 'due' says when it may go
+  const pending = table(
+    [...HEADERS.slice(0, 7), 'due', HEADERS[7]!],
+    l.pending.map((m) => {
+      const r = row(m, now)
+      const due = m.notBefore !== undefined && m.notBefore > now ? `in ${formatDuration(m.notBefore - now)}` : '-'
+      return [...r.slice(0, 7), due, r[7]!]
+    }),
+  )
+  const inFlight = table(
+    [...HEADERS, 'leased to'],
+    l.inFlight.map((m) => [...row(m, now), m.leasedTo]),
+  )
+  return [
+    head,
+    ...section('pending', counts.pending, pending, l.pending.length),
+    ...section('in flight', counts.inFlight, inFlight, l.inFlight.length),
+    ...section('dead', counts.dead, table(HEADERS, l.dead.map((m) => row(m, now))), l.dead.length),
+  ].join('\n')
+}
+
+/** The `orch queue dead` view: every dead letter with its whole last error. */
+export function renderDeadLetters(dead: WireMessage[], now = Date.now()): string {
+  if (dead.length === 0) return 'no dead letters'
+  return [
+    table(
+      ['id', 'from', 'to', 'type', 'priority', 'attempts', 'died', 'last error'],
+      dead.map((m) => [shortId(m.id), m.from, m.to, m.type, m.priority, m.attempts, `${age(m.deadAt ?? m.createdAt, now)} ago`, clip(m.lastError, Infinity)]),
+    ),
+    '',
+    'put one back with: orch queue replay ID (full id or its first 8 characters), or all of them: orch queue replay all',
+  ].join('\n')
+}
