@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { tmpdir } from 'node:os'
 import { runCommand } from '@oclif/test'
+import { afterEach } from 'vitest'
 import { orchPaths, type OrchPaths } from '../../src/core/paths.js'
 import { procStartTime } from '../../src/core/supervisor/proc.js'
 
@@ -114,4 +115,22 @@ export async function cleanup(t: TestHome, extraPids: number[] = []): Promise<vo
     if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL')
   } catch {}
   rmSync(t.home, { recursive: true, force: true })
+}
+
+/**
+ * Fresh homes for each test, cleaned after it: `const home = useHomes()` at
+ * the top of a file, then `const t = home()` in a test.
+ */
+export function useHomes(strays: number[] = []): () => TestHome {
+  let homes: TestHome[] = []
+  afterEach(async () => {
+    for (const t of homes) await cleanup(t, strays)
+    homes = []
+    strays.length = 0
+  })
+  return () => {
+    const t = makeHome()
+    homes.push(t)
+    return t
+  }
 }

@@ -5,20 +5,11 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AgentInfo } from '../../src/core/protocol/types.js'
 import { PROTOCOL_VERSION } from '../../src/core/protocol/version.js'
-import { cleanup, fixture, isAlive, makeHome, orch, orchJson, ROOT, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { useHomes, fixture, isAlive, makeHome, orch, orchJson, ROOT, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 import { RawPeer } from '../helpers/raw-socket.js'
 
 const run = promisify(execFile)
-let homes: TestHome[] = []
-const home = (): TestHome => {
-  const t = makeHome()
-  homes.push(t)
-  return t
-}
-afterEach(async () => {
-  for (const t of homes) await cleanup(t)
-  homes = []
-})
+const home = useHomes()
 
 /** Daemon processes of this ORCH_HOME, found in /proc by their command line and environment. */
 function daemonsOf(t: TestHome): number[] {

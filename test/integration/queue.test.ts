@@ -4,19 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import { PROTOCOL_VERSION } from '../../src/core/protocol/version.js'
 import type { AgentInfo, QueueListingResult, WireMessage } from '../../src/core/protocol/types.js'
-import { cleanup, fixture, makeHome, orch, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { useHomes, fixture, makeHome, orch, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 import { RawPeer } from '../helpers/raw-socket.js'
 
-let homes: TestHome[] = []
-const home = (): TestHome => {
-  const t = makeHome()
-  homes.push(t)
-  return t
-}
-afterEach(async () => {
-  for (const t of homes) await cleanup(t)
-  homes = []
-})
+const home = useHomes()
 
 interface Received {
   agent: string

@@ -2,20 +2,10 @@ import { readdirSync, readFileSync, appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AgentEvent, AgentInfo } from '../../src/core/protocol/types.js'
-import { cleanup, fixture, isAlive, makeHome, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { useHomes, fixture, isAlive, makeHome, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 
-let homes: TestHome[] = []
-let strays: number[] = []
-const home = (): TestHome => {
-  const t = makeHome()
-  homes.push(t)
-  return t
-}
-afterEach(async () => {
-  for (const t of homes) await cleanup(t, strays)
-  homes = []
-  strays = []
-})
+const strays: number[] = []
+const home = useHomes(strays)
 
 interface Described extends AgentInfo {
   events: AgentEvent[]

@@ -2,17 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AgentEvent, AgentInfo } from '../../src/core/protocol/types.js'
-import { cleanup, fixture, makeHome, orch, orchJson, ROOT, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { useHomes, fixture, makeHome, orch, orchJson, ROOT, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 
-let homes: TestHome[] = []
-const home = (): TestHome => {
-  const t = makeHome()
-  homes.push(t)
-  return t
-}
-afterEach(async () => {
-  for (const t of homes) await cleanup(t)
-  homes = []
+const home = useHomes()
+afterEach(() => {
   delete process.env.ORCH_LOG_CHECK_MS
 })
 const ls = (): Promise<AgentInfo[]> => orchJson<AgentInfo[]>(['ls'])

@@ -11,8 +11,8 @@ export const DAEMON_START_TIMEOUT_MS = 10_000
 const POLL_MS = 10
 const LOG_TAIL_LINES = 20
 
-/** The compiled daemon entry point. */
-export const DAEMON_MAIN = join(PACKAGE_ROOT, 'dist', 'src', 'core', 'daemon', 'main.js')
+/** The daemon entry point: the bundle of dist/src/core/daemon/main.js (scripts/bundle.mjs). */
+export const DAEMON_MAIN = join(PACKAGE_ROOT, 'dist', 'daemon', 'main.js')
 
 function tail(file: string, from: number): string {
   try {

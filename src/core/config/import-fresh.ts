@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createJiti } from 'jiti'
 
 /**
  * Imports a module (.ts, .js, .mjs, .cjs or a package name resolved from
@@ -11,6 +10,8 @@ import { createJiti } from 'jiti'
  * long as the process, so the source is evaluated by jiti itself.
  */
 export async function importFresh(specifier: string, fromDir = process.cwd()): Promise<unknown> {
+  // Loaded on first use: the daemon boots faster and smaller without it.
+  const { createJiti } = await import('jiti')
   const jiti = createJiti(pathToFileURL(join(fromDir, '__orch__.js')).href, { moduleCache: false })
   const resolved = jiti.esmResolve(specifier)
   const file = resolved.startsWith('file:') ? fileURLToPath(resolved) : resolved

@@ -1,12 +1,12 @@
-import { dirname, isAbsolute, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { isAbsolute, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { PACKAGE_ROOT } from '../daemon/version.js'
 import { PluginError } from '../errors/plugin-error.js'
 import { importFresh } from '../config/import-fresh.js'
 import type { OrchPlugin } from './types.js'
 
-const here = dirname(fileURLToPath(import.meta.url))
 /** The built-in agent types are plugins too; they ship compiled in dist/plugins. */
-const BUILTIN_DIR = resolve(here, '../../../plugins')
+const BUILTIN_DIR = join(PACKAGE_ROOT, 'dist', 'plugins')
 export const BUILTIN_PLUGINS = ['node', 'process']
 
 function pluginOf(spec: string, mod: unknown): OrchPlugin {

@@ -62,20 +62,27 @@ export interface DaemonStatus {
 /** A message as the daemon pushes it (event `message`) and lists it. */
 export interface WireMessage {
   id: string
+  /** sender id: an agent name, an instance id such as 'worker:0', or 'cli' */
   from: string
+  /** as addressed: 'agent', 'agent:2' (one instance) or, for a topic copy, the subscriber instance id */
   to: string
+  /** set on topic copies: the topic name without the 'topic:' prefix */
   topic?: string
   type: string
+  /** integer, higher first */
   priority: number
   payload: unknown
   correlationId?: string
   replyTo?: string
+  /** how many messages caused this one; sends over the limit are refused to stop loops */
   hops: number
+  /** delivery attempts that failed (nack, lease timeout, recipient gone) */
   attempts: number
   createdAt: number
   notBefore?: number
   expiresAt?: number
   lastError?: string
+  /** set when dead-lettered */
   deadAt?: number
 }
 

@@ -1,30 +1,13 @@
-/** A message between agents, as stored and as delivered. Treat delivered and returned objects as read-only. */
-export interface Message {
-  id: string
-  /** sender id: an agent name, an instance id such as 'worker:0', or 'cli' */
-  from: string
-  /** as addressed: 'agent', 'agent:2' (one instance) or, for a topic copy, the subscriber instance id */
-  to: string
-  /** set on topic copies: the topic name without the 'topic:' prefix */
-  topic?: string
-  type: string
-  /** integer, higher first */
-  priority: number
-  payload: unknown
-  correlationId?: string
-  replyTo?: string
-  /** how many messages caused this one; sends over the limit are refused to stop loops */
-  hops: number
-  /** delivery attempts that failed (nack, lease timeout, recipient gone) */
-  attempts: number
-  createdAt: number
-  notBefore?: number
-  expiresAt?: number
-  /** monotonic across restarts; FIFO tie-break within a priority */
+import type { WireMessage } from '../protocol/types.js'
+
+/**
+ * A message between agents, as stored and as delivered: the protocol's
+ * WireMessage plus `seq`, which only the queue needs (monotonic across
+ * restarts; FIFO tie-break within a priority). Treat delivered and returned
+ * objects as read-only.
+ */
+export interface Message extends WireMessage {
   seq: number
-  lastError?: string
-  /** set when dead-lettered */
-  deadAt?: number
 }
 
 export interface SendInput {
