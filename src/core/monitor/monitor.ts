@@ -55,8 +55,8 @@ export class Monitor {
     if (this.running) return
     this.running = true
     try {
-      this.supervisor.checkAdopted()
       const live = this.supervisor.all().filter((i) => i.record.pid !== null)
+      const suspects = new Set<string>()
       if (live.length > 0) {
         const pids = live.map((i) => i.record.pid!)
         let stats: Record<string, pidusage.Status | undefined> = {}
@@ -69,11 +69,19 @@ export class Monitor {
         const now = Date.now()
         for (const inst of live) {
           const s = stats[String(inst.record.pid)]
-          if (!s) continue
+          // A zombie (dead, not yet reaped by an init that may never reap) still reads, with no memory.
+          if (!s || s.memory === 0) {
+            suspects.add(inst.record.id)
+            continue
+          }
           inst.usage.push({ at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
           if (inst.usage.length > USAGE_HISTORY) inst.usage.shift()
           this.checkMemory(inst.record.id, s.memory)
         }
+        // pidusage reads each pid through a descriptor opened on that very
+        // process, so a pid reused by another process fails too: only the
+        // pids that failed need the start-time check.
+        this.supervisor.checkAdopted(suspects)
       }
       const now = Date.now()
       const cpu = process.cpuUsage(this.lastCpu)

@@ -357,12 +357,14 @@ export class Supervisor {
 
   /**
    * Notices the death of agents that are not our children (re-adopted ones),
-   * by pid + start time. Called by the monitor at every sample.
+   * by pid + start time. Called by the monitor at every sample, with the
+   * instances whose sample failed as `suspects` (all of them when omitted).
    */
-  checkAdopted(): void {
+  checkAdopted(suspects?: ReadonlySet<string>): void {
     for (const inst of this.instances.values()) {
       const r = inst.record
       if (inst.child || r.pid === null || r.status === 'stopping') continue
+      if (suspects && !suspects.has(r.id)) continue
       if (!isSameProcess(r.pid, r.procStart)) {
         this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()) })
       }
