@@ -51,7 +51,10 @@ export interface DaemonStatus {
   pid: number
   uptime: number
   cpu: number
+  /** RSS, bytes */
   memory: number
+  /** V8 heap in use, bytes */
+  heapUsed: number
   version: string
   protocolVersion: number
   home: string

@@ -9,6 +9,7 @@ export const daemonStatus: Handler<ParamsOf<'daemon.status'>, ResultOf<'daemon.s
     uptime: Date.now() - ctx.startedAt,
     cpu: usage.cpu,
     memory: usage.memory,
+    heapUsed: process.memoryUsage().heapUsed,
     version: ctx.version,
     protocolVersion: PROTOCOL_VERSION,
     home: ctx.paths.home,
