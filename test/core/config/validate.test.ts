@@ -307,6 +307,8 @@ describe('validateConfig: a good config', () => {
         startGraceMs: 1_000,
         readyTimeoutMs: null,
         killTimeoutMs: 5_000,
+        logMaxBytes: 10 * 1024 * 1024,
+        logRetain: 3,
         killSignal: 'SIGTERM',
         maxMemoryBytes: null,
         watch: [],
