@@ -204,6 +204,20 @@ describe('after a reboot', () => {
     expect((await agent('b'))!.status).toBe('stopped')
   })
 
+  it('startup --install writes the unit under ~/.config/systemd/user', async () => {
+    const t = home()
+    const realHome = process.env.HOME
+    process.env.HOME = t.home
+    try {
+      const r = await orchJson<{ path: string; installed: boolean }>(['startup', '--install'])
+      expect(r.installed).toBe(true)
+      expect(r.path).toBe(join(t.home, '.config/systemd/user/orch.service'))
+      expect(readFileSync(r.path, 'utf8')).toMatch(/ExecStart=.* daemon run/)
+    } finally {
+      process.env.HOME = realHome
+    }
+  })
+
   it('startup prints a systemd user unit that runs the daemon and resurrects', async () => {
     home()
     const r = await orchJson<{ unit: string; installed: boolean }>(['startup'])
@@ -211,6 +225,25 @@ describe('after a reboot', () => {
     expect(r.unit).toMatch(/ExecStart=.* daemon run/)
     expect(r.unit).toMatch(/ExecStartPost=.* resurrect/)
     expect(r.unit).toContain(`ORCH_HOME=${process.env.ORCH_HOME}`)
+  })
+})
+
+describe('monitoring', () => {
+  it('does not leak file descriptors across many short-lived agent processes', async () => {
+    const t = home()
+    await orchJson(['ls'])
+    const { pid } = await orchJson<{ pid: number }>(['daemon', 'status'])
+    const fds = (): number => readdirSync(`/proc/${pid}/fd`).length
+    const baseline = fds()
+    const cfg = writeConfig(
+      t,
+      [{ name: 'flicker', script: fixture('crash.js'), env: { CRASH_AFTER_MS: '150' }, maxRestarts: 25, restartWindow: '1h', backoff: { initial: '10ms', max: '10ms' } }],
+      { monitorInterval: '50ms' },
+    )
+    await orchJson(['start', cfg])
+    await waitFor(async () => (await agent('flicker'))?.status === 'errored', 'flicker errored', 30_000)
+    // pidusage keeps a descriptor per sampled pid until its history expires (3 intervals).
+    await waitFor(() => fds() <= baseline + 2, `descriptors back to about ${baseline} (now ${fds()})`)
   })
 })
 
