@@ -2,7 +2,7 @@ import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
 import { resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
-import { applyConfig, newRecord } from '../apply-config.js'
+import { applyConfig, instanceId, newRecord } from '../apply-config.js'
 import type { Handler } from '../context.js'
 import { agentDescription, agentInfo } from './agent-info.js'
 
@@ -66,7 +66,7 @@ export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
   const started: string[] = []
   for (const { agent, configPath, spec } of state?.agents ?? []) {
     for (let n = 0; n < agent.instances; n++) {
-      const inst = ctx.supervisor.get(newRecord(agent, n, spec, configPath).id) ?? ctx.supervisor.upsert(newRecord(agent, n, spec, configPath))
+      const inst = ctx.supervisor.get(instanceId(agent, n)) ?? ctx.supervisor.upsert(newRecord(agent, n, spec, configPath))
       if (ctx.supervisor.start(inst, 'resurrected')) started.push(inst.record.id)
     }
   }
