@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentInfo } from '../../src/core/protocol/types.js'
-import { cleanup, fixture, isAlive, makeHome, orch, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { cleanup, fixture, isAlive, makeHome, orch, orchJson, ROOT, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 
 let t: TestHome
 let config: string
@@ -70,6 +72,17 @@ describe('orch start / ls / logs / stop / restart / delete', () => {
     expect(all.stdout).toMatch(/^beta:1 \| /m)
     const json = await orchJson<Array<{ agent: string; line: string }>>(['logs', 'beta', '--lines', '1'])
     expect(json.map((l) => l.agent)).toEqual(['beta:0', 'beta:1'])
+  })
+
+  it('orch logs -f follows new lines as they are written', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), 'logs', 'alpha', '-f', '--lines', '0'], { env: { ...process.env, ORCH_HOME: t.home } })
+    try {
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      await waitFor(() => out.split('\n').filter((l) => l === 'alpha tick').length >= 2, 'two followed lines')
+    } finally {
+      child.kill('SIGKILL')
+    }
   })
 
   it('orch logs of an unknown agent says which agents exist', async () => {
