@@ -1,16 +1,22 @@
-// One agent of the ping-pong team: prints a line every two seconds.
-// (Messaging between agent_1 and agent_2 arrives with the queue; see docs/protocol.md.)
-const name = process.env.ORCH_AGENT_NAME ?? 'agent'
-const peer = process.env.PEER ?? 'nobody'
-let n = 0
+// One agent of the ping-pong team (ecosystem.config.ts runs it as agent_1 and agent_2).
+// Every two seconds it asks its PEER for a pong; it answers every ping it gets.
+import { connect, type AgentMessage } from 'orch/agent'
 
-const timer = setInterval(() => {
-  n += 1
-  console.log(`${name} tick ${n} (peer: ${peer})`)
-}, 2_000)
+const agent = await connect()
+const peer = process.env.PEER ?? 'agent_2'
+const text = (payload: unknown): string => (typeof payload === 'string' ? payload : JSON.stringify(payload))
 
-process.on('SIGTERM', () => {
-  clearInterval(timer)
-  console.log(`${name} stopping after ${n} ticks`)
-  process.exit(0)
+agent.onMessage('ping', async (msg: AgentMessage) => {
+  console.log(`${agent.id} received from ${msg.from}: ${text(msg.payload)}`)
+  await agent.reply(msg, `pong to ${text(msg.payload)}`)
 })
+await agent.ready()
+
+let n = 0
+setInterval(() => {
+  n += 1
+  agent
+    .request(peer, 'ping', `ping ${n}`, { timeout: 5_000 })
+    .then((pong) => console.log(`${agent.id} got back: ${text(pong.payload)}`))
+    .catch((err: Error) => agent.log.warn('no pong', { peer, error: err.message }))
+}, 2_000)

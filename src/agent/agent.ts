@@ -1,0 +1,183 @@
+import { EventEmitter } from 'node:events'
+import type { SendParams } from '../core/protocol/methods.js'
+import type { Connection } from './connection.js'
+import { DEFAULT_REQUEST_TIMEOUT_MS, REPLY_TYPE_SUFFIX, TOPIC_PREFIX } from './constants.js'
+import { currentMessage } from './context.js'
+import { AgentClosedError } from './errors/agent-closed-error.js'
+import { RequestTimeoutError } from './errors/request-timeout-error.js'
+import { Inbox } from './inbox.js'
+import type { Logger } from './logger.js'
+import { PendingRequests } from './requests.js'
+import type { AgentEvents, AgentMessage, MessageHandler, ReplyOptions, RequestOptions, SendOptions } from './types.js'
+
+const bareTopic = (topic: string): string => (topic.startsWith(TOPIC_PREFIX) ? topic.slice(TOPIC_PREFIX.length) : topic)
+
+/**
+ * An agent's link to the daemon: receive, send, request/reply, topics, and a
+ * logger. Get one with `connect()`. It reconnects by itself when the daemon
+ * restarts, and restores consuming, subscriptions and readiness.
+ */
+export class Agent {
+  /** JSON-lines logger; inside a handler each line carries the message's correlationId and id. */
+  readonly log: Logger
+  private readonly requests = new PendingRequests()
+  private readonly inbox: Inbox
+  private readonly topics = new Set<string>()
+  private readonly emitter = new EventEmitter()
+  private isReady = false
+  private closed = false
+
+  constructor(
+    private readonly conn: Connection,
+    /** this instance's id: `name` or `name:N`; replies to this agent's requests come here */
+    readonly id: string,
+    log: Logger,
+  ) {
+    this.log = log
+    this.inbox = new Inbox(conn, this.requests, log, id)
+    conn.onRestore(async (client) => {
+      for (const topic of this.topics) await client.call('queue.subscribe', { topic })
+      if (this.isReady) await client.call('agent.ready', {})
+    })
+    conn.on('disconnected', (err) => {
+      log.warn('lost the daemon; reconnecting', { error: err.message })
+      this.emitter.emit('disconnected', err)
+    })
+    conn.on('reconnected', () => {
+      log.info('reconnected to the daemon')
+      this.emitter.emit('reconnected')
+    })
+    conn.on('restoreFailed', (err) => log.error('could not restore after reconnecting', { error: err }))
+  }
+
+  /** The agent name: the id without its `:N` instance suffix. */
+  get name(): string {
+    return this.id.replace(/:\d+$/, '')
+  }
+
+  /** Whether the connection to the daemon is up right now. */
+  get connected(): boolean {
+    return this.conn.connected
+  }
+
+  on<K extends keyof AgentEvents>(event: K, fn: AgentEvents[K]): this {
+    this.emitter.on(event, fn)
+    return this
+  }
+
+  off<K extends keyof AgentEvents>(event: K, fn: AgentEvents[K]): this {
+    this.emitter.off(event, fn)
+    return this
+  }
+
+  /** Tells the daemon this agent is ready: it shows `online` at once, whatever its start grace. */
+  async ready(): Promise<void> {
+    this.isReady = true
+    await this.conn.call('agent.ready', {})
+  }
+
+  /**
+   * Handles messages: all of them, or only those of `type` (a typed handler
+   * wins over the catch-all; registering again for the same type replaces).
+   * Starts delivery on first use. Handlers run concurrently, up to the
+   * daemon's in-flight limit. A message is acked when its handler returns or
+   * resolves, and nacked with the error's message when it throws or rejects.
+   * Once any handler is registered, a message no handler takes is nacked.
+   * Returns a function that removes the handler.
+   */
+  onMessage<P = unknown>(handler: MessageHandler<P>): () => void
+  onMessage<P = unknown>(type: string, handler: MessageHandler<P>): () => void
+  onMessage(typeOrHandler: string | MessageHandler, maybeHandler?: MessageHandler): () => void {
+    const [type, handler] = typeof typeOrHandler === 'string' ? [typeOrHandler, maybeHandler] : [undefined, typeOrHandler]
+    if (typeof handler !== 'function') throw new TypeError(`onMessage needs a handler function, got ${typeof handler}`)
+    const off = this.inbox.on(type, handler)
+    this.inbox.consume().catch((err: unknown) => this.log.error('cannot start consuming messages', { error: err }))
+    return off
+  }
+
+  /**
+   * Puts a message on the queue; resolves with its id (one per copy for a
+   * topic) once the daemon has stored it. `to` is an agent name (one of its
+   * instances gets it), `name:N`, or `topic:NAME`. Inside a handler, `hops`
+   * is the handled message's plus one: the daemon refuses a chain past its
+   * hop limit (E_INVALID_MESSAGE). If the connection drops before the daemon
+   * answers, the send waits and goes again after reconnecting (so it may
+   * arrive twice, never not at all).
+   */
+  async send(to: string, type: string, payload?: unknown, opts: SendOptions = {}): Promise<string[]> {
+    if (this.closed) throw new AgentClosedError()
+    const handling = currentMessage()
+    const params: SendParams = { to, type, payload: payload ?? null }
+    if (opts.priority !== undefined) params.priority = opts.priority
+    if (opts.delay !== undefined) params.delay = opts.delay
+    if (opts.ttl !== undefined) params.ttl = opts.ttl
+    if (opts.correlationId !== undefined) params.correlationId = opts.correlationId
+    if (opts.replyTo !== undefined) params.replyTo = opts.replyTo
+    if (handling) params.hops = handling.hops + 1
+    return (await this.conn.call('queue.send', params)).ids
+  }
+
+  /**
+   * Sends a message with a fresh correlationId and `replyTo` = this agent,
+   * and resolves with the reply message (use `.payload` for its content).
+   * The reply is acked and never reaches onMessage handlers. Rejects with
+   * RequestTimeoutError (code E_TIMEOUT) after `timeout` ms (default 30 s);
+   * a reply that comes later is dropped. Pending requests survive reconnects.
+   */
+  async request<R = unknown>(to: string, type: string, payload?: unknown, opts: RequestOptions = {}): Promise<AgentMessage<R>> {
+    if (this.closed) throw new AgentClosedError()
+    // the daemon only routes our reply once we consume
+    await this.inbox.consume()
+    const { timeout = DEFAULT_REQUEST_TIMEOUT_MS, ...sendOpts } = opts
+    const { correlationId, reply } = this.requests.open(type, timeout, (id) => new RequestTimeoutError({ to, type, correlationId: id, timeoutMs: timeout }))
+    try {
+      await this.send(to, type, payload, { ...sendOpts, correlationId, replyTo: this.id })
+    } catch (err) {
+      this.requests.fail(correlationId, err as Error)
+    }
+    return (await reply) as AgentMessage<R>
+  }
+
+  /**
+   * Answers a request: sends to `msg.replyTo` (else `msg.from`) a message of
+   * type `${msg.type}.reply` with the same correlationId.
+   */
+  reply(msg: AgentMessage, payload?: unknown, opts: ReplyOptions = {}): Promise<string[]> {
+    const opt: SendOptions = { ...opts }
+    if (msg.correlationId !== undefined) opt.correlationId = msg.correlationId
+    return this.send(msg.replyTo ?? msg.from, `${msg.type}${REPLY_TYPE_SUFFIX}`, payload, opt)
+  }
+
+  /** Receives a copy of every message published to `topic` from now on (kept across reconnects and restarts). */
+  async subscribe(topic: string): Promise<void> {
+    const t = bareTopic(topic)
+    this.topics.add(t)
+    await this.conn.call('queue.subscribe', { topic: t })
+    await this.inbox.consume()
+  }
+
+  async unsubscribe(topic: string): Promise<void> {
+    const t = bareTopic(topic)
+    this.topics.delete(t)
+    await this.conn.call('queue.unsubscribe', { topic: t })
+  }
+
+  /** Sends a copy to every subscriber of `topic`; resolves with one id per copy (none when nobody subscribes). */
+  publish(topic: string, type: string, payload?: unknown, opts: SendOptions = {}): Promise<string[]> {
+    return this.send(`${TOPIC_PREFIX}${bareTopic(topic)}`, type, payload, opts)
+  }
+
+  /** The message whose handler is running, in this async context. */
+  current(): AgentMessage | undefined {
+    return currentMessage()
+  }
+
+  /** Sends the acks still due, rejects pending requests with AgentClosedError, and closes the connection. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.inbox.drain()
+    this.requests.failAll(new AgentClosedError('the agent was closed while waiting for a reply'))
+    this.conn.close()
+  }
+}

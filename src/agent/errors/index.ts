@@ -1,0 +1,3 @@
+export * from './agent-closed-error.js'
+export * from './codes.js'
+export * from './request-timeout-error.js'
