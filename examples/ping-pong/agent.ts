@@ -1,5 +1,5 @@
 // One agent of the ping-pong team (ecosystem.config.ts runs it as agent_1 and agent_2).
-// Every two seconds it asks its PEER for a pong; it answers every ping it gets.
+// Every two seconds it asks its PEER for a pong; it answers every ping request it gets.
 import { connect, type AgentMessage } from 'orch/agent'
 
 const agent = await connect()
@@ -8,7 +8,8 @@ const text = (payload: unknown): string => (typeof payload === 'string' ? payloa
 
 agent.onMessage('ping', async (msg: AgentMessage) => {
   console.log(`${agent.id} received from ${msg.from}: ${text(msg.payload)}`)
-  await agent.reply(msg, `pong to ${text(msg.payload)}`)
+  // A request carries replyTo; a plain send (e.g. `orch send agent_1 ping hi`) expects no answer.
+  if (msg.replyTo) await agent.reply(msg, `pong to ${text(msg.payload)}`)
 })
 await agent.ready()
 
