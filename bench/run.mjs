@@ -9,6 +9,7 @@ import { assertBuilt, cleanupAll, fmtCmp, fmtValue, installCleanupHandlers } fro
 const SECTIONS = {
   cli: () => import('./cli.mjs'),
   supervision: () => import('./supervision.mjs'),
+  queue: () => import('./queue.mjs'),
 }
 
 function parseArgs(argv) {

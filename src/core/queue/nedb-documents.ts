@@ -6,24 +6,9 @@ import { OPTIONAL_MUTABLE_FIELDS, subscriptionKey, type Subscription } from './s
  * refuses keys that start with '$' or contain '.', which payloads may well
  * have, and a string is also cheaper for NeDB to copy and serialise.
  */
-export interface MessageDoc {
+export type MessageDoc = Omit<Message, 'id' | 'payload'> & {
   _id: string
-  from: string
-  to: string
-  topic?: string
-  type: string
-  priority: number
   payloadJson: string
-  correlationId?: string
-  replyTo?: string
-  hops: number
-  attempts: number
-  createdAt: number
-  notBefore?: number
-  expiresAt?: number
-  seq: number
-  lastError?: string
-  deadAt?: number
 }
 
 /** Subscriptions share the file; `kind` tells them apart from messages. */

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { DEFAULT_PRIORITY, TOPIC_PREFIX } from './constants.js'
 import { InvalidMessageError } from './errors/invalid-message-error.js'
-import type { SendInput } from './message.js'
+import type { Message, SendInput } from './message.js'
 
 export interface SendLimits {
   maxHops: number
@@ -9,17 +9,7 @@ export interface SendLimits {
 }
 
 /** A send that passed validation, with defaults applied. */
-export interface ValidSend {
-  from: string
-  to: string
-  /** set when `to` is 'topic:NAME' */
-  topic?: string
-  type: string
-  priority: number
-  payload: unknown
-  correlationId?: string
-  replyTo?: string
-  hops: number
+export type ValidSend = Pick<Message, 'from' | 'to' | 'topic' | 'type' | 'priority' | 'payload' | 'correlationId' | 'replyTo' | 'hops'> & {
   delayMs: number
   ttlMs?: number
 }

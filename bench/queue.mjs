@@ -1,0 +1,270 @@
+// Section `queue`: messages from sender agents to a consumer agent through a
+// real daemon, all on the Node SDK: throughput (stored, delivered, handled and
+// acked) and latency (send call → handler start). Floors from the same run:
+// NeDB batched inserts in this process, and a bare Unix-socket round trip.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { appendFile } from 'node:fs/promises'
+import { connect as netConnect } from 'node:net'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import {
+  FIXTURES, NODE, ROOT, cleanupHome, cpuSeconds, figure, median, now, orch, orchJson, percentile, tempHome, trackPid, untrackPid, waitFor,
+  writeConfig,
+} from './lib.mjs'
+
+const MESSAGES = 20_000
+const WINDOW = 256
+const ROUNDS = 3
+const SENDER_COUNTS = [1, 4]
+const LATENCY_RATE = 500
+const LATENCY_MESSAGES = 2_500 // 5 s at LATENCY_RATE
+const NEDB_BATCH = 256
+const ECHO_WARMUP = 500
+const ECHO_RUNS = 5_000
+/** pm2's bus (no storage, no acks), 100 in flight, on this machine. */
+const PM2_BUS_RATE = 11_000
+const PAD = 'x'.repeat(64)
+
+const fmtRate = (r) => `${Math.round(r).toLocaleString('en-US')}/s`
+const fmtUs = (x) => `${Math.round(x)} µs`
+const spread = (xs, fmt) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return null
+  }
+}
+
+/** The last lines of every agent log under `home`, for an error message when agents never got ready. */
+function logTails(home) {
+  const dir = join(home, 'logs')
+  if (!existsSync(dir)) return '(no logs)'
+  return readdirSync(dir)
+    .map((f) => `--- ${f}\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-8).join('\n')}`)
+    .join('\n')
+}
+
+// ------------------------------------------------------------ end to end
+
+/**
+ * One round on a fresh ORCH_HOME: a consumer and `senders` sender instances.
+ * Once all are ready, the bench (as a CLI client) sends each sender `go`.
+ * Throughput is `n` over the time from the earliest first send to the moment
+ * the consumer's last acks were answered.
+ */
+async function endToEnd({ senders, n, rate = 0 }) {
+  const home = tempHome()
+  const dir = join(home, 'q')
+  mkdirSync(dir)
+  try {
+    const agents = [
+      {
+        name: 'qconsumer', script: join(FIXTURES, 'q-consumer.mjs'), instances: 1, startGrace: '100ms', autorestart: false,
+        env: { Q_N: String(n), Q_DIR: dir },
+      },
+      {
+        name: 'qsender', script: join(FIXTURES, 'q-sender.mjs'), instances: senders, startGrace: '100ms', autorestart: false,
+        env: { Q_N: String(n / senders), Q_TO: 'qconsumer', Q_WINDOW: String(WINDOW), Q_RATE: String(rate), Q_DIR: dir },
+      },
+    ]
+    await orch(home, ['start', writeConfig(home, agents), '--json'])
+    const ready = () => readdirSync(dir).filter((f) => f.startsWith('ready-'))
+    await waitFor(`${senders + 1} queue agents ready`, () => ready().length === senders + 1, { timeoutMs: 60_000 })
+      .catch((err) => { throw new Error(`${err.message}\n${logTails(home)}`) })
+    const senderIds = ready().map((f) => f.slice('ready-'.length)).filter((id) => id !== 'qconsumer')
+    // CPU time (all threads) of each process over the run: which stage is the bottleneck
+    const pids = { daemon: Number(readFileSync(join(home, 'daemon.pid'), 'utf8').trim()) }
+    for (const a of await orchJson(home, ['ls'])) pids[a.name === 'qconsumer' ? 'consumer' : a.id] = a.pid
+    const cpu = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]))
+    const cpu0 = cpu()
+
+    const { DaemonClient } = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'core', 'client', 'daemon-client.js')).href)
+    const client = await DaemonClient.connect(join(home, 'orch.sock'), { client: 'cli' })
+    try {
+      await Promise.all(senderIds.map((to) => client.call('queue.send', { to, type: 'go', payload: null })))
+    } finally {
+      client.close()
+    }
+
+    const files = () => ['consumer.json', ...senderIds.map((id) => `sent-${id}.json`)].map((f) => join(dir, f))
+    await waitFor(`${n} messages acked by the consumer`, () => files().every(existsSync), { timeoutMs: 180_000, intervalMs: 20 })
+      .catch((err) => { throw new Error(`${err.message}\n${logTails(home)}`) })
+    const cpu1 = cpu()
+    const [consumer, ...sent] = files().map(readJson)
+    // µs of CPU per message: daemon, consumer, and all senders together
+    const cpuUs = (keys) => (keys.reduce((a, k) => a + cpu1[k] - cpu0[k], 0) * 1e6) / n
+    const errors = sent.reduce((a, s) => a + s.errors, 0)
+    if (consumer.n !== n || errors > 0) throw new Error(`bench: consumer got ${consumer.n} of ${n} messages; ${errors} sends failed`)
+    const first = Math.min(...sent.map((s) => s.first))
+    return {
+      rate: (n * 1000) / (consumer.acked - first),
+      // diagnostic: how fast the senders got their messages stored
+      sendRate: (n * 1000) / (Math.max(...sent.map((s) => s.last)) - first),
+      lat50: percentile(consumer.latencies, 50),
+      lat99: percentile(consumer.latencies, 99),
+      latMax: Math.max(...consumer.latencies),
+      cpu: { daemon: cpuUs(['daemon']), consumer: cpuUs(['consumer']), senders: cpuUs(senderIds) },
+    }
+  } finally {
+    cleanupHome(home)
+  }
+}
+
+// ------------------------------------------------------------ floors
+
+/** NeDB alone: `n` message-shaped documents inserted in batches, one batch at a time; then removed the same way. */
+async function nedbFloor(n) {
+  const { default: Datastore } = await import('nedb-promises')
+  const home = tempHome()
+  try {
+    const ds = Datastore.create({ filename: join(home, 'floor.db') })
+    await ds.load()
+    const docs = Array.from({ length: n }, (_, i) => ({
+      _id: `m${i.toString(36)}-${Math.random().toString(36).slice(2, 10)}`, from: 'qsender', to: 'qconsumer', type: 'bench', priority: 0,
+      payloadJson: JSON.stringify({ i, t: Date.now(), pad: PAD }), hops: 0, attempts: 0, createdAt: Date.now(), seq: i + 1,
+    }))
+    let t0 = now()
+    for (let i = 0; i < n; i += NEDB_BATCH) await ds.insert(docs.slice(i, i + NEDB_BATCH))
+    const insertMs = now() - t0
+    t0 = now()
+    for (let i = 0; i < n; i += NEDB_BATCH) {
+      await ds.remove({ _id: { $in: docs.slice(i, i + NEDB_BATCH).map((d) => d._id) } }, { multi: true })
+    }
+    const removeMs = now() - t0
+    // What the same batches cost as bare appends of NeDB's own line format (a document, then a `$$deleted` line)
+    const log = join(home, 'append.db')
+    t0 = now()
+    for (let i = 0; i < n; i += NEDB_BATCH) await appendFile(log, docs.slice(i, i + NEDB_BATCH).map((d) => `${JSON.stringify(d)}\n`).join(''))
+    for (let i = 0; i < n; i += NEDB_BATCH) {
+      await appendFile(log, docs.slice(i, i + NEDB_BATCH).map((d) => `${JSON.stringify({ $$deleted: true, _id: d._id })}\n`).join(''))
+    }
+    const appendMs = now() - t0
+    return { insertRate: (n * 1000) / insertMs, cycleRate: (n * 1000) / (insertMs + removeMs), appendCycleRate: (n * 1000) / appendMs }
+  } finally {
+    cleanupHome(home)
+  }
+}
+
+/** One NDJSON request at a time to an echo server in its own process; round-trip times in µs. */
+async function socketFloor() {
+  const home = tempHome()
+  const sock = join(home, 'echo.sock')
+  const server = spawn(NODE, [join(FIXTURES, 'q-echo-server.mjs'), sock], { stdio: ['ignore', 'pipe', 'inherit'] })
+  trackPid(server.pid)
+  try {
+    await new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.once('exit', (code) => reject(new Error(`bench: echo server exited (${code})`)))
+      server.stdout.once('data', resolve)
+    })
+    const socket = netConnect(sock)
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+    socket.setEncoding('utf8')
+    let buf = ''
+    let waiting = null
+    socket.on('data', (chunk) => {
+      buf += chunk
+      const nl = buf.indexOf('\n')
+      if (nl < 0) return
+      const line = buf.slice(0, nl)
+      buf = buf.slice(nl + 1)
+      waiting(JSON.parse(line))
+    })
+    const times = []
+    for (let i = 0; i < ECHO_WARMUP + ECHO_RUNS; i++) {
+      const t0 = process.hrtime.bigint()
+      await new Promise((resolve) => {
+        waiting = resolve
+        socket.write(`${JSON.stringify({ id: i, method: 'ping', params: {} })}\n`)
+      })
+      if (i >= ECHO_WARMUP) times.push(Number(process.hrtime.bigint() - t0) / 1000)
+    }
+    socket.destroy()
+    return { p50: percentile(times, 50), p99: percentile(times, 99) }
+  } finally {
+    server.kill('SIGKILL')
+    untrackPid(server.pid)
+    cleanupHome(home)
+  }
+}
+
+// ------------------------------------------------------------ section
+
+export default async function queue(log) {
+  const figures = []
+  const nedb = []
+  const echo = []
+  const runs = Object.fromEntries(SENDER_COUNTS.map((k) => [k, []]))
+  const paced = []
+
+  // Rounds interleave floors and orch, so that drift in machine load hits both alike.
+  for (let r = 0; r < ROUNDS; r++) {
+    const f = await nedbFloor(MESSAGES)
+    nedb.push(f)
+    log(`round ${r + 1}: NeDB ${fmtRate(f.insertRate)} inserts (batches of ${NEDB_BATCH}); insert + remove ${fmtRate(f.cycleRate)} messages; ` +
+      `bare appends of the same lines ${fmtRate(f.appendCycleRate)} messages`)
+    const e = await socketFloor()
+    echo.push(e)
+    log(`round ${r + 1}: socket round trip p50 ${fmtUs(e.p50)}, p99 ${fmtUs(e.p99)}`)
+    for (const senders of SENDER_COUNTS) {
+      const x = await endToEnd({ senders, n: MESSAGES })
+      runs[senders].push(x)
+      log(`round ${r + 1}: ${senders} sender(s), ${MESSAGES} messages: ${fmtRate(x.rate)} acked (sends stored at ${fmtRate(x.sendRate)}); ` +
+        `send → handler p50 ${x.lat50.toFixed(1)} ms, p99 ${x.lat99.toFixed(1)} ms; CPU µs/msg: daemon ${x.cpu.daemon.toFixed(0)}, ` +
+        `senders ${x.cpu.senders.toFixed(0)}, consumer ${x.cpu.consumer.toFixed(0)}`)
+    }
+    const p = await endToEnd({ senders: 1, n: LATENCY_MESSAGES, rate: LATENCY_RATE })
+    paced.push(p)
+    log(`round ${r + 1}: ${LATENCY_RATE} msgs/s for ${LATENCY_MESSAGES / LATENCY_RATE} s: send → handler p50 ${fmtUs(p.lat50 * 1000)}, ` +
+      `p99 ${fmtUs(p.lat99 * 1000)}, max ${p.latMax.toFixed(1)} ms; CPU µs/msg: daemon ${p.cpu.daemon.toFixed(0)}, ` +
+      `sender ${p.cpu.senders.toFixed(0)}, consumer ${p.cpu.consumer.toFixed(0)}`)
+  }
+
+  const nedbRate = median(nedb.map((f) => f.insertRate))
+  const nedbName = `NeDB \`insert\`/s, ${NEDB_BATCH}-doc batches, in-process`
+  for (const senders of SENDER_COUNTS) {
+    const rates = runs[senders].map((x) => x.rate)
+    const value = median(rates)
+    figures.push(figure({
+      section: 'queue',
+      name: `msgs/s stored → delivered → acked, ${senders} sender${senders > 1 ? 's' : ''} (${MESSAGES} msgs, window ${WINDOW}/sender, median of ${ROUNDS})`,
+      value: Math.round(value), unit: 'msgs/s', floor: Math.round(nedbRate), floorName: nedbName, vs: 'ratio',
+      target: ({ value: v, cmp }) => v >= PM2_BUS_RATE && cmp >= 0.5, targetText: `≥ ${PM2_BUS_RATE.toLocaleString('en-US')}/s and ≥ 0.5x NeDB`,
+      pm2: senders === 1 ? `≈ ${PM2_BUS_RATE.toLocaleString('en-US')}/s (bus: no store, no ack)` : undefined,
+      note: `spread ${spread(rates, fmtRate)}; sends stored at ${fmtRate(median(runs[senders].map((x) => x.sendRate)))}; ` +
+        `send → handler p50 ${median(runs[senders].map((x) => x.lat50)).toFixed(1)} ms under this load; ` +
+        `CPU µs/msg: daemon ${median(runs[senders].map((x) => x.cpu.daemon)).toFixed(0)}, senders ${median(runs[senders].map((x) => x.cpu.senders)).toFixed(0)}, ` +
+        `consumer ${median(runs[senders].map((x) => x.cpu.consumer)).toFixed(0)}`,
+    }))
+  }
+  const echo50 = median(echo.map((e) => e.p50))
+  const echo99 = median(echo.map((e) => e.p99))
+  const socketName = `NDJSON round trip on a Unix socket, one at a time`
+  const lat50 = paced.map((p) => p.lat50 * 1000)
+  const lat99 = paced.map((p) => p.lat99 * 1000)
+  figures.push(figure({
+    section: 'queue', name: `latency µs, send call → handler start, p50 at ${LATENCY_RATE} msgs/s (median of ${ROUNDS})`,
+    value: Math.round(median(lat50)), unit: 'µs', floor: Math.round(echo50), floorName: `${socketName}, p50`, vs: 'ratio',
+    target: ({ value: v }) => v < 1000, targetText: '< 1,000 µs',
+    note: `spread ${spread(lat50, fmtUs)}; CPU µs/msg at this rate (nothing to batch): daemon ${median(paced.map((p) => p.cpu.daemon)).toFixed(0)}, ` +
+      `sender ${median(paced.map((p) => p.cpu.senders)).toFixed(0)}, consumer ${median(paced.map((p) => p.cpu.consumer)).toFixed(0)}`,
+  }))
+  figures.push(figure({
+    section: 'queue', name: `latency µs, send call → handler start, p99 at ${LATENCY_RATE} msgs/s (median of ${ROUNDS})`,
+    value: Math.round(median(lat99)), unit: 'µs', floor: Math.round(echo99), floorName: `${socketName}, p99`, vs: 'ratio',
+    note: `spread ${spread(lat99, fmtUs)}`,
+  }))
+  figures.push(figure({
+    section: 'queue', name: `NeDB batched inserts/s, ${NEDB_BATCH}-doc batches (floor, median of ${ROUNDS})`, value: Math.round(nedbRate), unit: 'docs/s',
+    note: `spread ${spread(nedb.map((f) => f.insertRate), fmtRate)}; insert then remove, per message: ${fmtRate(median(nedb.map((f) => f.cycleRate)))}; ` +
+      `bare appends of the same lines: ${fmtRate(median(nedb.map((f) => f.appendCycleRate)))}`,
+  }))
+  figures.push(figure({
+    section: 'queue', name: `Unix-socket NDJSON round trip µs, p50 (floor, median of ${ROUNDS})`, value: Math.round(echo50), unit: 'µs',
+    note: `p99 ${fmtUs(echo99)}; p50 spread ${spread(echo.map((e) => e.p50), fmtUs)}`,
+  }))
+  return figures
+}
