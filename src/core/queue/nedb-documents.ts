@@ -1,5 +1,5 @@
 import type { Message } from './message.js'
-import { OPTIONAL_MUTABLE_FIELDS, subscriptionKey, type Subscription } from './store.js'
+import { subscriptionKey, type Subscription } from './store.js'
 
 /**
  * A message as NeDB stores it. The payload is kept as a JSON string: NeDB
@@ -60,16 +60,4 @@ export function isSubscriptionDoc(doc: MessageDoc | SubscriptionDoc): doc is Sub
 
 export function subscriptionDocId(s: Subscription): string {
   return SUBSCRIPTION_ID_PREFIX + subscriptionKey(s)
-}
-
-/** The NeDB modifier that brings a stored message's mutable fields to `m`'s values. */
-export function mutableFieldsModifier(m: Message): { $set: Record<string, unknown>; $unset?: Record<string, true> } {
-  const $set: Record<string, unknown> = { attempts: m.attempts }
-  const $unset: Record<string, true> = {}
-  for (const field of OPTIONAL_MUTABLE_FIELDS) {
-    const value = m[field]
-    if (value === undefined) $unset[field] = true
-    else $set[field] = value
-  }
-  return Object.keys($unset).length > 0 ? { $set, $unset } : { $set }
 }

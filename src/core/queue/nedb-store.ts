@@ -1,3 +1,5 @@
+import type { FileHandle } from 'node:fs/promises'
+import { open, rename } from 'node:fs/promises'
 import Datastore from 'nedb-promises'
 import { QueueClosedError } from './errors/queue-closed-error.js'
 import { GroupCommit, type WriteBatch } from './group-commit.js'
@@ -5,7 +7,6 @@ import type { Message } from './message.js'
 import {
   fromMessageDoc,
   isSubscriptionDoc,
-  mutableFieldsModifier,
   subscriptionDocId,
   toMessageDoc,
   toSubscriptionDoc,
@@ -14,51 +15,49 @@ import {
 } from './nedb-documents.js'
 import type { QueueStore, Subscription } from './store.js'
 
-/**
- * NeDB matches `$in` by scanning the whole list for every candidate, so one
- * query over k ids costs k²; chunks keep that small while still writing a
- * few hundred documents per append.
- */
-export const NEDB_IN_QUERY_CHUNK = 256
-
 type Doc = MessageDoc | SubscriptionDoc
-
-/** The part of the underlying @seald-io/nedb datastore that nedb-promises does not type. */
-interface CompactableDatastore {
-  compactDatafile(callback: (err: Error | null) => void): void
-}
 
 /**
  * QueueStore on one NeDB file (messages and subscriptions together).
  *
- * Durability: NeDB appends to its file and does not fsync. Once a write has
- * resolved the data is in the kernel, so a kill -9 of the daemon loses
- * nothing acknowledged; a power cut or kernel crash may. We do not claim
- * power-loss safety. Compaction is crash-safe (temp file + rename).
+ * NeDB reads the file at start (its own format: one JSON document per line,
+ * the last line of an `_id` wins, `$$deleted` removes). After that the queue
+ * holds every live message in memory, so NeDB's in-memory copy, its indexes
+ * and its deep copies would be pure cost on the hot path: writes append
+ * lines in NeDB's format through one open descriptor, one append per group
+ * commit, and compaction rewrites the file from the live documents (temp
+ * file, fsync, rename: crash-safe, as NeDB's own). The file stays a NeDB
+ * datastore that NeDB itself loads.
  *
- * Writes go through a group commit (see GroupCommit): NeDB does one append
- * per call, so batching concurrent calls is what makes the queue fast.
+ * Durability: appends are not fsynced. Once a write has resolved the data is
+ * in the kernel, so a kill -9 of the daemon loses nothing acknowledged; a
+ * power cut or kernel crash may lose the last writes.
  */
 export class NedbQueueStore implements QueueStore {
-  private readonly ds: Datastore<Doc>
   private readonly commits = new GroupCommit((batch) => this.writeBatch(batch))
+  /** what the file holds, by _id: the source of a compaction */
+  private readonly live = new Map<string, Doc>()
+  private file: FileHandle | null = null
+  /** appends and compactions, one at a time, in order */
+  private tail: Promise<unknown> = Promise.resolve()
   private closed = false
 
-  constructor(readonly filename: string) {
-    this.ds = Datastore.create({ filename, autoload: false }) as unknown as Datastore<Doc>
-  }
+  constructor(readonly filename: string) {}
 
   async load(): Promise<{ messages: Message[]; subscriptions: Subscription[] }> {
     this.assertOpen()
-    await this.ds.load()
+    const ds = Datastore.create({ filename: this.filename, autoload: false }) as unknown as Datastore<Doc>
+    await ds.load()
     // no sort: NeDB never uses an index for it; the queue orders in memory
-    const docs = await this.ds.find<Doc>({})
+    const docs = await ds.find<Doc>({})
     const messages: Message[] = []
     const subscriptions: Subscription[] = []
     for (const doc of docs) {
+      this.live.set(doc._id, doc)
       if (isSubscriptionDoc(doc)) subscriptions.push({ topic: doc.topic, subscriber: doc.subscriber })
       else messages.push(fromMessageDoc(doc))
     }
+    this.file = await open(this.filename, 'a', 0o600)
     return { messages, subscriptions }
   }
 
@@ -80,21 +79,33 @@ export class NedbQueueStore implements QueueStore {
   async saveSubscription(s: Subscription): Promise<void> {
     this.assertOpen()
     const doc = toSubscriptionDoc(s)
-    await this.ds.update({ _id: doc._id }, doc, { upsert: true })
+    this.live.set(doc._id, doc)
+    await this.append([serialize(doc)])
   }
 
   async removeSubscription(s: Subscription): Promise<void> {
     this.assertOpen()
-    await this.ds.remove({ _id: subscriptionDocId(s) }, { multi: false })
+    const id = subscriptionDocId(s)
+    if (this.live.delete(id)) await this.append([deletion(id)])
   }
 
-  /** Rewrites the file with one line per live document; resolves on NeDB's 'compaction.done'. */
+  /** Rewrites the file with one line per live document. */
   async compact(): Promise<void> {
     this.assertOpen()
     await this.commits.flush()
-    const raw = this.ds as unknown as CompactableDatastore
-    await new Promise<void>((resolve, reject) => {
-      raw.compactDatafile((err) => (err ? reject(err) : resolve()))
+    await this.enqueue(async () => {
+      const tmp = `${this.filename}~`
+      const out = await open(tmp, 'w', 0o600)
+      try {
+        const lines = [...this.live.values()].map(serialize)
+        await out.writeFile(lines.length > 0 ? `${lines.join('\n')}\n` : '')
+        await out.sync()
+      } finally {
+        await out.close()
+      }
+      await this.file?.close()
+      await rename(tmp, this.filename)
+      this.file = await open(this.filename, 'a', 0o600)
     })
   }
 
@@ -102,50 +113,60 @@ export class NedbQueueStore implements QueueStore {
     if (this.closed) return
     this.closed = true
     await this.commits.flush()
+    await this.tail.catch(() => {})
+    await this.file?.close()
+    this.file = null
   }
 
-  private async writeBatch(batch: WriteBatch): Promise<void> {
-    if (batch.inserts.length > 0) {
-      // documents are built now, so they carry the latest state of each message
-      await this.ds.insert(batch.inserts.map(toMessageDoc))
-    }
-    if (batch.updates.size > 0) await this.writeUpdates(batch)
-    if (batch.removes.size > 0) {
-      const ids = [...batch.removes]
-      const writes: Promise<number>[] = []
-      for (let i = 0; i < ids.length; i += NEDB_IN_QUERY_CHUNK) {
-        writes.push(this.ds.remove({ _id: { $in: ids.slice(i, i + NEDB_IN_QUERY_CHUNK) } }, { multi: true }))
-      }
-      await Promise.all(writes)
-    }
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(job, job)
+    this.tail = run.catch(() => {})
+    return run
   }
 
-  /**
-   * NeDB applies one modifier per call, so updates that set the same values
-   * (the common case: a detach requeues many messages with the same error)
-   * share one multi-update; each distinct state costs one append.
-   */
-  private async writeUpdates(batch: WriteBatch): Promise<void> {
-    const groups = new Map<string, { modifier: ReturnType<typeof mutableFieldsModifier>; ids: string[] }>()
+  private append(lines: string[]): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.file) throw new QueueClosedError('queue store')
+      await this.file.write(`${lines.join('\n')}\n`)
+    })
+  }
+
+  /** One group-commit batch becomes one append. */
+  private writeBatch(batch: WriteBatch): Promise<void> {
+    const lines: string[] = []
+    // documents are built now, so they carry the latest state of each message
+    for (const m of batch.inserts) {
+      const doc = toMessageDoc(m)
+      this.live.set(doc._id, doc)
+      lines.push(serialize(doc))
+    }
     for (const [id, m] of batch.updates) {
-      if (batch.removes.has(id)) continue
-      const modifier = mutableFieldsModifier(m)
-      const key = JSON.stringify(modifier)
-      const group = groups.get(key)
-      if (group) group.ids.push(id)
-      else groups.set(key, { modifier, ids: [id] })
+      if (batch.removes.has(id) || !this.live.has(id)) continue
+      const doc = toMessageDoc(m)
+      this.live.set(id, doc)
+      lines.push(serialize(doc))
     }
-    const writes: Promise<number>[] = []
-    for (const { modifier, ids } of groups.values()) {
-      for (let i = 0; i < ids.length; i += NEDB_IN_QUERY_CHUNK) {
-        writes.push(this.ds.update({ _id: { $in: ids.slice(i, i + NEDB_IN_QUERY_CHUNK) } }, modifier, { multi: true }))
-      }
+    for (const id of batch.removes) {
+      if (this.live.delete(id)) lines.push(deletion(id))
     }
-    // NeDB runs them one after another in its executor; awaiting them together saves round trips
-    await Promise.all(writes)
+    return lines.length > 0 ? this.append(lines) : Promise.resolve()
   }
 
   private assertOpen(): void {
     if (this.closed) throw new QueueClosedError('queue store')
   }
+}
+
+/**
+ * A document as NeDB writes it. Ours hold only strings, numbers and booleans
+ * (the payload is JSON text), for which NeDB's model.serialize is exactly
+ * JSON.stringify.
+ */
+function serialize(doc: Doc): string {
+  return JSON.stringify(doc)
+}
+
+/** NeDB's line for a removed document. */
+function deletion(id: string): string {
+  return JSON.stringify({ $$deleted: true, _id: id })
 }

@@ -43,22 +43,12 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
   return { ids: sent.map((m) => m.id) }
 }
 
-/** Pushes a message; the messages of one tick (a pump fills up to 64) leave in one write instead of one each. */
-function deliverCorked(conn: Connection, m: Message): void {
-  const { socket } = conn
-  if (socket.writableCorked === 0) {
-    socket.cork()
-    process.nextTick(() => socket.uncork())
-  }
-  conn.send({ event: 'message', data: wire(m) })
-}
-
 /** The agent is ready for messages: from now on they are pushed to it as `message` events. */
 export const queueConsume: H<'queue.consume'> = (_p, ctx, conn) => {
   const id = agentOf(conn, 'consume messages')
   if (conn.consuming) return { ok: true }
   conn.consuming = true
-  const recipient = { id, name: id.split(':')[0]!, deliver: (m: Message) => deliverCorked(conn, m) }
+  const recipient = { id, name: id.split(':')[0]!, deliver: (m: Message) => conn.send({ event: 'message', data: wire(m) }) }
   conn.onClose(() => ctx.queue.detach(id, 'disconnected', recipient))
   // Attach after this reply is written, so the agent sees the reply before its first message.
   setImmediate(() => {

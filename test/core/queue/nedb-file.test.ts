@@ -1,0 +1,72 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Datastore from 'nedb-promises'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Message } from '../../../src/core/queue/message.js'
+import { NedbQueueStore } from '../../../src/core/queue/nedb-store.js'
+
+const dirs: string[] = []
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
+})
+
+const message = (n: number): Message => ({
+  id: `m${n}`,
+  from: 'a',
+  to: 'b',
+  type: 't',
+  priority: n % 3,
+  payload: { n, 'dotted.key': true, $dollar: 1 },
+  hops: 0,
+  attempts: 0,
+  createdAt: 1_000 + n,
+  seq: n,
+})
+
+async function file(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'orch-nedbfile-'))
+  dirs.push(dir)
+  return join(dir, 'queue.db')
+}
+
+describe('NedbQueueStore file', () => {
+  it('is a NeDB datastore: plain NeDB loads what the store wrote, updates and removals applied', async () => {
+    const f = await file()
+    const store = new NedbQueueStore(f)
+    await store.load()
+    await store.insert(Array.from({ length: 10 }, (_, i) => message(i)))
+    await store.update([{ ...message(1), attempts: 2, lastError: 'boom' }])
+    await store.remove(['m3', 'm4', 'm5'])
+    await store.saveSubscription({ topic: 'news', subscriber: 'b' })
+    await store.close()
+
+    const ds = Datastore.create({ filename: f, autoload: false })
+    await ds.load()
+    const docs = await ds.find<{ _id: string; attempts?: number; lastError?: string; payloadJson?: string; kind?: string }>({})
+    expect(docs.map((d) => d._id).filter((id) => id.startsWith('m')).sort()).toEqual(['m0', 'm1', 'm2', 'm6', 'm7', 'm8', 'm9'])
+    expect(docs.find((d) => d._id === 'm1')).toMatchObject({ attempts: 2, lastError: 'boom' })
+    expect(JSON.parse(docs.find((d) => d._id === 'm0')!.payloadJson!)).toEqual({ n: 0, 'dotted.key': true, $dollar: 1 })
+    expect(docs.filter((d) => d.kind === 'subscription')).toHaveLength(1)
+  })
+
+  it('compaction leaves one line per live document and loses nothing', async () => {
+    const f = await file()
+    const store = new NedbQueueStore(f)
+    await store.load()
+    await store.insert(Array.from({ length: 50 }, (_, i) => message(i)))
+    await store.remove(Array.from({ length: 40 }, (_, i) => `m${i}`))
+    await store.update([{ ...message(45), attempts: 1 }])
+    await store.compact()
+    // writes after a compaction go to the new file
+    await store.insert([message(100)])
+    await store.close()
+    const lines = (await readFile(f, 'utf8')).trim().split('\n')
+    expect(lines).toHaveLength(11)
+    const again = new NedbQueueStore(f)
+    const { messages } = await again.load()
+    expect(messages.map((m) => m.id).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `m${40 + i}`), 'm100'].sort())
+    expect(messages.find((m) => m.id === 'm45')!.attempts).toBe(1)
+    await again.close()
+  })
+})
