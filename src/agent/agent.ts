@@ -7,6 +7,7 @@ import { AgentClosedError } from './errors/agent-closed-error.js'
 import { RequestTimeoutError } from './errors/request-timeout-error.js'
 import { Inbox } from './inbox.js'
 import type { Logger } from './logger.js'
+import { Outbox } from './outbox.js'
 import { PendingRequests } from './requests.js'
 import type { AgentEvents, AgentMessage, MessageHandler, ReplyOptions, RequestOptions, SendOptions } from './types.js'
 
@@ -22,6 +23,7 @@ export class Agent {
   readonly log: Logger
   private readonly requests = new PendingRequests()
   private readonly inbox: Inbox
+  private readonly outbox: Outbox
   private readonly topics = new Set<string>()
   private readonly emitter = new EventEmitter()
   private isReady = false
@@ -35,6 +37,7 @@ export class Agent {
   ) {
     this.log = log
     this.inbox = new Inbox(conn, this.requests, log, id)
+    this.outbox = new Outbox(conn)
     conn.onRestore(async (client) => {
       for (const topic of this.topics) await client.call('queue.subscribe', { topic })
       if (this.isReady) await client.call('agent.ready', {})
@@ -114,7 +117,7 @@ export class Agent {
     if (opts.correlationId !== undefined) params.correlationId = opts.correlationId
     if (opts.replyTo !== undefined) params.replyTo = opts.replyTo
     if (handling) params.hops = handling.hops + 1
-    return (await this.conn.call('queue.send', params)).ids
+    return this.outbox.send(params)
   }
 
   /**

@@ -66,6 +66,33 @@ describe('delivery order', () => {
   })
 })
 
+describe('queue.sendMany', () => {
+  it('stores each send of a batch on its own, in order, and fails bad ones alone', async () => {
+    const t = home()
+    const { cfg, file } = teamOf(t, 'rec', 'q-record.js')
+    await orchJson(['start', cfg])
+    await orchJson(['stop', 'rec'])
+    const client = await DaemonClient.connect(t.paths.socket)
+    const { results } = await client.call('queue.sendMany', {
+      messages: [
+        { to: 'rec', type: 'a', payload: 1 },
+        { to: 'ghost', type: 'b' },
+        { to: 'rec', type: 'c', priority: 1.5 } as never,
+        { to: 'rec', type: 'd', payload: 4, priority: 2 },
+      ],
+    })
+    client.close()
+    expect(results[0]).toEqual({ ids: [expect.any(String)] })
+    expect(results[1]).toMatchObject({ error: { code: 'E_UNKNOWN_RECIPIENT' } })
+    expect(results[2]).toMatchObject({ error: { code: 'E_BAD_PARAMS', message: expect.stringMatching(/'priority' must be a whole number, got 1.5/) } })
+    expect(results[3]).toEqual({ ids: [expect.any(String)] })
+    expect(await inbox('rec')).toBe(2)
+    await orchJson(['start', 'rec'])
+    const got = await waitFor(() => received(file).length >= 2 && received(file), 'two messages recorded')
+    expect(got.map((m) => m.type)).toEqual(['d', 'a'])
+  })
+})
+
 describe('a stopped recipient', () => {
   it('holds its messages (inbox grows, queue ls lists them) and delivers them when it starts', async () => {
     const t = home()

@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js'
 import { FrameDecoder } from '../protocol/framing.js'
 import { isRequestFrame, type WireError } from '../protocol/frames.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
-import { checkSchema, isPlainObject, quote, type Schema } from '../schema/field.js'
+import { checkSchema, formatProblems, isPlainObject, quote, type Schema } from '../schema/field.js'
 import { Connection } from './connection.js'
 import type { DaemonContext, Handler } from './context.js'
 
@@ -68,8 +68,7 @@ export function createControlServer(ctx: DaemonContext, dispatch: Dispatch, log:
     }
     const problems = checkSchema(dispatch.schemas[method] ?? {}, params)
     if (problems.length > 0) {
-      const text = problems.map((p) => `'${p.field}' must be ${p.allowed}, got ${quote(p.value)}`).join('; ')
-      conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `bad params for '${method}': ${text}`, { problems }) })
+      conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `bad params for '${method}': ${formatProblems(problems)}`, { problems }) })
       return
     }
     try {

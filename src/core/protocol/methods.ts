@@ -18,6 +18,8 @@ export interface Methods {
   'agents.resurrect': { params: Record<string, never>; result: { started: string[] } }
   'agent.ready': { params: Record<string, never>; result: { ok: true } }
   'queue.send': { params: SendParams; result: { ids: string[] } }
+  /** Several sends in one frame: each is checked and stored on its own; results are in order. */
+  'queue.sendMany': { params: { messages: SendParams[] }; result: { results: SendManyResult[] } }
   'queue.consume': { params: Record<string, never>; result: { ok: true } }
   /** `ids` acks several at once: an SDK coalesces the acks of one tick into one frame */
   'queue.ack': { params: { id?: string; ids?: string[] }; result: { ok: true; failed?: Array<{ id: string; code: string; message: string }> } }
@@ -29,6 +31,8 @@ export interface Methods {
   'queue.replay': { params: { id: string }; result: { replayed: number } }
   'queue.purge': { params: { agent: string }; result: { purged: number } }
 }
+
+export type SendManyResult = { ids: string[] } | { error: { code: string; message: string; data?: unknown } }
 
 export interface SendParams {
   to: string
@@ -83,6 +87,7 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
     delay: { kind: 'integer', min: 0 },
     ttl: { kind: 'integer', min: 1 },
   },
+  'queue.sendMany': { messages: { kind: 'json', required: true } },
   'queue.consume': {},
   'queue.ack': { id: { kind: 'string', nonEmpty: true }, ids: { kind: 'stringArray' } },
   'queue.nack': { id: { kind: 'string', required: true, nonEmpty: true }, error: { kind: 'string' } },

@@ -122,3 +122,8 @@ export function checkSchema(schema: Schema, obj: Record<string, unknown>, prefix
 export function unknownFields(schema: Schema, obj: Record<string, unknown>): string[] {
   return Object.keys(obj).filter((k) => !(k in schema))
 }
+
+/** One line naming every problem, for a bad-params error. */
+export function formatProblems(problems: FieldProblem[]): string {
+  return problems.map((p) => `'${p.field}' must be ${p.allowed}, got ${quote(p.value)}`).join('; ')
+}

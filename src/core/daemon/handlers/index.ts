@@ -3,7 +3,7 @@ import type { Handler } from '../context.js'
 import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
-import { queueAck, queueConsume, queueDead, queueLs, queueNack, queuePurge, queueReplay, queueSend, queueSubscribe, queueUnsubscribe } from './queue.js'
+import { queueAck, queueConsume, queueDead, queueLs, queueNack, queuePurge, queueReplay, queueSend, queueSendMany, queueSubscribe, queueUnsubscribe } from './queue.js'
 
 export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> }
 
@@ -21,6 +21,7 @@ export const handlers: HandlerMap = {
   'agents.resurrect': agentsResurrect,
   'agent.ready': agentReady,
   'queue.send': queueSend,
+  'queue.sendMany': queueSendMany,
   'queue.consume': queueConsume,
   'queue.ack': queueAck,
   'queue.nack': queueNack,

@@ -1,4 +1,7 @@
-import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
+import { METHOD_PARAMS, type MethodName, type ParamsOf, type ResultOf, type SendManyResult, type SendParams } from '../../protocol/methods.js'
+import { ErrorCode } from '../../errors/codes.js'
+import { OrchError } from '../../errors/orch-error.js'
+import { checkSchema, formatProblems, isPlainObject, quote } from '../../schema/field.js'
 import type { WireMessage } from '../../protocol/types.js'
 import type { Message } from '../../queue/message.js'
 import type { Connection } from '../connection.js'
@@ -41,6 +44,28 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
     ttlMs: p.ttl,
   })
   return { ids: sent.map((m) => m.id) }
+}
+
+/**
+ * Several sends in one frame (an SDK coalesces the sends of one tick). Each
+ * is validated and stored on its own, all in the same group commit; one bad
+ * message fails alone.
+ */
+export const queueSendMany: H<'queue.sendMany'> = async (p, ctx, conn) => {
+  if (!Array.isArray(p.messages)) throw new BadParamsError(`bad params for 'queue.sendMany': 'messages' must be an array of sends, got ${quote(p.messages)}`)
+  const results = await Promise.all(
+    p.messages.map(async (m: unknown): Promise<SendManyResult> => {
+      const problems = isPlainObject(m) ? checkSchema(METHOD_PARAMS['queue.send'], m) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
+      if (problems.length > 0) return { error: { code: ErrorCode.BAD_PARAMS, message: `bad send: ${formatProblems(problems)}` } }
+      try {
+        return await queueSend(m as SendParams, ctx, conn)
+      } catch (err) {
+        if (err instanceof OrchError) return { error: { code: err.code, message: err.message } }
+        throw err
+      }
+    }),
+  )
+  return { results }
 }
 
 /** The agent is ready for messages: from now on they are pushed to it as `message` events. */
