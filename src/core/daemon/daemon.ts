@@ -37,6 +37,7 @@ export class Daemon {
   private server!: Server
   private connections!: Set<Connection>
   private freezeDesired = false
+  private desiredSaveScheduled = false
   private readonly rotator: LogRotator
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
@@ -131,7 +132,7 @@ export class Daemon {
       if (to === 'online') registry.emit('agentOnline', hookEvent(r))
       if (to === 'errored') registry.emit('agentErrored', { ...hookEvent(r), reason })
     })
-    supervisor.on('desiredChanged', () => this.saveDesired())
+    supervisor.on('desiredChanged', () => this.scheduleSaveDesired())
     // A dead agent's leases go back at once, not after the lease timeout.
     supervisor.on('exited', (r) => this.queue.detach(r.id, 'agent exited'))
     const { queue } = this
@@ -151,6 +152,16 @@ export class Daemon {
   }
 
   /** desired.json: which agents should run, for `orch resurrect`. */
+  /** Starting 50 agents changes the desired state 50 times in one tick: write (and fsync) once. */
+  private scheduleSaveDesired(): void {
+    if (this.desiredSaveScheduled) return
+    this.desiredSaveScheduled = true
+    setImmediate(() => {
+      this.desiredSaveScheduled = false
+      this.saveDesired()
+    })
+  }
+
   private saveDesired(): void {
     if (this.freezeDesired) return
     const byName = new Map<string, Instance>()
