@@ -133,6 +133,25 @@ describe('the daemon', () => {
     expect(after.map((a) => [a.id, a.pid])).toEqual([['keep', before]])
   })
 
+  it('finds ecosystem.config.* from the current directory (YAML here) and --only starts one agent', async () => {
+    const t = home()
+    writeFileSync(
+      join(t.home, 'ecosystem.config.yaml'),
+      `agents:\n  - name: a\n    script: ${fixture('tick.js')}\n  - name: b\n    script: ${fixture('tick.js')}\n`,
+    )
+    const cwd = process.cwd()
+    process.chdir(t.home)
+    try {
+      const r = await orchJson<{ started: string[] }>(['start', '--only', 'b'])
+      expect(r.started).toEqual(['b'])
+      expect((await orchJson<AgentInfo[]>(['ls'])).map((a) => a.name)).toEqual(['b'])
+      const unknown = await orch(['start', '--only', 'zz'])
+      expect(unknown.error?.message).toMatch(/no agent named 'zz' in .*ecosystem.config.yaml; known: a, b/)
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+
   it('reports a missing config with what to do', async () => {
     const t = home()
     const r = await orch(['start', join(t.home, 'nope.config.ts')])
