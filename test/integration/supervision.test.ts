@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import type { AgentEvent, AgentInfo } from '../../src/core/protocol/types.js'
-import { useHomes, fixture, isAlive, makeHome, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { fixture, isAlive, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const strays: number[] = []
 const home = useHomes(strays)
@@ -182,6 +183,44 @@ describe('a daemon crash', () => {
     expect(after.pid).not.toBe(first.pid)
     expect(isAlive(first.pid!)).toBe(true)
     expect((await describeAgent('solo')).events.some((e) => /died while no daemon was running/.test(e.reason))).toBe(true)
+  })
+})
+
+describe('races and leftovers', () => {
+  it('an agent waiting out its backoff when the daemon restarts is restarted by the new daemon', async () => {
+    const t = home()
+    const cfg = writeConfig(t, [{ name: 'slow', script: fixture('crash.js'), env: { CRASH_AFTER_MS: '10' }, maxRestarts: 5, backoff: { initial: '2s' } }])
+    await orchJson(['start', cfg])
+    await waitFor(statusIs('slow', 'backoff'), 'slow in backoff')
+    await orchJson(['daemon', 'restart'])
+    await waitFor(async () => (await describeAgent('slow')).events.some((e) => e.reason === 'started by a new daemon'), 'started by the new daemon')
+  })
+
+  it('a start that arrives while a stop is under way starts the agent once the stop is over', async () => {
+    const t = home()
+    const cfg = writeConfig(t, [{ name: 'slowstop', script: fixture('ignore-sigterm.js'), killTimeout: '500ms', startGrace: '100ms' }])
+    await orchJson(['start', cfg])
+    const first = await waitFor(statusIs('slowstop', 'online'), 'online')
+    await waitFor(() => readFileSync(join(t.paths.logsDir, 'slowstop.out.log'), 'utf8').includes('started'), 'handler installed')
+    const client = await DaemonClient.connect(t.paths.socket)
+    const stopping = client.call('agents.stop', { target: 'slowstop' })
+    await waitFor(statusIs('slowstop', 'stopping'), 'stopping')
+    const started = await client.call('agents.start', { target: 'slowstop' })
+    expect(started.started).toEqual(['slowstop'])
+    await stopping
+    client.close()
+    const again = await waitFor(async () => {
+      const a = await agent('slowstop')
+      return a?.status === 'online' && a.pid !== first.pid && a
+    }, 'running again after the stop')
+    expect(again.pid).not.toBe(first.pid)
+  })
+
+  it('a cwd that does not exist is a config error', async () => {
+    const t = home()
+    const cfg = writeConfig(t, [{ name: 'lost', script: fixture('tick.js'), cwd: './nowhere' }])
+    const r = await orch(['start', cfg])
+    expect(r.error?.message).toMatch(/agents\[0\] \(agent 'lost'\): field 'cwd' must be an existing directory, got ".\/nowhere"/)
   })
 })
 

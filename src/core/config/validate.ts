@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { ConfigError } from '../errors/config-error.js'
 import { checkSchema, isPlainObject, quote, unknownFields, type FieldProblem } from '../schema/field.js'
@@ -112,6 +113,9 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       const known = { ...COMMON_AGENT_FIELDS, ...options }
       for (const k of unknownFields(known, def)) {
         errors.push(`${where}unknown field '${k}' for type '${typeName}'; allowed: ${Object.keys(known).join(', ')}`)
+      }
+      if (typeof def.cwd === 'string' && !existsSync(resolve(configDir, def.cwd))) {
+        errors.push(`${where}field 'cwd' must be an existing directory, got ${quote(def.cwd)} (${resolve(configDir, def.cwd)} does not exist)`)
       }
       if (errors.length === before && type.check) {
         for (const p of type.check(def, { configDir })) errors.push(problemLine(where, p))

@@ -84,7 +84,7 @@ export class Daemon {
     if (fixedMode !== null) log.warn(`ORCH_HOME had mode ${fixedMode.toString(8)}; set to 700`, { home: paths.home })
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
-    const store = await StateStore.open(paths.dataDir)
+    const store = await StateStore.open(paths.dataDir, (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }))
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
     const queue = await MessageQueue.open({ store: new NedbQueueStore(join(paths.dataDir, 'queue.db')) })

@@ -52,7 +52,8 @@ export class FileWatcher {
     for (const inst of this.supervisor.ofAgent(name)) {
       if (inst.record.desired !== 'running') continue
       await this.supervisor.stop(inst, reason, true)
-      this.supervisor.start(inst, reason)
+      // A user may have stopped or deleted it while it stopped.
+      if (inst.record.desired === 'running') this.supervisor.start(inst, reason)
     }
   }
 

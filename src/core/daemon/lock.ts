@@ -42,11 +42,21 @@ function pidFileLock(file: string): DaemonLock | null {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       const [pid, start] = readFileSync(file, 'utf8').split(' ').map(Number)
-      if (pid && isSameProcess(pid, start || null)) return null
+      if (pid && (start ? isSameProcess(pid, start) : pidExists(pid))) return null
       try {
         unlinkSync(file)
       } catch {}
     }
   }
   return null
+}
+
+/** Without /proc (no start time to compare), a live pid is all we can check. */
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }

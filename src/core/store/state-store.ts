@@ -3,6 +3,8 @@ import Datastore from 'nedb-promises'
 import type { InstanceRecord } from './instance-record.js'
 
 const COMPACT_EVERY_MS = 10 * 60_000
+/** A failed write (disk full, permissions) is tried again after this long. */
+const RETRY_MS = 1_000
 
 interface NedbCompaction {
   setAutocompactionInterval(ms: number): void
@@ -24,13 +26,19 @@ export class StateStore {
   private readonly db: Datastore<Doc>
   private readonly dirty = new Map<string, InstanceRecord | null>()
   private flushing: Promise<void> | null = null
+  private retryTimer: NodeJS.Timeout | null = null
+  private lastPassFailed = false
 
-  private constructor(dataDir: string) {
+  private constructor(
+    dataDir: string,
+    private readonly onError: (err: unknown, id: string) => void,
+  ) {
     this.db = Datastore.create({ filename: join(dataDir, 'agents.db'), autoload: false }) as Datastore<Doc>
   }
 
-  static async open(dataDir: string): Promise<StateStore> {
-    const store = new StateStore(dataDir)
+  /** `onError` hears of writes that failed; they are retried, never dropped. */
+  static async open(dataDir: string, onError: (err: unknown, id: string) => void = () => {}): Promise<StateStore> {
+    const store = new StateStore(dataDir, onError)
     await store.db.load()
     nedbOf(store.db).setAutocompactionInterval(COMPACT_EVERY_MS)
     return store
@@ -52,15 +60,18 @@ export class StateStore {
     this.schedule()
   }
 
-  /** Resolves when everything saved so far is written. */
+  /** Resolves when everything saved so far is written, or after a pass in which a write failed. */
   async flush(): Promise<void> {
+    this.lastPassFailed = false
     while (this.flushing || this.dirty.size > 0) {
       if (!this.flushing) this.schedule()
       await this.flushing
+      if (this.lastPassFailed) return
     }
   }
 
   async close(): Promise<void> {
+    if (this.retryTimer) clearTimeout(this.retryTimer)
     await this.flush()
     nedbOf(this.db).stopAutocompaction()
   }
@@ -73,14 +84,28 @@ export class StateStore {
   private async write(): Promise<void> {
     const batch = [...this.dirty]
     this.dirty.clear()
-    try {
-      for (const [id, record] of batch) {
+    let failed = false
+    for (const [id, record] of batch) {
+      try {
         if (record === null) await this.db.remove({ _id: id }, { multi: false })
         else await this.db.update({ _id: id }, { ...record, _id: id }, { upsert: true })
+      } catch (err) {
+        // Keep it for the next pass, unless a newer state of it is already waiting.
+        failed = true
+        if (!this.dirty.has(id)) this.dirty.set(id, record)
+        this.onError(err, id)
       }
-    } finally {
-      this.flushing = null
-      if (this.dirty.size > 0) this.schedule()
+    }
+    this.flushing = null
+    this.lastPassFailed = failed
+    if (this.dirty.size === 0) return
+    if (!failed) this.schedule()
+    else if (!this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null
+        this.schedule()
+      }, RETRY_MS)
+      this.retryTimer.unref()
     }
   }
 }

@@ -50,12 +50,12 @@ class GroupWaiter {
 
 export const groupWaiter = new GroupWaiter()
 
-/** Sends a signal to a whole process group; false when the group is already gone. */
-export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/** Sends a signal to a whole process group: 'gone' when no process is left in it, 'denied' when we may not signal it. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): 'sent' | 'gone' | 'denied' {
   try {
     process.kill(-pgid, signal)
-    return true
-  } catch {
-    return false
+    return 'sent'
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? 'denied' : 'gone'
   }
 }

@@ -31,10 +31,9 @@ export function procStartTime(pid: number): number | null {
   return st && st.state !== 'Z' && st.state !== 'X' ? st.startTime : null
 }
 
-/** True when `pid` runs and is the very process that started at `startTime`. */
+/** True when `pid` runs and is the very process that started at `startTime`; with no start time known, never. */
 export function isSameProcess(pid: number, startTime: number | null): boolean {
-  const now = procStartTime(pid)
-  return now !== null && (startTime === null || now === startTime)
+  return startTime !== null && procStartTime(pid) === startTime
 }
 
 /** Process groups that still have a live (non-zombie) member, from one scan of /proc. */

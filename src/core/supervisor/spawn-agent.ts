@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { agentLogPaths, type OrchPaths } from '../paths.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { procStartTime } from './proc.js'
@@ -31,13 +31,16 @@ export function agentEnv(record: InstanceRecord, paths: OrchPaths): NodeJS.Proce
  * Throws when the program cannot be started (ENOENT, EACCES).
  */
 export function spawnAgent(record: InstanceRecord, paths: OrchPaths): Promise<Spawned> {
+  const cwd = record.spec.cwd ?? record.agent.cwd
+  // Node reports a missing cwd as ENOENT of the program, which points at the wrong thing.
+  if (!existsSync(cwd)) return Promise.reject(new Error(`working directory ${cwd} does not exist`))
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 })
   const logs = agentLogPaths(paths, record.id)
   const out = openSync(logs.out, 'a', 0o600)
   const err = openSync(logs.err, 'a', 0o600)
   try {
     const child = spawn(record.spec.command, record.spec.args, {
-      cwd: record.spec.cwd ?? record.agent.cwd,
+      cwd,
       env: agentEnv(record, paths),
       detached: true,
       stdio: ['ignore', out, err],

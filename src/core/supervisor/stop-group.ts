@@ -8,13 +8,16 @@ export interface StopResult {
   forced: boolean
   /** pids still alive after SIGKILL (uninterruptible sleep, another user's process...) */
   survivors: number[]
+  /** the group belongs to someone we may not signal (EPERM) */
+  denied: boolean
 }
 
 /** Signal the whole group, wait `timeoutMs`, SIGKILL, and confirm nothing of the group is left. */
 export async function stopGroup(pgid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<StopResult> {
-  if (!signalGroup(pgid, signal)) return { forced: false, survivors: [] }
+  const sent = signalGroup(pgid, signal)
+  if (sent !== 'sent') return { forced: false, survivors: [], denied: sent === 'denied' }
   const left = await groupWaiter.wait(pgid, timeoutMs)
-  if (left.length === 0) return { forced: false, survivors: [] }
+  if (left.length === 0) return { forced: false, survivors: [], denied: false }
   signalGroup(pgid, 'SIGKILL')
-  return { forced: true, survivors: await groupWaiter.wait(pgid, SIGKILL_WAIT_MS) }
+  return { forced: true, survivors: await groupWaiter.wait(pgid, SIGKILL_WAIT_MS), denied: false }
 }

@@ -125,15 +125,26 @@ export class Supervisor {
     this.instances.delete(inst.record.id)
     this.store.remove(inst.record.id)
     this.emit('desiredChanged')
+    // Agents that waited for this one wait no more.
+    this.startWaiters()
   }
 
   // ---- starting -----------------------------------------------------------
 
   /** Starts an instance unless it already runs. `fresh` starts a new restart budget. */
   start(inst: Instance, reason: string, fresh = true): boolean {
-    this.setDesired(inst, 'running')
     const r = inst.record
-    if (r.pid !== null || r.status === 'backoff') return false
+    // Deleted meanwhile (a start that lands after an `orch delete`): nothing to start.
+    if (this.instances.get(r.id) !== inst) return false
+    this.setDesired(inst, 'running')
+    if (r.status === 'stopping') {
+      // Start once the stop under way is over, unless someone stopped it for good meanwhile.
+      void this.waitFor(inst, (st) => st !== 'stopping').then(() => {
+        if (r.desired === 'running') this.start(inst, reason, fresh)
+      })
+      return true
+    }
+    if (r.pid !== null || (r.status === 'backoff' && inst.timers.size > 0)) return false
     if (r.status === 'starting' && inst.waitingFor) return false
     if (fresh) r.history = { restarts: [], consecutive: 0 }
     clearTimers(inst)
@@ -195,10 +206,18 @@ export class Supervisor {
       inst.child = undefined
       this.handleExit(inst, { code, signal, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()) })
     })
+    this.armStartTimers(inst)
+  }
+
+  /** `starting` ends with `online` after the start grace, or, with a readyTimeout, with a restart if ready never comes. */
+  private armStartTimers(inst: Instance): void {
+    const r = inst.record
+    const gen = inst.generation
+    const pid = r.pid
     const readyTimeout = r.agent.readyTimeoutMs
     if (readyTimeout !== null) {
       setInstanceTimer(inst, readyTimeout, () => {
-        if (gen === inst.generation && r.status === 'starting') {
+        if (gen === inst.generation && r.status === 'starting' && r.pid === pid) {
           this.killForRestart(inst, `not ready after ${formatMs(readyTimeout)} (readyTimeout)`)
         }
       })
@@ -227,6 +246,11 @@ export class Supervisor {
     this.log.warn('killing agent', { agent: r.id, pid: r.pid, cause })
     const pid = r.pid
     const gen = inst.generation
+    if (!this.isOurs(inst)) {
+      // A re-adopted agent that died since the last sample: never signal whoever has its pid now.
+      this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()) })
+      return
+    }
     void stopGroup(pid, r.agent.killSignal, r.agent.killTimeoutMs).then(() => {
       // A re-adopted agent is not our child: no exit event will come.
       if (gen === inst.generation && r.pid === pid && !inst.child) {
@@ -286,19 +310,31 @@ export class Supervisor {
       return
     }
     const pid = r.pid
+    const ours = this.isOurs(inst)
     this.transition(inst, 'stopping', reason)
-    const { forced, survivors } = await stopGroup(pid, r.agent.killSignal, r.agent.killTimeoutMs)
+    // A re-adopted agent that already died: its pid may be someone else's now, so no signal.
+    const { forced, survivors, denied } = ours
+      ? await stopGroup(pid, r.agent.killSignal, r.agent.killTimeoutMs)
+      : { forced: false, survivors: [], denied: false }
     inst.generation++
     inst.child = undefined
     r.pid = null
     r.procStart = null
-    if (survivors.length > 0) {
+    if (denied) {
+      this.transition(inst, 'errored', `cannot signal process group ${pid} (permission denied): it may still run`)
+    } else if (survivors.length > 0) {
       this.transition(inst, 'errored', `processes ${survivors.join(', ')} of the group survived SIGKILL`)
     } else {
       const how = forced ? `; SIGKILL after ${formatMs(r.agent.killTimeoutMs)} (${r.agent.killSignal} ignored)` : ''
       this.emit('exited', { ...r, pid }, { code: null, signal: r.agent.killSignal, at: Date.now(), uptimeMs: 0, cause: reason })
       this.transition(inst, 'stopped', `${reason}${how}`)
     }
+  }
+
+  /** Our child, or a re-adopted process that is still the very one we started (pid + start time). */
+  private isOurs(inst: Instance): boolean {
+    const r = inst.record
+    return inst.child !== undefined || (r.pid !== null && isSameProcess(r.pid, r.procStart))
   }
 
   private waitFor(inst: Instance, ok: (s: AgentStatus) => boolean): Promise<void> {
@@ -321,38 +357,47 @@ export class Supervisor {
    * while no daemon ran go through the restart policy.
    */
   adopt(records: InstanceRecord[]): void {
-    for (const record of records) {
+    // All of them first, so `dependsOn` sees every agent before anything starts.
+    const adopted = records.map((record) => {
       const inst = newInstance(record)
       this.instances.set(record.id, inst)
-      const r = inst.record
-      const alive = r.pid !== null && isSameProcess(r.pid, r.procStart)
-      if (alive) {
-        if (r.desired === 'running') {
-          this.transition(inst, r.status === 'online' ? 'online' : 'starting', `re-adopted pid ${r.pid} by daemon ${process.pid}`)
-          if (r.status === 'starting') {
-            setInstanceTimer(inst, r.agent.startGraceMs, () => {
-              if (r.status === 'starting' && r.pid !== null) this.transition(inst, 'online', `up for ${formatMs(r.agent.startGraceMs)}`)
-            })
-          }
-        } else {
-          void this.stop(inst, 'was stopping when the previous daemon ended')
-        }
-        continue
-      }
-      const diedPid = r.pid
-      r.pid = null
-      r.procStart = null
-      if (r.desired !== 'running' || r.status === 'errored') {
-        if (r.status !== 'stopped' && r.status !== 'errored') this.transition(inst, 'stopped', 'found stopped by a new daemon')
-        continue
-      }
-      if (diedPid === null) {
-        this.start(inst, 'started by a new daemon', false)
-        continue
-      }
-      r.pid = diedPid
-      this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()), cause: 'died while no daemon was running' })
+      return inst
+    })
+    for (const inst of adopted) this.adoptOne(inst)
+  }
+
+  private adoptOne(inst: Instance): void {
+    const r = inst.record
+    // The previous daemon's timers and stops died with it.
+    const wasStopping = r.status === 'stopping'
+    if (wasStopping || r.status === 'backoff') r.status = 'stopped'
+    const alive = r.pid !== null && isSameProcess(r.pid, r.procStart)
+    if (alive && r.desired === 'running' && !wasStopping) {
+      const online = r.status === 'online'
+      this.transition(inst, online ? 'online' : 'starting', `re-adopted pid ${r.pid} by daemon ${process.pid}`)
+      if (!online) this.armStartTimers(inst)
+      return
     }
+    if (alive) {
+      // It had been told to stop (a user stop, or a restart under way): finish that, then start it again if wanted.
+      void this.stop(inst, 'was stopping when the previous daemon ended', true).then(() => {
+        if (r.desired === 'running') this.start(inst, 'restarted by a new daemon')
+      })
+      return
+    }
+    const diedPid = r.pid
+    r.pid = null
+    r.procStart = null
+    if (r.desired !== 'running' || r.status === 'errored') {
+      if (r.status !== 'stopped' && r.status !== 'errored') this.transition(inst, 'stopped', 'found stopped by a new daemon')
+      return
+    }
+    if (diedPid === null || wasStopping) {
+      this.start(inst, 'started by a new daemon', false)
+      return
+    }
+    r.pid = diedPid
+    this.handleExit(inst, { code: null, signal: null, at: Date.now(), uptimeMs: Date.now() - (r.startedAt ?? Date.now()), cause: 'died while no daemon was running' })
   }
 
   /**
