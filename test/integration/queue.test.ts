@@ -93,6 +93,23 @@ describe('queue.sendMany', () => {
   })
 })
 
+describe('large listings', () => {
+  it('list within the frame limit: exact counts, as many messages as fit', async () => {
+    const t = home()
+    const { cfg } = teamOf(t, 'rec', 'q-record.js')
+    await orchJson(['start', cfg])
+    await orchJson(['stop', 'rec'])
+    const client = await DaemonClient.connect(t.paths.socket)
+    const big = 'x'.repeat(200 * 1024)
+    for (let i = 0; i < 6; i++) await client.call('queue.send', { to: 'rec', type: 'big', payload: big })
+    client.close()
+    const listing = await queueLs('rec')
+    expect(listing.counts.pending).toBe(6)
+    expect(listing.pending.length).toBeGreaterThan(0)
+    expect(listing.pending.length).toBeLessThan(6)
+  })
+})
+
 describe('a stopped recipient', () => {
   it('holds its messages (inbox grows, queue ls lists them) and delivers them when it starts', async () => {
     const t = home()

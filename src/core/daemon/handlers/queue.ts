@@ -14,6 +14,20 @@ type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
 
 /** Listings are capped: a queue can hold far more than a terminal wants. */
 export const DEFAULT_LIST_LIMIT = 100
+/** Payloads reach 256 KiB: a listing stops well before the 1 MiB frame limit (counts stay exact). */
+const LISTING_BUDGET_BYTES = 768 * 1024
+
+/** The messages that fit in what is left of the budget, in order. */
+function within<T>(messages: T[], budget: { bytes: number }): T[] {
+  const out: T[] = []
+  for (const m of messages) {
+    const size = JSON.stringify(m).length
+    if (size > budget.bytes) break
+    budget.bytes -= size
+    out.push(m)
+  }
+  return out
+}
 
 function agentOf(conn: Connection, what: string): string {
   if (!conn.agent) throw new NotAnAgentError(`only an agent can ${what}: say hello with client 'agent' and your ORCH_AGENT_ID first`)
@@ -115,16 +129,18 @@ export const queueUnsubscribe: H<'queue.unsubscribe'> = async (p, ctx, conn) => 
 export const queueLs: H<'queue.ls'> = (p, ctx) => {
   if (p.agent !== undefined) knownAgent(ctx, p.agent)
   const limit = p.limit ?? DEFAULT_LIST_LIMIT
+  const budget = { bytes: LISTING_BUDGET_BYTES }
   const l = ctx.queue.list(p.agent)
   return {
     counts: { pending: l.pending.length, inFlight: l.inFlight.length, dead: l.dead.length },
-    pending: l.pending.slice(0, limit).map(wire),
-    inFlight: l.inFlight.slice(0, limit).map(({ seq: _s, ...m }) => m),
-    dead: l.dead.slice(0, limit).map(wire),
+    pending: within(l.pending.slice(0, limit).map(wire), budget),
+    inFlight: within(l.inFlight.slice(0, limit).map(({ seq: _s, ...m }) => m), budget),
+    dead: within(l.dead.slice(0, limit).map(wire), budget),
   }
 }
 
-export const queueDead: H<'queue.dead'> = (p, ctx) => ctx.queue.dead().slice(0, p.limit ?? DEFAULT_LIST_LIMIT).map(wire)
+export const queueDead: H<'queue.dead'> = (p, ctx) =>
+  within(ctx.queue.dead().slice(0, p.limit ?? DEFAULT_LIST_LIMIT).map(wire), { bytes: LISTING_BUDGET_BYTES })
 
 export const queueReplay: H<'queue.replay'> = async (p, ctx) => ({ replayed: await ctx.queue.replay(p.id) })
 
