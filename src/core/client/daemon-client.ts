@@ -37,7 +37,11 @@ export class DaemonClient {
   private constructor(private readonly socket: Socket) {
     const decoder = new FrameDecoder(
       (line) => this.onFrame(line),
-      (err) => this.failAll(err),
+      (err) => {
+        // A reply we cannot read leaves its caller unanswered: fail every call and drop the connection.
+        this.failAll(err)
+        socket.destroy()
+      },
     )
     socket.on('data', (chunk) => decoder.push(chunk))
     socket.on('error', () => {})
