@@ -40,6 +40,8 @@ export class NedbQueueStore implements QueueStore {
   private file: FileHandle | null = null
   /** appends and compactions, one at a time, in order */
   private tail: Promise<unknown> = Promise.resolve()
+  /** lines appended since the file was last compacted (or loaded) */
+  private appended = 0
   private closed = false
 
   constructor(readonly filename: string) {}
@@ -58,6 +60,8 @@ export class NedbQueueStore implements QueueStore {
       else messages.push(fromMessageDoc(doc))
     }
     this.file = await open(this.filename, 'a', 0o600)
+    // The file may hold history from before (a crash skips the last compaction): compact it once.
+    this.appended = 1
     return { messages, subscriptions }
   }
 
@@ -94,6 +98,8 @@ export class NedbQueueStore implements QueueStore {
     this.assertOpen()
     await this.commits.flush()
     await this.enqueue(async () => {
+      // An idle queue compacts on a schedule too: nothing new, nothing to rewrite (and no fsync).
+      if (this.appended === 0) return
       const tmp = `${this.filename}~`
       const out = await open(tmp, 'w', 0o600)
       try {
@@ -106,6 +112,7 @@ export class NedbQueueStore implements QueueStore {
       await this.file?.close()
       await rename(tmp, this.filename)
       this.file = await open(this.filename, 'a', 0o600)
+      this.appended = 0
     })
   }
 
@@ -128,6 +135,7 @@ export class NedbQueueStore implements QueueStore {
     return this.enqueue(async () => {
       if (!this.file) throw new QueueClosedError('queue store')
       await this.file.write(`${lines.join('\n')}\n`)
+      this.appended += lines.length
     })
   }
 
