@@ -1,5 +1,5 @@
 import { BinaryHeap } from './binary-heap.js'
-import { MAX_TIMER_DELAY_MS } from './constants.js'
+import { WakeTimer } from './wake-timer.js'
 
 interface Deadline<T> {
   at: number
@@ -13,14 +13,16 @@ interface Deadline<T> {
  */
 export class Deadlines<T> {
   private readonly heap = new BinaryHeap<Deadline<T>>((a, b) => a.at < b.at)
-  private timer: NodeJS.Timeout | undefined
+  private readonly timer: WakeTimer
   private armedFor = Infinity
   private stopped = false
 
   constructor(
     private readonly now: () => number,
     private readonly onDue: (items: T[]) => void,
-  ) {}
+  ) {
+    this.timer = new WakeTimer(now, () => this.fire())
+  }
 
   get size(): number {
     return this.heap.size
@@ -34,25 +36,19 @@ export class Deadlines<T> {
 
   stop(): void {
     this.stopped = true
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.timer.clear()
   }
 
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.timer.clear()
     this.armedFor = Infinity
     const next = this.heap.peek()
     if (!next || this.stopped) return
-    const delay = Math.min(Math.max(0, next.at - this.now()), MAX_TIMER_DELAY_MS)
     this.armedFor = next.at
-    this.timer = setTimeout(() => this.fire(), delay)
-    // the daemon's socket keeps the process alive; queue timers should not
-    this.timer.unref()
+    this.timer.armAt(next.at)
   }
 
   private fire(): void {
-    this.timer = undefined
     this.armedFor = Infinity
     const now = this.now()
     const due: T[] = []

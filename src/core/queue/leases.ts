@@ -1,4 +1,4 @@
-import { MAX_TIMER_DELAY_MS } from './constants.js'
+import { WakeTimer } from './wake-timer.js'
 
 /**
  * Leases of delivered messages. Every lease lasts the same `leaseMs`, so the
@@ -8,14 +8,16 @@ import { MAX_TIMER_DELAY_MS } from './constants.js'
  */
 export class Leases<T> {
   private readonly expiries = new Map<T, number>()
-  private timer: NodeJS.Timeout | undefined
+  private readonly timer: WakeTimer
   private stopped = false
 
   constructor(
     private readonly leaseMs: number,
     private readonly now: () => number,
     private readonly onExpired: (items: T[]) => void,
-  ) {}
+  ) {
+    this.timer = new WakeTimer(now, () => this.fire())
+  }
 
   get size(): number {
     return this.expiries.size
@@ -27,7 +29,7 @@ export class Leases<T> {
     // re-inserting moves it to the end, keeping the map in expiry order
     this.expiries.delete(item)
     this.expiries.set(item, expiresAt)
-    if (!this.timer) this.arm()
+    if (!this.timer.armed) this.arm()
     return expiresAt
   }
 
@@ -38,23 +40,18 @@ export class Leases<T> {
 
   stop(): void {
     this.stopped = true
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.timer.clear()
   }
 
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = undefined
+    this.timer.clear()
     if (this.stopped) return
     const first = this.expiries.values().next()
     if (first.done) return
-    const delay = Math.min(Math.max(0, first.value - this.now()), MAX_TIMER_DELAY_MS)
-    this.timer = setTimeout(() => this.fire(), delay)
-    this.timer.unref()
+    this.timer.armAt(first.value)
   }
 
   private fire(): void {
-    this.timer = undefined
     const now = this.now()
     const expired: T[] = []
     for (const [item, at] of this.expiries) {
