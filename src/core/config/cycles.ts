@@ -22,18 +22,3 @@ export function findCycle(edges: Array<[string, string[]]>): string[] | null {
   }
   return null
 }
-
-/** Orders names so every agent comes after what it depends on. Assumes no cycle. */
-export function dependencyOrder(edges: Array<[string, string[]]>): string[] {
-  const deps = new Map(edges)
-  const out: string[] = []
-  const done = new Set<string>()
-  const visit = (n: string): void => {
-    if (done.has(n)) return
-    done.add(n)
-    for (const d of deps.get(n) ?? []) if (deps.has(d)) visit(d)
-    out.push(n)
-  }
-  for (const [n] of edges) visit(n)
-  return out
-}

@@ -34,12 +34,3 @@ export function createLogger(file: string): Logger {
     close: () => new Promise((resolve) => stream.end(resolve)),
   }
 }
-
-/** For tests and library use: drops everything. */
-export const silentLogger: Logger = {
-  log() {},
-  info() {},
-  warn() {},
-  error() {},
-  close: async () => {},
-}

@@ -40,7 +40,3 @@ export function setInstanceTimer(inst: Instance, ms: number, fn: () => void): vo
   t.unref()
   inst.timers.add(t)
 }
-
-export function isRunning(inst: Instance): boolean {
-  return inst.record.pid !== null
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dependencyOrder, findCycle } from '../../../src/core/config/cycles.js'
+import { findCycle } from '../../../src/core/config/cycles.js'
 
 type Edges = Array<[string, string[]]>
 
@@ -57,39 +57,5 @@ describe('findCycle', () => {
     expect(findCycle(edges)).toBeNull()
     edges[1_999] = ['n1999', ['n1000']]
     expectValidCycle(edges, findCycle(edges))
-  })
-})
-
-describe('dependencyOrder', () => {
-  function expectDepsFirst(edges: Edges, order: string[]): void {
-    expect([...order].sort()).toEqual(edges.map(([n]) => n).sort())
-    for (const [n, deps] of edges) {
-      for (const d of deps) if (order.includes(d)) expect(order.indexOf(d), `${d} before ${n}`).toBeLessThan(order.indexOf(n))
-    }
-  }
-
-  it('keeps config order when nothing depends on anything', () => {
-    expect(dependencyOrder([['c', []], ['a', []], ['b', []]])).toEqual(['c', 'a', 'b'])
-  })
-
-  it('puts dependencies first', () => {
-    const edges: Edges = [['web', ['api']], ['api', ['db']], ['db', []]]
-    expect(dependencyOrder(edges)).toEqual(['db', 'api', 'web'])
-  })
-
-  it('lists each agent of a diamond once', () => {
-    const edges: Edges = [['a', ['b', 'c']], ['b', ['d']], ['c', ['d']], ['d', []]]
-    const order = dependencyOrder(edges)
-    expect(order).toEqual(['d', 'b', 'c', 'a'])
-    expectDepsFirst(edges, order)
-  })
-
-  it('skips dependencies that are not agents of the list', () => {
-    expect(dependencyOrder([['a', ['ghost']], ['b', ['a']]])).toEqual(['a', 'b'])
-  })
-
-  it('orders a mixed graph correctly', () => {
-    const edges: Edges = [['e', ['d', 'b']], ['a', []], ['d', ['c']], ['b', ['a']], ['c', ['a']], ['f', []]]
-    expectDepsFirst(edges, dependencyOrder(edges))
   })
 })
