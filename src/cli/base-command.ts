@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core'
+import { Command } from '@oclif/core/command'
 import type { DaemonClient } from '../core/client/daemon-client.js'
 import { OrchError } from '../core/errors/orch-error.js'
 import { orchPaths, type OrchPaths } from '../core/paths.js'

@@ -24,7 +24,8 @@ import Start from '../commands/start.js'
 import Startup from '../commands/startup.js'
 import Stop from '../commands/stop.js'
 
-export { execute } from '@oclif/core'
+// Subpath imports: the bundle then holds (and evaluates) only the parts of oclif the CLI uses.
+export { execute } from '@oclif/core/execute'
 
 export const COMMANDS = {
   start: Start,

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import { OrchCommand } from '../cli/base-command.js'
 import { formatBytes, formatDuration, formatTime, table } from '../cli/format.js'
 import type { AgentDescription } from '../core/protocol/types.js'

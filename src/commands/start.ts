@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { Args, Flags } from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
 import type { ResultOf } from '../core/protocol/methods.js'
 import { renderAgents } from '../cli/render-agents.js'

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
 
 interface Result {

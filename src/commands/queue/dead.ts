@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../../cli/base-command.js'
 import { renderDeadLetters } from '../../cli/render-messages.js'
 import type { ResultOf } from '../../core/protocol/methods.js'
