@@ -54,6 +54,9 @@ export class NedbQueueStore implements QueueStore {
     const docs = await ds.find<Doc>({})
     const messages: Message[] = []
     const subscriptions: Subscription[] = []
+    // A second load reads the file again from scratch.
+    this.live.clear()
+    await this.file?.close()
     for (const doc of docs) {
       this.live.set(doc._id, doc)
       if (isSubscriptionDoc(doc)) subscriptions.push({ topic: doc.topic, subscriber: doc.subscriber })
