@@ -17,6 +17,7 @@ import QueueDead from '../commands/queue/dead.js'
 import QueueLs from '../commands/queue/ls.js'
 import QueuePurge from '../commands/queue/purge.js'
 import QueueReplay from '../commands/queue/replay.js'
+import Request from '../commands/request.js'
 import Restart from '../commands/restart.js'
 import Resurrect from '../commands/resurrect.js'
 import Send from '../commands/send.js'
@@ -36,6 +37,7 @@ export const COMMANDS = {
   delete: Delete,
   describe: Describe,
   send: Send,
+  request: Request,
   'queue:ls': QueueLs,
   'queue:dead': QueueDead,
   'queue:replay': QueueReplay,

@@ -42,8 +42,13 @@ export function renderQueueListing(l: QueueListingResult, agent: string | undefi
     }),
   )
   const inFlight = table(
-    [...HEADERS, 'leased to'],
-    l.inFlight.map((m) => [...row(m, now), m.leasedTo]),
+    [...HEADERS, 'leased to', 'lease left', 'progress'],
+    l.inFlight.map((m) => [
+      ...row(m, now),
+      m.leasedTo,
+      formatDuration(Math.max(0, m.leaseExpiresAt - now)),
+      m.progress === undefined ? '-' : clip(typeof m.progress === 'string' ? m.progress : JSON.stringify(m.progress), LS_ERROR_CHARS),
+    ]),
   )
   return [
     head,

@@ -1,30 +1,8 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
-import type { ResultOf, SendParams } from '../core/protocol/methods.js'
-import { encodeFrame, MAX_FRAME_BYTES } from '../core/protocol/framing.js'
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/queue/constants.js'
-import { InvalidMessageError } from '../core/queue/errors/invalid-message-error.js'
-import { parseDuration } from '../core/schema/units.js'
-
-const duration = Flags.custom<number>({
-  helpValue: '<duration>',
-  async parse(input) {
-    const ms = parseDuration(input)
-    if (ms === undefined) throw new Error(`'${input}' is not a duration; write it like 500ms, 5s, 2m or 1h`)
-    return ms
-  },
-})
-
-/** A payload that parses as JSON is sent as that value; anything else as the string itself. */
-function parsePayload(text: string | undefined): unknown {
-  if (text === undefined) return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
+import { checkFrameSize, duration, sendFlags, sendParams } from '../cli/send-flags.js'
+import type { ResultOf } from '../core/protocol/methods.js'
 
 export default class Send extends OrchCommand<ResultOf<'queue.send'>> {
   static override summary = 'Put a message on the queue for an agent, an instance (name:N) or a topic (topic:NAME); prints the stored id.'
@@ -38,6 +16,7 @@ export default class Send extends OrchCommand<ResultOf<'queue.send'>> {
     '<%= config.bin %> send worker ping --priority 10',
     '<%= config.bin %> send worker:2 cleanup --priority=-1 --delay 5s --ttl 1m',
     '<%= config.bin %> send topic:news headline "orch 0.1 is out" --json',
+    '<%= config.bin %> send coordinator job \'{"dir":"./docs"}\' --key job-2026-12-02',
   ]
   static override args = {
     to: Args.string({ description: "recipient: agent name, instance 'name:N', or 'topic:NAME'", required: true }),
@@ -45,31 +24,23 @@ export default class Send extends OrchCommand<ResultOf<'queue.send'>> {
     payload: Args.string({ description: 'JSON, or a plain string when it is not valid JSON; null when omitted' }),
   }
   static override flags = {
-    priority: Flags.integer({ char: 'p', description: 'higher is delivered first (default 0; negative with --priority=-1)' }),
+    ...sendFlags,
     delay: duration({ description: 'deliver no earlier than this from now (500ms, 5s, 2m, 1h)' }),
-    ttl: duration({ description: 'dead-letter it if still undelivered after this long' }),
     'correlation-id': Flags.string({ description: 'correlation id carried to the recipient' }),
     'reply-to': Flags.string({ description: 'where the recipient should send its answer' }),
   }
 
   async run(): Promise<ResultOf<'queue.send'>> {
     const { args, flags } = await this.parse(Send)
-    const params: SendParams = { to: args.to, type: args.type }
-    const payload = parsePayload(args.payload)
-    if (payload !== undefined) params.payload = payload
-    if (flags.priority !== undefined) params.priority = flags.priority
+    const params = sendParams(args.to, args.type, args.payload, flags)
     if (flags.delay !== undefined) params.delay = flags.delay
-    if (flags.ttl !== undefined) params.ttl = flags.ttl
     if (flags['correlation-id'] !== undefined) params.correlationId = flags['correlation-id']
     if (flags['reply-to'] !== undefined) params.replyTo = flags['reply-to']
-    // The daemon drops a frame over the cap without an id to answer to, so a huge payload is refused here.
-    const frameBytes = Buffer.byteLength(encodeFrame({ id: 0, method: 'queue.send', params }))
-    if (frameBytes >= MAX_FRAME_BYTES) {
-      throw new InvalidMessageError('payload', `payload is about ${frameBytes} bytes of JSON, over the limit of ${DEFAULT_MAX_PAYLOAD_BYTES} bytes`)
-    }
+    checkFrameSize(params)
     const result = await (await this.daemon()).call('queue.send', params)
     if (!this.jsonEnabled()) {
       if (result.ids.length === 0) this.logToStderr(`nothing stored: ${args.to} has no subscribers`)
+      if (result.duplicate) this.logToStderr(`not stored again: key '${flags.key}' was sent already; its id:`)
       for (const id of result.ids) this.log(id)
     }
     return result

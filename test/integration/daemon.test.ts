@@ -218,6 +218,6 @@ export default plugin
     const r = await orch(['start', bad])
     expect(r.error?.message).toMatch(/agent 'f'\): field 'words' is required/)
     const unknown = writeConfig(t, [{ name: 'g', type: 'teleport' }], {}, 'unknown.json')
-    expect((await orch(['start', unknown])).error?.message).toMatch(/unknown agent type "teleport"; known types: echo, node, process/)
+    expect((await orch(['start', unknown])).error?.message).toMatch(/unknown agent type "teleport"; known types: echo, external, node, process/)
   })
 })

@@ -164,8 +164,8 @@ describe('at-least-once', () => {
     expect(inFlight.inFlight[0]).toMatchObject({ id, leasedTo: 'hold', attempts: 0 })
     const table = (await orch(['queue', 'ls'])).stdout.split('\n')
     expect(table[0]).toBe('queue: 0 pending, 1 in flight, 0 dead')
-    expect(table[3]).toMatch(/\bleased to$/)
-    expect(table[4]).toMatch(new RegExp(`^${id.slice(0, 8)}\\s+cli\\s+hold\\s+job\\s+0\\s+0\\s+\\d+s\\s+-\\s+hold$`))
+    expect(table[3]).toMatch(/\bleased to\s+lease left\s+progress$/)
+    expect(table[4]).toMatch(new RegExp(`^${id.slice(0, 8)}\\s+cli\\s+hold\\s+job\\s+0\\s+0\\s+\\d+s\\s+-\\s+hold\\s+\\d+s\\s+-$`))
 
     process.kill(first!.pid!, 'SIGKILL')
     const again = await waitFor(() => received(file).find((m) => m.pid !== first!.pid), 'redelivery to the restarted agent')

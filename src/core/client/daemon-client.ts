@@ -21,6 +21,8 @@ export interface ClientEvents {
 export interface ConnectOptions {
   client: 'cli' | 'agent'
   agent?: string
+  /** the ORCH_AGENT_TOKEN of the instance `agent` (not needed for an external agent) */
+  token?: string
 }
 
 /**
@@ -63,7 +65,13 @@ export class DaemonClient {
         socket.off('error', onError)
         const client = new DaemonClient(socket)
         client
-          .call('hello', { version: PROTOCOL_VERSION, client: opts.client, ...(opts.agent ? { agent: opts.agent } : {}) })
+          .call('hello', {
+            version: PROTOCOL_VERSION,
+            client: opts.client,
+            ...(opts.agent ? { agent: opts.agent } : {}),
+            ...(opts.token ? { token: opts.token } : {}),
+            ...(opts.client === 'agent' ? { pid: process.pid } : {}),
+          })
           .then((r) => {
             client.daemonPid = r.daemonPid
             resolve(client)
@@ -78,6 +86,11 @@ export class DaemonClient {
 
   on<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): this {
     this.emitter.on(event, fn)
+    return this
+  }
+
+  off<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): this {
+    this.emitter.off(event, fn)
     return this
   }
 

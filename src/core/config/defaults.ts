@@ -9,3 +9,8 @@ export const DEFAULT_KILL_TIMEOUT_MS = 5_000
 export const DEFAULT_KILL_SIGNAL: NodeJS.Signals = 'SIGTERM'
 export const DEFAULT_MONITOR_INTERVAL_MS = 1_000
 export const MAX_INSTANCES = 256
+/** One handler at a time per instance, as BullMQ's workers default to. */
+export const DEFAULT_CONCURRENCY = 1
+export const DEFAULT_LEASE_TIMEOUT_MS = 30_000
+/** The agent type of a process orch does not spawn but lets join (declared in the config). */
+export const EXTERNAL_TYPE = 'external'

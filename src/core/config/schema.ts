@@ -35,6 +35,8 @@ export const COMMON_AGENT_FIELDS: Schema = {
   dependsOn: { kind: 'stringArray' },
   logMaxSize: { kind: 'size' },
   logRetain: { kind: 'integer', min: 0, max: 100 },
+  concurrency: { kind: 'integer', min: 1, max: 10_000 },
+  leaseTimeout: duration,
 }
 
 export const CONFIG_FIELDS: Schema = {

@@ -25,6 +25,10 @@ export interface AgentDefinition {
   logMaxSize?: string | number
   /** Rotated copies kept (default 3). */
   logRetain?: number
+  /** Messages one instance handles at once (default 1). */
+  concurrency?: number
+  /** How long a delivered message stays leased without an ack or a renewal (default '30s'); the SDK renews it while the handler runs. */
+  leaseTimeout?: string | number
   /** Options of the agent's type (see its plugin). */
   [option: string]: unknown
 }
@@ -58,6 +62,8 @@ export interface ResolvedAgent {
   dependsOn: string[]
   logMaxBytes: number
   logRetain: number
+  concurrency: number
+  leaseTimeoutMs: number
   /** The definition as written (type options included), for the agent type and `describe`. */
   raw: AgentDefinition
   configDir: string

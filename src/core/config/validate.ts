@@ -57,6 +57,8 @@ function resolveAgent(def: AgentDefinition, type: string, configDir: string, con
     dependsOn: def.dependsOn ?? [],
     logMaxBytes: parseSize(def.logMaxSize) ?? DEFAULT_LOG_MAX_BYTES,
     logRetain: def.logRetain ?? DEFAULT_LOG_RETAIN,
+    concurrency: def.concurrency ?? D.DEFAULT_CONCURRENCY,
+    leaseTimeoutMs: parseDuration(def.leaseTimeout) ?? D.DEFAULT_LEASE_TIMEOUT_MS,
     raw: def,
     configDir,
   }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import { encodeFrame } from '../protocol/framing.js'
 import type { EventFrame, ResponseFrame } from '../protocol/frames.js'
+import type { Recipient } from '../queue/queue-options.js'
 
 let nextId = 1
 
@@ -11,8 +12,8 @@ export class Connection {
   client: 'cli' | 'agent' | null = null
   /** the agent instance id, for agent connections */
   agent: string | null = null
-  /** set by queue.consume: messages are pushed to this connection */
-  consuming = false
+  /** set by queue.consume: messages are pushed to this connection through it */
+  recipient: Recipient | null = null
   private closeHandlers: Array<() => void> = []
 
   constructor(readonly socket: Socket) {

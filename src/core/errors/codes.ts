@@ -16,5 +16,6 @@ export const ErrorCode = {
   INTERNAL: 'E_INTERNAL',
   NOT_AN_AGENT: 'E_NOT_AN_AGENT',
   TIMEOUT: 'E_TIMEOUT',
+  AGENT_REFUSED: 'E_AGENT_REFUSED',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]

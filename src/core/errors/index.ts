@@ -1,3 +1,4 @@
+export * from './agent-refused-error.js'
 export * from './bad-params-error.js'
 export * from './codes.js'
 export * from './config-error.js'

@@ -7,7 +7,7 @@ import type { OrchPlugin } from './types.js'
 
 /** The built-in agent types are plugins too; they ship compiled in dist/plugins. */
 const BUILTIN_DIR = join(PACKAGE_ROOT, 'dist', 'plugins')
-export const BUILTIN_PLUGINS = ['node', 'process']
+export const BUILTIN_PLUGINS = ['node', 'process', 'external']
 
 function pluginOf(spec: string, mod: unknown): OrchPlugin {
   const m = mod as { default?: unknown } | undefined

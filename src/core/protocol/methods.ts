@@ -3,7 +3,15 @@ import type { AgentDescription, AgentInfo, DaemonStatus, QueueListingResult, Wir
 
 /** Every method the daemon answers: its params and its result. */
 export interface Methods {
-  hello: { params: { version: number; client: 'cli' | 'agent'; agent?: string }; result: { version: number; daemonPid: number } }
+  /**
+   * An agent says which instance it is and proves it with the token orch put
+   * in its environment (ORCH_AGENT_TOKEN, new at each spawn); an agent the
+   * config declares `type: 'external'` needs none. A CLI needs no token.
+   */
+  hello: {
+    params: { version: number; client: 'cli' | 'agent'; agent?: string; token?: string; pid?: number }
+    result: { version: number; daemonPid: number }
+  }
   'daemon.status': { params: Record<string, never>; result: DaemonStatus }
   'daemon.shutdown': { params: { stopAgents?: boolean; reason?: string }; result: { stopped: string[] } }
   'agents.start': {
@@ -17,10 +25,20 @@ export interface Methods {
   'agents.describe': { params: { name: string }; result: AgentDescription }
   'agents.resurrect': { params: Record<string, never>; result: { started: string[] } }
   'agent.ready': { params: Record<string, never>; result: { ok: true } }
-  'queue.send': { params: SendParams; result: { ids: string[] } }
+  /** `duplicate` when a send with the same `key` was already stored: `ids` are the first send's. */
+  'queue.send': { params: SendParams; result: { ids: string[]; duplicate?: true } }
   /** Several sends in one frame: each is checked and stored on its own; results are in order. */
   'queue.sendMany': { params: { messages: SendParams[] }; result: { results: SendManyResult[] } }
-  'queue.consume': { params: Record<string, never>; result: { ok: true } }
+  /**
+   * Start receiving `message` events. `concurrency` and `lease` override the
+   * config's for this connection. `id` is the address this connection
+   * receives at: the agent's instance id, or `cli.N` for a CLI.
+   */
+  'queue.consume': { params: { concurrency?: number; lease?: number }; result: { ok: true; id: string } }
+  /** Renews the leases of messages this instance holds, each by its own lease duration. */
+  'queue.extend': { params: { ids: string[] }; result: { ok: true; failed?: Array<{ id: string; code: string; message: string }> } }
+  /** Records a handler's progress (any JSON, shown by `orch queue ls`) and renews the lease. */
+  'queue.progress': { params: { id: string; progress: unknown }; result: { ok: true } }
   /** `ids` acks several at once: an SDK coalesces the acks of one tick into one frame */
   'queue.ack': { params: { id?: string; ids?: string[] }; result: { ok: true; failed?: Array<{ id: string; code: string; message: string }> } }
   'queue.nack': { params: { id: string; error?: string }; result: { ok: true } }
@@ -32,7 +50,7 @@ export interface Methods {
   'queue.purge': { params: { agent: string }; result: { purged: number } }
 }
 
-export type SendManyResult = { ids: string[] } | { error: { code: string; message: string; data?: unknown } }
+export type SendManyResult = { ids: string[]; duplicate?: true } | { error: { code: string; message: string; data?: unknown } }
 
 export interface SendParams {
   to: string
@@ -46,6 +64,12 @@ export interface SendParams {
   delay?: number
   /** ms after which an undelivered message is dead-lettered */
   ttl?: number
+  /** ms each delivery of this message is leased for (default: the recipient's leaseTimeout) */
+  lease?: number
+  /** idempotency key: a second send with the same key while the first is pending, in flight or acked within the key window is not stored again */
+  key?: string
+  /** the id of the request message this one answers; replies bypass the recipient's concurrency */
+  inReplyTo?: string
 }
 
 export type MethodName = keyof Methods
@@ -60,6 +84,8 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
     version: { kind: 'integer', required: true, min: 1 },
     client: { kind: 'enum', required: true, values: ['cli', 'agent'] },
     agent: { kind: 'string', nonEmpty: true },
+    token: { kind: 'string' },
+    pid: { kind: 'integer', min: 1 },
   },
   'daemon.status': {},
   'daemon.shutdown': { stopAgents: { kind: 'boolean' }, reason: { kind: 'string' } },
@@ -86,9 +112,14 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
     hops: { kind: 'integer', min: 0 },
     delay: { kind: 'integer', min: 0 },
     ttl: { kind: 'integer', min: 1 },
+    lease: { kind: 'integer', min: 1 },
+    key: { kind: 'string', nonEmpty: true },
+    inReplyTo: { kind: 'string', nonEmpty: true },
   },
   'queue.sendMany': { messages: { kind: 'json', required: true } },
-  'queue.consume': {},
+  'queue.consume': { concurrency: { kind: 'integer', min: 1, max: 10_000 }, lease: { kind: 'integer', min: 1 } },
+  'queue.extend': { ids: { kind: 'stringArray', required: true } },
+  'queue.progress': { id: { kind: 'string', required: true, nonEmpty: true }, progress: { kind: 'json', required: true } },
   'queue.ack': { id: { kind: 'string', nonEmpty: true }, ids: { kind: 'stringArray' } },
   'queue.nack': { id: { kind: 'string', required: true, nonEmpty: true }, error: { kind: 'string' } },
   'queue.subscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },

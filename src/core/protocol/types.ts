@@ -87,11 +87,29 @@ export interface WireMessage {
   lastError?: string
   /** set when dead-lettered */
   deadAt?: number
+  /** the idempotency key it was sent with */
+  key?: string
+  /** ms each delivery is leased for, when the sender chose it */
+  lease?: number
+  /** set on replies: the id of the request message it answers */
+  inReplyTo?: string
+  /** on a pushed `message` event: ms this delivery is leased for; renew (queue.extend) before it runs out */
+  leaseMs?: number
 }
 
 export interface QueueListingResult {
   counts: { pending: number; inFlight: number; dead: number }
   pending: WireMessage[]
-  inFlight: Array<WireMessage & { leasedTo: string; leaseExpiresAt: number }>
+  inFlight: Array<WireMessage & { leasedTo: string; leaseExpiresAt: number; progress?: unknown }>
   dead: WireMessage[]
 }
+
+/** Events the daemon pushes (`{ event, data }`). */
+export const PushedEvent = {
+  /** data: a WireMessage leased to this connection (with `leaseMs`) */
+  MESSAGE: 'message',
+  /** data: {}; a newer connection of the same agent id took the consumer; nothing more is pushed here until it closes or this one consumes again */
+  CONSUMER_REPLACED: 'consumer.replaced',
+  /** data: {}; the newer connection closed, and this one receives again */
+  CONSUMER_RESUMED: 'consumer.resumed',
+} as const

@@ -29,6 +29,15 @@ export function keysOfRecipient(id: string, name: string): string[] {
   return [id, `${name}:${FIRST_INSTANCE_INDEX}`]
 }
 
+/**
+ * Replies wait apart from work, under their own dispatch key, so a recipient
+ * whose concurrency is used up (a handler awaiting `request()`) still gets
+ * the reply it waits for. NUL cannot appear in an address.
+ */
+export function replyKeyOf(key: string): string {
+  return `${key}\u0000reply`
+}
+
 /** Known agents (name → instance count), for validating `to`. */
 export class AgentDirectory {
   private agents = new Map<string, number>()

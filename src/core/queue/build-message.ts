@@ -19,6 +19,9 @@ export function buildMessage(valid: ValidSend, to: string, createdAt: number, se
   if (valid.topic !== undefined) m.topic = valid.topic
   if (valid.correlationId !== undefined) m.correlationId = valid.correlationId
   if (valid.replyTo !== undefined) m.replyTo = valid.replyTo
+  if (valid.inReplyTo !== undefined) m.inReplyTo = valid.inReplyTo
+  if (valid.key !== undefined) m.key = valid.key
+  if (valid.lease !== undefined) m.lease = valid.lease
   if (valid.delayMs > 0) m.notBefore = createdAt + valid.delayMs
   if (valid.ttlMs !== undefined) m.expiresAt = createdAt + valid.ttlMs
   return m

@@ -6,6 +6,8 @@ export const DEFAULT_MAX_HOPS = 16
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024
 export const DEFAULT_COMPACT_EVERY_MS = 60_000
 export const DEFAULT_PRIORITY = 0
+/** How long after its ack a message sent with a `key` still turns away a send with the same key. */
+export const DEFAULT_KEY_WINDOW_MS = 10 * 60_000
 
 /** `to: 'topic:news'` fans out to the subscribers of 'news'. */
 export const TOPIC_PREFIX = 'topic:'

@@ -8,6 +8,8 @@ import type { WireMessage } from '../protocol/types.js'
  */
 export interface Message extends WireMessage {
   seq: number
+  /** set when a message sent with a `key` was acked: it is kept (for deduplication) until the key window passes */
+  ackedAt?: number
 }
 
 export interface SendInput {
@@ -21,10 +23,15 @@ export interface SendInput {
   hops?: number
   delayMs?: number
   ttlMs?: number
+  /** ms each delivery is leased for (default: the recipient's) */
+  leaseMs?: number
+  /** idempotency key */
+  key?: string
+  inReplyTo?: string
 }
 
 /** A message currently leased to a recipient. */
-export type InFlightMessage = Message & { leasedTo: string; leaseExpiresAt: number }
+export type InFlightMessage = Message & { leasedTo: string; leaseExpiresAt: number; progress?: unknown }
 
 export interface QueueListing {
   /** waiting to be delivered (including delayed ones), best first */

@@ -42,6 +42,10 @@ export function toMessageDoc(m: Message): MessageDoc {
   if (m.expiresAt !== undefined) doc.expiresAt = m.expiresAt
   if (m.lastError !== undefined) doc.lastError = m.lastError
   if (m.deadAt !== undefined) doc.deadAt = m.deadAt
+  if (m.key !== undefined) doc.key = m.key
+  if (m.lease !== undefined) doc.lease = m.lease
+  if (m.inReplyTo !== undefined) doc.inReplyTo = m.inReplyTo
+  if (m.ackedAt !== undefined) doc.ackedAt = m.ackedAt
   return doc
 }
 

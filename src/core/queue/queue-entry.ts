@@ -1,4 +1,6 @@
+import { replyKeyOf } from './addressing.js'
 import type { Message } from './message.js'
+import type { Recipient } from './queue-options.js'
 
 /**
  * Where a message is in its life:
@@ -10,13 +12,19 @@ export type EntryState = 'delayed' | 'ready' | 'leased' | 'dead' | 'gone'
 /** The queue's bookkeeping around one message. */
 export interface QueueEntry {
   readonly msg: Message
-  /** the dispatch key: the message's `to` (an agent name or an instance id) */
+  /** the dispatch key: the message's `to` (an agent name or an instance id), apart for replies (see replyKeyOf) */
   readonly key: string
+  /** a reply (it has `inReplyTo`): never held back by the recipient's concurrency */
+  readonly isReply: boolean
   /** agent name the key belongs to, for per-agent counts */
   readonly agent: string
   state: EntryState
   leasedTo?: string
   leaseExpiresAt?: number
+  /** the connection it was pushed to: when that one closes, the lease ends */
+  deliveredTo?: Recipient
+  /** what the handler last reported (queue.progress), while leased */
+  progress?: unknown
   /**
    * Whether a (possibly stale) heap node already points here. Heaps delete
    * lazily; with these flags an entry never sits twice in one heap, so a
@@ -29,9 +37,11 @@ export interface QueueEntry {
 }
 
 export function newEntry(msg: Message, agent: string): QueueEntry {
+  const isReply = msg.inReplyTo !== undefined
   return {
     msg,
-    key: msg.to,
+    key: isReply ? replyKeyOf(msg.to) : msg.to,
+    isReply,
     agent,
     state: 'gone',
     inDispatchHeap: false,

@@ -1,5 +1,6 @@
 import {
   DEFAULT_COMPACT_EVERY_MS,
+  DEFAULT_KEY_WINDOW_MS,
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_HOPS,
@@ -19,6 +20,8 @@ export interface QueueOptions {
   maxInFlight?: number
   maxHops?: number
   maxPayloadBytes?: number
+  /** how long after its ack a keyed message still turns away a send with the same key */
+  keyWindowMs?: number
   /** scheduled store compaction; 0 turns it off */
   compactEveryMs?: number
   now?: () => number
@@ -30,8 +33,16 @@ export interface Recipient {
   id: string
   /** agent name */
   name: string
-  /** Called synchronously for each message leased to this recipient. Do not mutate `m`. */
-  deliver(m: Message): void
+  /** unacked work it may hold at once (replies do not count); default: the queue's maxInFlight */
+  maxInFlight?: number
+  /** ms each delivery to it is leased for, unless the message sets `lease`; default: the queue's leaseMs */
+  leaseMs?: number
+  /** Called synchronously for each message leased to this recipient, with the lease's duration. Do not mutate `m`. */
+  deliver(m: Message, leaseMs: number): void
+  /** A newer recipient with the same id took over; this one gets nothing until it is attached again. */
+  replaced?(): void
+  /** The newer recipient left; this one receives again. */
+  resumed?(): void
 }
 
 export type ResolvedQueueOptions = Required<QueueOptions>
@@ -45,6 +56,7 @@ export function resolveQueueOptions(opts: QueueOptions): ResolvedQueueOptions {
     maxHops: opts.maxHops ?? DEFAULT_MAX_HOPS,
     maxPayloadBytes: opts.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     compactEveryMs: opts.compactEveryMs ?? DEFAULT_COMPACT_EVERY_MS,
+    keyWindowMs: opts.keyWindowMs ?? DEFAULT_KEY_WINDOW_MS,
     now: opts.now ?? (() => Date.now()),
   }
   for (const field of ['leaseMs', 'maxAttempts', 'maxInFlight', 'maxPayloadBytes'] as const) {
@@ -52,7 +64,7 @@ export function resolveQueueOptions(opts: QueueOptions): ResolvedQueueOptions {
       throw new RangeError(`queue option ${field} must be a positive number, got ${String(resolved[field])}`)
     }
   }
-  for (const field of ['maxHops', 'compactEveryMs'] as const) {
+  for (const field of ['maxHops', 'compactEveryMs', 'keyWindowMs'] as const) {
     if (!(Number.isFinite(resolved[field]) && resolved[field] >= 0)) {
       throw new RangeError(`queue option ${field} must be a non-negative number, got ${String(resolved[field])}`)
     }

@@ -4,11 +4,13 @@ import { EXPIRED_REASON } from './constants.js'
 import { Deadlines } from './deadlines.js'
 import { DispatchOrder } from './dispatch-order.js'
 import { EntryCounts } from './entry-counts.js'
+import { IdempotencyKeys } from './idempotency-keys.js'
 import { MessageNotLeasedError } from './errors/message-not-leased-error.js'
 import { QueueClosedError } from './errors/queue-closed-error.js'
 import { Leases } from './leases.js'
 import { listEntries } from './listing.js'
 import type { Message, QueueListing, QueueStats, SendInput } from './message.js'
+import type { WireError } from '../protocol/frames.js'
 import { newEntry, type QueueEntry } from './queue-entry.js'
 import { toError, TypedEvents, type QueueEvents } from './queue-events.js'
 import { resolveQueueOptions, type QueueOptions, type Recipient, type ResolvedQueueOptions } from './queue-options.js'
@@ -46,6 +48,11 @@ export class MessageQueue {
   private readonly delays: Deadlines<QueueEntry>
   private readonly expiries: Deadlines<QueueEntry>
   private readonly leases: Leases<QueueEntry>
+  private readonly keys = new IdempotencyKeys()
+  /** acked keyed messages, until their key window passes */
+  private readonly keyWindows: Deadlines<QueueEntry>
+  /** recipients replaced by a newer one with the same id, newest last: the next to resume */
+  private readonly standby = new Map<string, Recipient[]>()
   private readonly backgroundWrites = new Set<Promise<void>>()
   private readonly dirtyKeys = new Set<string>()
   private readonly dirtyRecipients = new Set<AttachedRecipient>()
@@ -61,7 +68,8 @@ export class MessageQueue {
     this.now = this.opts.now
     this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due))
     this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due))
-    this.leases = new Leases(this.opts.leaseMs, this.now, (expired) => this.onLeasesExpired(expired))
+    this.leases = new Leases(this.now, (expired) => this.onLeasesExpired(expired))
+    this.keyWindows = new Deadlines(this.now, (due) => this.onKeyWindowsDue(due))
   }
 
   /** Loads the store and rebuilds the dispatch order in memory. */
@@ -82,55 +90,122 @@ export class MessageQueue {
    * one copy per subscriber for 'topic:NAME' (none when nobody subscribes).
    */
   async send(input: SendInput): Promise<Message[]> {
+    return (await this.sendOnce(input)).messages
+  }
+
+  /**
+   * `send`, telling whether it was a duplicate: with a `key` that is held
+   * (its first send pending, in flight, or acked within keyWindowMs), nothing
+   * is stored and the first send's messages come back.
+   */
+  async sendOnce(input: SendInput): Promise<{ messages: Message[]; duplicate: boolean }> {
     this.assertOpen()
     const valid = validateSend(input, this.opts)
+    if (valid.key !== undefined) {
+      const first = this.keys.held(valid.key)
+      if (first) {
+        await first.stored
+        return { messages: first.messages, duplicate: true }
+      }
+    }
     const targets =
       valid.topic !== undefined
         ? this.topics.of(valid.topic)
         : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
-    if (targets.length === 0) return []
+    if (targets.length === 0) return { messages: [], duplicate: false }
     const createdAt = this.now()
     const messages = targets.map((to) => buildMessage(valid, to, createdAt, this.nextSeq++))
-    await this.store.insert(messages)
+    const entries = messages.map((m) => newEntry(m, agentOfKey(m.to)))
+    const stored = this.store.insert(messages)
+    // held before the write: a second send of the key in the same tick waits for this one
+    if (valid.key !== undefined) this.keys.hold(valid.key, entries, stored)
+    await stored
     // closed meanwhile: the messages are stored, and the next open delivers them
-    if (this.closed) return messages
-    for (const m of messages) {
-      const entry = newEntry(m, agentOfKey(m.to))
-      this.entries.set(m.id, entry)
+    if (this.closed) return { messages, duplicate: false }
+    for (const entry of entries) {
+      this.entries.set(entry.msg.id, entry)
       this.makePending(entry)
-      this.events.emit('sent', m)
+      this.events.emit('sent', entry.msg)
     }
     this.pump()
-    return messages
+    return { messages, duplicate: false }
   }
 
-  /** A recipient connected: push to it from now on. Replaces a recipient with the same id. */
+  /**
+   * A recipient connected: push to it from now on. One recipient per id
+   * receives: a newer one with the same id takes over, with the leases (they
+   * belong to the instance id), and the older waits in standby (told by
+   * `replaced`) until the newer leaves or it is attached again.
+   */
   attach(recipient: Recipient): void {
     this.assertOpen()
-    if (this.recipients.has(recipient.id)) this.detach(recipient.id, 'replaced by a new connection')
-    this.dirtyRecipients.add(this.recipients.add(recipient))
+    const { id } = recipient
+    this.leaveStandby(recipient)
+    const current = this.recipients.get(id)
+    if (current?.recipient === recipient) return
+    if (current) {
+      this.recipients.remove(id)
+      this.standby.set(id, [...(this.standby.get(id) ?? []), current.recipient])
+    }
+    this.dirtyRecipients.add(this.addRecipient(recipient, current?.leased))
+    if (current) this.notify(() => current.recipient.replaced?.())
     this.pump()
   }
 
   /**
-   * A recipient disconnected or died: everything leased to it goes back at
-   * once, attempts + 1. With `only`, nothing happens unless that very
-   * recipient is the attached one: a connection that closes after its agent
-   * reconnected must not detach the new connection.
+   * A recipient disconnected or died: what was pushed to it and is not acked
+   * goes back at once, attempts + 1. With `only` (one connection closed),
+   * only that connection's deliveries go back, and when it was the one
+   * receiving, the newest in standby resumes with the remaining leases.
+   * Without `only` (the agent died), every connection of the id is dropped.
    */
   detach(id: string, reason: string, only?: Recipient): void {
     if (this.closed) return
+    if (only && this.leaveStandby(only)) {
+      const current = this.recipients.get(id)
+      if (current) this.failLeases(current, reason, only)
+      this.pump()
+      return
+    }
     if (only && this.recipients.get(id)?.recipient !== only) return
     const attached = this.recipients.remove(id)
     if (!attached) return
-    const failed: Message[] = []
-    for (const entry of attached.leased) {
-      this.leases.release(entry)
-      failed.push(this.fail(entry, `recipient '${id}' went away: ${reason}`))
+    this.failLeases(attached, reason, only)
+    const waiting = this.standby.get(id)
+    const next = only ? waiting?.pop() : undefined
+    if (waiting?.length === 0 || !only) this.standby.delete(id)
+    if (next) {
+      this.dirtyRecipients.add(this.addRecipient(next, attached.leased))
+      this.notify(() => next.resumed?.())
+    } else {
+      this.failLeases(attached, reason)
     }
-    attached.leased.clear()
-    this.persistInBackground(failed)
     this.pump()
+  }
+
+  /** Renews leases the recipient holds, each by its own duration. Returns the ids it does not hold. */
+  extend(recipientId: string, ids: readonly string[]): Array<{ id: string } & WireError> {
+    this.assertOpen()
+    const failed: Array<{ id: string } & WireError> = []
+    for (const id of ids) {
+      const entry = this.leasedEntry(recipientId, id)
+      if (!entry) {
+        const err = new MessageNotLeasedError(recipientId, id)
+        failed.push({ id, code: err.code, message: err.message })
+        continue
+      }
+      entry.leaseExpiresAt = this.leases.renew(entry)
+    }
+    return failed
+  }
+
+  /** Records a handler's progress on a message it holds (shown in listings) and renews the lease. */
+  progress(recipientId: string, messageId: string, progress: unknown): void {
+    this.assertOpen()
+    const entry = this.leasedEntry(recipientId, messageId)
+    if (!entry) throw new MessageNotLeasedError(recipientId, messageId)
+    entry.progress = progress
+    entry.leaseExpiresAt = this.leases.renew(entry)
   }
 
   /** The message was handled; it is removed once the store has written that. */
@@ -141,7 +216,11 @@ export class MessageQueue {
     this.entries.delete(messageId)
     this.events.emit('acked', entry.msg, recipientId)
     this.pump()
-    await this.store.remove([messageId])
+    if (entry.msg.key === undefined) return this.store.remove([messageId])
+    // kept, marked acked, until the key window passes: a duplicate send within it is turned away
+    entry.msg.ackedAt = this.now()
+    this.keyWindows.add(entry.msg.ackedAt + this.opts.keyWindowMs, entry)
+    await this.store.update([entry.msg])
   }
 
   /** The recipient failed the message: back at once with attempts + 1 and lastError, or dead past maxAttempts. */
@@ -223,6 +302,7 @@ export class MessageQueue {
       this.deadLetters.delete(entry.msg.id)
       this.counts.transition(entry, 'gone')
       this.entries.delete(entry.msg.id)
+      this.keys.forget(entry)
       ids.push(entry.msg.id)
       keys.add(entry.key)
     }
@@ -261,6 +341,7 @@ export class MessageQueue {
     if (this.compactTimer) clearInterval(this.compactTimer)
     this.delays.stop()
     this.expiries.stop()
+    this.keyWindows.stop()
     this.leases.stop()
     await Promise.allSettled([...this.backgroundWrites, this.compaction])
     await this.store.close()
@@ -270,14 +351,29 @@ export class MessageQueue {
     const { messages, subscriptions } = await this.store.load()
     for (const s of subscriptions) this.topics.add(s)
     const dead: QueueEntry[] = []
+    const windowPassed: string[] = []
     let maxSeq = 0
     for (const m of messages) {
       if (m.seq > maxSeq) maxSeq = m.seq
       const entry = newEntry(m, agentOfKey(m.to))
+      if (m.ackedAt !== undefined) {
+        const until = m.ackedAt + this.opts.keyWindowMs
+        if (until <= this.now()) {
+          windowPassed.push(m.id)
+          continue
+        }
+        this.keys.restore(entry)
+        this.keyWindows.add(until, entry)
+        continue
+      }
       this.entries.set(m.id, entry)
       if (m.deadAt !== undefined) dead.push(entry)
-      else this.makePending(entry)
+      else {
+        this.keys.restore(entry)
+        this.makePending(entry)
+      }
     }
+    if (windowPassed.length > 0) await this.store.remove(windowPassed)
     dead.sort((a, b) => a.msg.deadAt! - b.msg.deadAt! || a.msg.seq - b.msg.seq)
     for (const entry of dead) {
       this.counts.transition(entry, 'dead')
@@ -310,8 +406,7 @@ export class MessageQueue {
   /** A delivery failed (lease already released): attempts + 1, then back to pending or dead. */
   private fail(entry: QueueEntry, error: string): Message {
     const m = entry.msg
-    delete entry.leasedTo
-    delete entry.leaseExpiresAt
+    this.clearLease(entry)
     m.attempts += 1
     m.lastError = error
     if (m.attempts >= this.opts.maxAttempts) this.deadLetter(entry, error)
@@ -324,6 +419,8 @@ export class MessageQueue {
     m.lastError = reason
     m.deadAt = this.now()
     this.counts.transition(entry, 'dead')
+    // a dead message no longer holds its key: sending it again is how a user retries
+    this.keys.forget(entry)
     this.deadLetters.set(m.id, entry)
     if (reason === EXPIRED_REASON) this.events.emit('expired', m)
     this.events.emit('deadLettered', m, reason)
@@ -331,19 +428,69 @@ export class MessageQueue {
 
   /** Checks that the message is leased to that recipient and ends the lease. */
   private releaseLease(recipientId: string, messageId: string): QueueEntry {
-    const entry = this.entries.get(messageId)
-    if (!entry || entry.state !== 'leased' || entry.leasedTo !== recipientId) {
-      throw new MessageNotLeasedError(recipientId, messageId)
-    }
+    const entry = this.leasedEntry(recipientId, messageId)
+    if (!entry) throw new MessageNotLeasedError(recipientId, messageId)
     this.leases.release(entry)
     const attached = this.recipients.get(recipientId)
     if (attached) {
-      attached.leased.delete(entry)
+      this.dropLease(attached, entry)
       this.dirtyRecipients.add(attached)
     }
+    this.clearLease(entry)
+    return entry
+  }
+
+  private leasedEntry(recipientId: string, messageId: string): QueueEntry | undefined {
+    const entry = this.entries.get(messageId)
+    return entry && entry.state === 'leased' && entry.leasedTo === recipientId ? entry : undefined
+  }
+
+  private clearLease(entry: QueueEntry): void {
     delete entry.leasedTo
     delete entry.leaseExpiresAt
-    return entry
+    delete entry.deliveredTo
+    delete entry.progress
+  }
+
+  private dropLease(attached: AttachedRecipient, entry: QueueEntry): void {
+    if (attached.leased.delete(entry) && !entry.isReply) attached.busy--
+  }
+
+  private addRecipient(recipient: Recipient, leased?: Set<QueueEntry>): AttachedRecipient {
+    let busy = 0
+    for (const entry of leased ?? []) if (!entry.isReply) busy++
+    return this.recipients.add(recipient, recipient.maxInFlight ?? this.opts.maxInFlight, recipient.leaseMs ?? this.opts.leaseMs, leased, busy)
+  }
+
+  /** Removes a recipient from its id's standby list; true when it was there. */
+  private leaveStandby(recipient: Recipient): boolean {
+    const list = this.standby.get(recipient.id)
+    const i = list?.indexOf(recipient) ?? -1
+    if (i < 0) return false
+    list!.splice(i, 1)
+    if (list!.length === 0) this.standby.delete(recipient.id)
+    return true
+  }
+
+  /** Fails the leases of `attached` (only those pushed to `only`, when given): back to pending, attempts + 1. */
+  private failLeases(attached: AttachedRecipient, reason: string, only?: Recipient): void {
+    const failed: Message[] = []
+    for (const entry of attached.leased) {
+      if (only && entry.deliveredTo !== only) continue
+      this.leases.release(entry)
+      this.dropLease(attached, entry)
+      failed.push(this.fail(entry, `recipient '${attached.recipient.id}' went away: ${reason}`))
+    }
+    this.persistInBackground(failed)
+  }
+
+  /** A recipient callback that throws is reported, never breaks the queue. */
+  private notify(fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      this.events.emit('error', toError(err))
+    }
   }
 
   /**
@@ -373,21 +520,22 @@ export class MessageQueue {
 
   /** Delivers to these recipients until they are full or have nothing left, spreading by load. */
   private fill(candidates: readonly AttachedRecipient[]): void {
-    const max = this.opts.maxInFlight
+    // replies first, whatever the concurrency: a handler may be waiting for one
+    for (const c of candidates) while (c.attached && this.deliverNext(c, c.replyKeys));
     if (candidates.length === 1) {
       const only = candidates[0]!
-      while (only.attached && only.leased.size < max && this.deliverNext(only));
+      while (only.attached && only.busy < only.maxInFlight && this.deliverNext(only, only.keys));
       return
     }
     for (;;) {
-      const next = this.recipients.leastLoaded(candidates, max)
-      if (!next || !this.deliverNext(next)) return
+      const next = this.recipients.leastLoaded(candidates)
+      if (!next || !this.deliverNext(next, next.keys)) return
     }
   }
 
   /** Leases and delivers the best ready message for a recipient; false when there is none. */
-  private deliverNext(attached: AttachedRecipient): boolean {
-    const entry = this.order.popBest(attached.keys)
+  private deliverNext(attached: AttachedRecipient, keys: readonly string[]): boolean {
+    const entry = this.order.popBest(keys)
     if (!entry) return false
     const m = entry.msg
     if (m.expiresAt !== undefined && m.expiresAt <= this.now()) {
@@ -395,15 +543,19 @@ export class MessageQueue {
       this.persistInBackground([m])
       return true
     }
-    const id = attached.recipient.id
+    const { recipient } = attached
+    const id = recipient.id
+    const leaseMs = m.lease ?? attached.leaseMs
     this.counts.transition(entry, 'leased')
     entry.leasedTo = id
-    entry.leaseExpiresAt = this.leases.take(entry)
+    entry.deliveredTo = recipient
+    entry.leaseExpiresAt = this.leases.take(entry, leaseMs)
     attached.leased.add(entry)
+    if (!entry.isReply) attached.busy++
     // before deliver(): a recipient may ack synchronously, and 'acked' must not precede 'delivered'
     this.events.emit('delivered', m, id)
     try {
-      attached.recipient.deliver(m)
+      recipient.deliver(m, leaseMs)
     } catch (err) {
       // a recipient that cannot take a message is treated as gone; the daemon detaching it again is harmless
       this.detach(id, `deliver failed: ${toError(err).message}`)
@@ -444,13 +596,25 @@ export class MessageQueue {
       const holder = entry.leasedTo!
       const attached = this.recipients.get(holder)
       if (attached) {
-        attached.leased.delete(entry)
+        this.dropLease(attached, entry)
         this.dirtyRecipients.add(attached)
       }
-      failed.push(this.fail(entry, `lease expired: '${holder}' did not ack within ${this.opts.leaseMs} ms`))
+      const expiredAfter = entry.leaseExpiresAt! - (entry.msg.lease ?? attached?.leaseMs ?? this.opts.leaseMs)
+      failed.push(this.fail(entry, `lease expired: '${holder}' did not ack or renew within ${this.now() - expiredAfter} ms`))
     }
     this.persistInBackground(failed)
     this.pump()
+  }
+
+  private onKeyWindowsDue(due: QueueEntry[]): void {
+    for (const entry of due) this.keys.forget(entry)
+    const ids = due.map((e) => e.msg.id)
+    if (ids.length === 0) return
+    const write: Promise<void> = this.store
+      .remove(ids)
+      .catch((err: unknown) => this.events.emit('error', toError(err)))
+      .finally(() => this.backgroundWrites.delete(write))
+    this.backgroundWrites.add(write)
   }
 
   /** Persists delivery-state changes nobody awaits; failures go to the 'error' event. */

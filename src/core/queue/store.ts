@@ -30,10 +30,10 @@ export interface QueueStore {
   close(): Promise<void>
 }
 
-/** What `update` persists. `expiresAt` is here because replay clears it. */
-export const MUTABLE_MESSAGE_FIELDS = ['attempts', 'lastError', 'deadAt', 'expiresAt'] as const
+/** What `update` persists. `expiresAt` is here because replay clears it; `ackedAt` marks a keyed message kept for deduplication. */
+export const MUTABLE_MESSAGE_FIELDS = ['attempts', 'lastError', 'deadAt', 'expiresAt', 'ackedAt'] as const
 /** The mutable fields that may be absent. */
-export const OPTIONAL_MUTABLE_FIELDS = ['lastError', 'deadAt', 'expiresAt'] as const
+export const OPTIONAL_MUTABLE_FIELDS = ['lastError', 'deadAt', 'expiresAt', 'ackedAt'] as const
 export type MutableMessageField = (typeof MUTABLE_MESSAGE_FIELDS)[number]
 
 /** Copies the mutable fields of `from` onto `to`; an undefined field is deleted. */

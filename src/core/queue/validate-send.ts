@@ -9,12 +9,14 @@ export interface SendLimits {
 }
 
 /** A send that passed validation, with defaults applied. */
-export type ValidSend = Pick<Message, 'from' | 'to' | 'topic' | 'type' | 'priority' | 'payload' | 'correlationId' | 'replyTo' | 'hops'> & {
+export type ValidSend = Pick<Message, 'from' | 'to' | 'topic' | 'type' | 'priority' | 'payload' | 'correlationId' | 'replyTo' | 'hops' | 'key' | 'lease' | 'inReplyTo'> & {
   delayMs: number
   ttlMs?: number
 }
 
 const QUOTE_MAX_CHARS = 80
+/** An idempotency key is an id, not a payload. */
+export const MAX_KEY_CHARS = 256
 
 /** Quotes a bad value for an error message, briefly. */
 export function quote(value: unknown): string {
@@ -54,6 +56,13 @@ export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
   const ttlMs = optionalDuration(input.ttlMs, 'ttlMs')
   const correlationId = optionalString(input.correlationId, 'correlationId')
   const replyTo = optionalString(input.replyTo, 'replyTo')
+  const inReplyTo = optionalString(input.inReplyTo, 'inReplyTo')
+  const key = optionalString(input.key, 'key')
+  if (key !== undefined && key.length > MAX_KEY_CHARS) {
+    throw new InvalidMessageError('key', `key is ${key.length} characters, over the limit of ${MAX_KEY_CHARS}: ${quote(key)}`)
+  }
+  const lease = optionalDuration(input.leaseMs, 'lease')
+  if (lease === 0) throw new InvalidMessageError('lease', 'lease must be at least 1 ms, got 0')
   const payload = input.payload === undefined ? null : input.payload
   checkPayload(payload, limits.maxPayloadBytes)
 
@@ -62,6 +71,9 @@ export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
   if (ttlMs !== undefined) valid.ttlMs = ttlMs
   if (correlationId !== undefined) valid.correlationId = correlationId
   if (replyTo !== undefined) valid.replyTo = replyTo
+  if (inReplyTo !== undefined) valid.inReplyTo = inReplyTo
+  if (key !== undefined) valid.key = key
+  if (lease !== undefined) valid.lease = lease
   return valid
 }
 

@@ -18,6 +18,12 @@ export interface InstanceRecord {
   /** process start time in clock ticks since boot (see proc.ts) */
   procStart: number | null
   startedAt: number | null
+  /**
+   * The secret of the running process (ORCH_AGENT_TOKEN in its environment,
+   * new at every spawn): only that process may say hello as this instance.
+   * Kept here so a daemon that re-adopts the process still knows it.
+   */
+  token?: string | null
   restarts: number
   history: RestartHistory
   events: AgentEvent[]

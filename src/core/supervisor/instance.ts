@@ -20,10 +20,13 @@ export interface Instance {
   pendingCause?: string
   /** waiting for these agents to be online before it can start */
   waitingFor?: string[]
+  /** an external agent: its open connections, and the pid its latest one said hello with */
+  peers: number
+  peerPid?: number
 }
 
 export function newInstance(record: InstanceRecord): Instance {
-  return { record, generation: 0, timers: new Set(), usage: [], memoryStrikes: 0 }
+  return { record, generation: 0, timers: new Set(), usage: [], memoryStrikes: 0, peers: 0 }
 }
 
 export function clearTimers(inst: Instance): void {

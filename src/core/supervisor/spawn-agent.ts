@@ -21,6 +21,7 @@ export function agentEnv(record: InstanceRecord, paths: OrchPaths): NodeJS.Proce
     ORCH_AGENT_NAME: record.name,
     ORCH_AGENT_ID: record.id,
     ORCH_AGENT_INSTANCE: String(record.index),
+    ORCH_AGENT_TOKEN: record.token ?? '',
   }
 }
 

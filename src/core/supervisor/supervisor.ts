@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
+import { EXTERNAL_TYPE } from '../config/defaults.js'
 import type { ResolvedAgent } from '../config/types.js'
 import type { Logger } from '../log/logger.js'
 import type { OrchPaths } from '../paths.js'
@@ -21,6 +23,9 @@ import { signalGroup } from './group-waiter.js'
 function killLeftovers(pgid: number): void {
   if (procStartTime(pgid) === null) signalGroup(pgid, 'SIGKILL')
 }
+
+/** ORCH_AGENT_TOKEN: 32 random bytes, base64url. */
+const TOKEN_BYTES = 32
 
 export interface SupervisorEvents {
   /** every transition, with its reason */
@@ -137,6 +142,7 @@ export class Supervisor {
     // Deleted meanwhile (a start that lands after an `orch delete`): nothing to start.
     if (this.instances.get(r.id) !== inst) return false
     this.setDesired(inst, 'running')
+    if (r.agent.type === EXTERNAL_TYPE) return this.showExternal(inst, reason)
     if (r.status === 'stopping') {
       // Start once the stop under way is over, unless someone stopped it for good meanwhile.
       void this.waitFor(inst, (st) => st !== 'stopping').then(() => {
@@ -182,6 +188,8 @@ export class Supervisor {
     const gen = ++inst.generation
     inst.pendingCause = undefined
     inst.memoryStrikes = 0
+    // a new secret for every process: an earlier run's token no longer speaks for this instance
+    r.token = randomBytes(TOKEN_BYTES).toString('base64url')
     let spawned
     try {
       spawned = await spawnAgent(r, this.paths)
@@ -228,6 +236,32 @@ export class Supervisor {
         }
       })
     }
+  }
+
+  // ---- external agents: not spawned, online while connected -------------
+
+  /** An external agent shows `online` while one of its connections is open, else `starting`. */
+  private showExternal(inst: Instance, reason: string): boolean {
+    const to = inst.peers > 0 ? 'online' : 'starting'
+    if (inst.record.status === to) return false
+    this.transition(inst, to, to === 'online' ? reason : `${reason}; waiting for it to connect (external agent)`)
+    return true
+  }
+
+  /** An external agent said hello (`pid` as it said). */
+  externalConnected(inst: Instance, pid: number | undefined): void {
+    inst.peers++
+    inst.peerPid = pid
+    if (inst.peers === 1) inst.record.startedAt = Date.now()
+    if (inst.record.desired === 'running') this.showExternal(inst, pid ? `connected (pid ${pid})` : 'connected')
+  }
+
+  externalDisconnected(inst: Instance): void {
+    inst.peers = Math.max(0, inst.peers - 1)
+    if (inst.peers > 0) return
+    inst.peerPid = undefined
+    inst.record.startedAt = null
+    if (inst.record.desired === 'running' && this.instances.get(inst.record.id) === inst) this.showExternal(inst, 'disconnected')
   }
 
   /** The agent signalled ready through the SDK. */

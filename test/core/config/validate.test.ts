@@ -309,6 +309,8 @@ describe('validateConfig: a good config', () => {
         killTimeoutMs: 5_000,
         logMaxBytes: 10 * 1024 * 1024,
         logRetain: 3,
+        concurrency: 1,
+        leaseTimeoutMs: 30_000,
         killSignal: 'SIGTERM',
         maxMemoryBytes: null,
         watch: [],

@@ -6,14 +6,16 @@ import type { DaemonContext } from '../context.js'
 export function agentInfo(inst: Instance, ctx: DaemonContext, now = Date.now()): AgentInfo {
   const r = inst.record
   const last = inst.usage[inst.usage.length - 1]
+  // an external agent has no process of ours: show the pid it said hello with
+  const pid = r.pid ?? inst.peerPid ?? null
   return {
     id: r.id,
     name: r.name,
     instance: r.index,
     type: r.agent.type,
     status: r.status,
-    pid: r.pid,
-    uptime: r.pid !== null && r.startedAt !== null ? now - r.startedAt : 0,
+    pid,
+    uptime: pid !== null && r.startedAt !== null ? now - r.startedAt : 0,
     restarts: r.restarts,
     cpu: r.pid !== null ? (last?.cpu ?? 0) : 0,
     memory: r.pid !== null ? (last?.memory ?? 0) : 0,

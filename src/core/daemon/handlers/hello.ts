@@ -1,7 +1,49 @@
+import { timingSafeEqual } from 'node:crypto'
+import { EXTERNAL_TYPE } from '../../config/defaults.js'
+import { AgentRefusedError } from '../../errors/agent-refused-error.js'
 import { VersionMismatchError } from '../../errors/version-mismatch-error.js'
 import type { ParamsOf, ResultOf } from '../../protocol/methods.js'
 import { PROTOCOL_VERSION } from '../../protocol/version.js'
-import type { Handler } from '../context.js'
+import type { Connection } from '../connection.js'
+import type { DaemonContext, Handler } from '../context.js'
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/**
+ * Only the process orch spawned speaks for an instance: it proves it with
+ * the token orch put in its environment. An agent the config declares
+ * external joins without one.
+ */
+function admitAgent(ctx: DaemonContext, conn: Connection, id: string, token: string | undefined, pid: number | undefined): void {
+  const inst = ctx.supervisor.get(id)
+  if (!inst) {
+    const name = id.replace(/:\d+$/, '')
+    const known = ctx.supervisor.all().map((i) => i.record.id)
+    throw new AgentRefusedError(
+      `no agent instance '${id}' is defined (known: ${known.join(', ') || 'none'}); ` +
+        `to let a process started outside orch join, declare it in the config: { name: '${name}', type: '${EXTERNAL_TYPE}' }`,
+      { agent: id },
+    )
+  }
+  if (inst.record.agent.type === EXTERNAL_TYPE) {
+    ctx.supervisor.externalConnected(inst, pid)
+    conn.onClose(() => ctx.supervisor.externalDisconnected(inst))
+    return
+  }
+  const expected = inst.record.token
+  if (!token || !expected || !sameSecret(token, expected)) {
+    throw new AgentRefusedError(
+      `${token ? 'wrong' : 'no'} token for agent '${id}': only the process orch started for it may say hello as it ` +
+        `(the SDK sends ORCH_AGENT_TOKEN from its environment, new at each start); ` +
+        `to let a process started outside orch join, declare it in the config with type: '${EXTERNAL_TYPE}'`,
+      { agent: id },
+    )
+  }
+}
 
 /** The handshake: checks the protocol version and says who is calling. */
 export const hello: Handler<ParamsOf<'hello'>, ResultOf<'hello'>> = (params, ctx, conn) => {
@@ -11,7 +53,10 @@ export const hello: Handler<ParamsOf<'hello'>, ResultOf<'hello'>> = (params, ctx
       { daemon: PROTOCOL_VERSION, client: params.version },
     )
   }
+  if (params.client === 'agent' && params.agent) {
+    if (conn.agent !== params.agent) admitAgent(ctx, conn, params.agent, params.token, params.pid)
+    conn.agent = params.agent
+  }
   conn.client = params.client
-  if (params.client === 'agent' && params.agent) conn.agent = params.agent
   return { version: PROTOCOL_VERSION, daemonPid: process.pid }
 }

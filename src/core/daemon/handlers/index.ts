@@ -3,7 +3,21 @@ import type { Handler } from '../context.js'
 import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
-import { queueAck, queueConsume, queueDead, queueLs, queueNack, queuePurge, queueReplay, queueSend, queueSendMany, queueSubscribe, queueUnsubscribe } from './queue.js'
+import {
+  queueAck,
+  queueConsume,
+  queueDead,
+  queueExtend,
+  queueLs,
+  queueNack,
+  queueProgress,
+  queuePurge,
+  queueReplay,
+  queueSend,
+  queueSendMany,
+  queueSubscribe,
+  queueUnsubscribe,
+} from './queue.js'
 
 export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> }
 
@@ -24,6 +38,8 @@ export const handlers: HandlerMap = {
   'queue.sendMany': queueSendMany,
   'queue.consume': queueConsume,
   'queue.ack': queueAck,
+  'queue.extend': queueExtend,
+  'queue.progress': queueProgress,
   'queue.nack': queueNack,
   'queue.subscribe': queueSubscribe,
   'queue.unsubscribe': queueUnsubscribe,

@@ -4,6 +4,10 @@ import { OrchError } from '../../errors/orch-error.js'
 import { checkSchema, formatProblems, isPlainObject, quote } from '../../schema/field.js'
 import type { WireMessage } from '../../protocol/types.js'
 import type { Message } from '../../queue/message.js'
+import type { Recipient } from '../../queue/queue-options.js'
+import { agentOfKey } from '../../queue/addressing.js'
+import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_TIMEOUT_MS } from '../../config/defaults.js'
+import { PushedEvent } from '../../protocol/types.js'
 import type { Connection } from '../connection.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { BadParamsError } from '../../errors/bad-params-error.js'
@@ -11,6 +15,9 @@ import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import { UnknownAgentError } from '../../errors/unknown-agent-error.js'
 
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
+
+/** 'cli.7': a dot never appears in an agent name, so a CLI's address cannot clash with an agent's. */
+export const CLI_ADDRESS_PREFIX = 'cli.'
 
 /** Listings are capped: a queue can hold far more than a terminal wants. */
 export const DEFAULT_LIST_LIMIT = 100
@@ -34,6 +41,14 @@ function agentOf(conn: Connection, what: string): string {
   return conn.agent
 }
 
+/** Who holds what this connection received: its agent instance, or the CLI's own address once it consumes. */
+function consumerOf(conn: Connection, what: string): string {
+  return conn.recipient?.id ?? agentOf(conn, what)
+}
+
+/** A CLI connection that consumes (to wait for a reply) receives at this address. */
+export const cliAddress = (conn: Connection): string => `${CLI_ADDRESS_PREFIX}${conn.id}`
+
 /** A name no config defines is almost always a typo: say so rather than show an empty queue. */
 function knownAgent(ctx: DaemonContext, name: string): void {
   if (ctx.supervisor.ofAgent(name.split(':')[0]!).length === 0) {
@@ -41,11 +56,11 @@ function knownAgent(ctx: DaemonContext, name: string): void {
   }
 }
 
-const wire = ({ seq: _seq, ...m }: Message): WireMessage => m
+const wire = ({ seq: _seq, ackedAt: _ackedAt, ...m }: Message): WireMessage => m
 
 /** Answered once the message is in the store: a `kill -9` after this reply loses nothing. */
 export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
-  const sent = await ctx.queue.send({
+  const { messages, duplicate } = await ctx.queue.sendOnce({
     from: conn.agent ?? 'cli',
     to: p.to,
     type: p.type,
@@ -56,8 +71,12 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
     hops: p.hops,
     delayMs: p.delay,
     ttlMs: p.ttl,
+    leaseMs: p.lease,
+    key: p.key,
+    inReplyTo: p.inReplyTo,
   })
-  return { ids: sent.map((m) => m.id) }
+  const ids = messages.map((m) => m.id)
+  return duplicate ? { ids, duplicate: true } : { ids }
 }
 
 /**
@@ -82,22 +101,53 @@ export const queueSendMany: H<'queue.sendMany'> = async (p, ctx, conn) => {
   return { results }
 }
 
-/** The agent is ready for messages: from now on they are pushed to it as `message` events. */
-export const queueConsume: H<'queue.consume'> = (_p, ctx, conn) => {
-  const id = agentOf(conn, 'consume messages')
-  if (conn.consuming) return { ok: true }
-  conn.consuming = true
-  const recipient = { id, name: id.split(':')[0]!, deliver: (m: Message) => conn.send({ event: 'message', data: wire(m) }) }
-  conn.onClose(() => ctx.queue.detach(id, 'disconnected', recipient))
+/**
+ * From now on messages are pushed to this connection as `message` events,
+ * at most `concurrency` unacked at once (replies aside). A second consume on
+ * the same connection takes the consumer back after a newer connection of
+ * the same agent replaced it. A CLI connection consumes at its own address.
+ */
+export const queueConsume: H<'queue.consume'> = (p, ctx, conn) => {
+  if (!conn.recipient) {
+    const id = conn.agent ?? cliAddress(conn)
+    const definition = conn.agent ? ctx.supervisor.get(conn.agent)?.record.agent : undefined
+    const recipient: Recipient = {
+      id,
+      name: conn.agent ? agentOfKey(id) : id,
+      maxInFlight: p.concurrency ?? definition?.concurrency ?? DEFAULT_CONCURRENCY,
+      leaseMs: p.lease ?? definition?.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
+      deliver: (m, leaseMs) => {
+        const data = wire(m)
+        data.leaseMs = leaseMs
+        conn.send({ event: PushedEvent.MESSAGE, data })
+      },
+      replaced: () => conn.send({ event: PushedEvent.CONSUMER_REPLACED, data: {} }),
+      resumed: () => conn.send({ event: PushedEvent.CONSUMER_RESUMED, data: {} }),
+    }
+    conn.recipient = recipient
+    conn.onClose(() => ctx.queue.detach(id, 'disconnected', recipient))
+  }
+  const recipient = conn.recipient
   // Attach after this reply is written, so the agent sees the reply before its first message.
   setImmediate(() => {
     if (!conn.closed) ctx.queue.attach(recipient)
   })
+  return { ok: true, id: recipient.id }
+}
+
+/** Renews the leases of messages this connection's instance holds. */
+export const queueExtend: H<'queue.extend'> = (p, ctx, conn) => {
+  const failed = ctx.queue.extend(consumerOf(conn, 'extend a lease'), p.ids)
+  return failed.length > 0 ? { ok: true, failed } : { ok: true }
+}
+
+export const queueProgress: H<'queue.progress'> = (p, ctx, conn) => {
+  ctx.queue.progress(consumerOf(conn, 'report progress'), p.id, p.progress)
   return { ok: true }
 }
 
 export const queueAck: H<'queue.ack'> = async (p, ctx, conn) => {
-  const agent = agentOf(conn, 'ack')
+  const agent = consumerOf(conn, 'ack')
   if (p.id !== undefined && p.ids === undefined) {
     await ctx.queue.ack(agent, p.id)
     return { ok: true }
@@ -112,7 +162,7 @@ export const queueAck: H<'queue.ack'> = async (p, ctx, conn) => {
 }
 
 export const queueNack: H<'queue.nack'> = async (p, ctx, conn) => {
-  await ctx.queue.nack(agentOf(conn, 'nack'), p.id, p.error ?? 'nacked')
+  await ctx.queue.nack(consumerOf(conn, 'nack'), p.id, p.error ?? 'nacked')
   return { ok: true }
 }
 
@@ -134,7 +184,7 @@ export const queueLs: H<'queue.ls'> = (p, ctx) => {
   return {
     counts: { pending: l.pending.length, inFlight: l.inFlight.length, dead: l.dead.length },
     pending: within(l.pending.slice(0, limit).map(wire), budget),
-    inFlight: within(l.inFlight.slice(0, limit).map(({ seq: _s, ...m }) => m), budget),
+    inFlight: within(l.inFlight.slice(0, limit).map(({ seq: _s, ackedAt: _a, ...m }) => m), budget),
     dead: within(l.dead.slice(0, limit).map(wire), budget),
   }
 }
