@@ -1,3 +1,4 @@
+import { Deadlines } from './deadlines.js'
 import type { Message } from './message.js'
 import type { QueueEntry } from './queue-entry.js'
 
@@ -11,15 +12,26 @@ interface Holder {
 
 /**
  * Which messages an idempotency key stands for. A key is held while one of
- * its messages is pending, in flight, or was acked within the key window
- * (the queue forgets an entry when it dies, is purged, or its window
- * passes); a send with a held key is answered with the first send's ids.
+ * its messages is pending, in flight, or was acked less than `windowMs` ago
+ * (an entry is forgotten when it dies, is purged, or its window passes); a
+ * send with a held key is answered with the first send's messages. Acked
+ * keyed messages stay in the store, marked `ackedAt`, until their window
+ * passes, so keys survive a restart.
  */
 export class IdempotencyKeys {
   private readonly byKey = new Map<string, Holder>()
+  private readonly windows: Deadlines<QueueEntry>
 
-  get size(): number {
-    return this.byKey.size
+  constructor(
+    private readonly now: () => number,
+    private readonly windowMs: number,
+    /** acked entries whose window passed: they may leave the store */
+    onWindowPassed: (entries: QueueEntry[]) => void,
+  ) {
+    this.windows = new Deadlines(now, (due) => {
+      for (const entry of due) this.forget(entry)
+      if (due.length > 0) onWindowPassed(due)
+    })
   }
 
   /** The first send of `key`, when it still counts. */
@@ -36,10 +48,21 @@ export class IdempotencyKeys {
     })
   }
 
-  /** After a restart: the stored messages of a key, added one by one. */
-  restore(entry: QueueEntry): void {
-    const key = entry.msg.key
-    if (key === undefined) return
+  /** A keyed message was acked: it is marked and keeps its key for the window. */
+  acked(entry: QueueEntry): void {
+    entry.msg.ackedAt = this.now()
+    this.windows.add(entry.msg.ackedAt + this.windowMs, entry)
+  }
+
+  /** After a restart, a stored keyed message; false for an acked one whose window has passed (drop it). */
+  restore(entry: QueueEntry): boolean {
+    const { key, ackedAt } = entry.msg
+    if (key === undefined) return true
+    if (ackedAt !== undefined) {
+      const until = ackedAt + this.windowMs
+      if (until <= this.now()) return false
+      this.windows.add(until, entry)
+    }
     const holder = this.byKey.get(key)
     if (holder) {
       holder.entries.add(entry)
@@ -47,6 +70,7 @@ export class IdempotencyKeys {
     } else {
       this.byKey.set(key, { entries: new Set([entry]), messages: [entry.msg], stored: Promise.resolve() })
     }
+    return true
   }
 
   /** The entry no longer counts (dead, purged, or its window passed); the key is free once none does. */
@@ -56,5 +80,9 @@ export class IdempotencyKeys {
     const holder = this.byKey.get(key)
     if (!holder?.entries.delete(entry)) return
     if (holder.entries.size === 0) this.byKey.delete(key)
+  }
+
+  stop(): void {
+    this.windows.stop()
   }
 }

@@ -41,18 +41,14 @@ export class MessageQueue {
   private readonly deadLetters = new Map<string, QueueEntry>()
   private readonly order = new DispatchOrder()
   private readonly counts = new EntryCounts()
-  private readonly recipients = new Recipients()
+  private readonly recipients: Recipients
   private readonly directory = new AgentDirectory()
   private readonly topics = new Topics()
   private readonly events = new TypedEvents<QueueEvents>()
   private readonly delays: Deadlines<QueueEntry>
   private readonly expiries: Deadlines<QueueEntry>
   private readonly leases: Leases<QueueEntry>
-  private readonly keys = new IdempotencyKeys()
-  /** acked keyed messages, until their key window passes */
-  private readonly keyWindows: Deadlines<QueueEntry>
-  /** recipients replaced by a newer one with the same id, newest last: the next to resume */
-  private readonly standby = new Map<string, Recipient[]>()
+  private readonly keys: IdempotencyKeys
   private readonly backgroundWrites = new Set<Promise<void>>()
   private readonly dirtyKeys = new Set<string>()
   private readonly dirtyRecipients = new Set<AttachedRecipient>()
@@ -68,8 +64,10 @@ export class MessageQueue {
     this.now = this.opts.now
     this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due))
     this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due))
+    this.recipients = new Recipients({ maxInFlight: this.opts.maxInFlight, leaseMs: this.opts.leaseMs })
     this.leases = new Leases(this.now, (expired) => this.onLeasesExpired(expired))
-    this.keyWindows = new Deadlines(this.now, (due) => this.onKeyWindowsDue(due))
+    // acked keyed messages whose window passed leave the store
+    this.keys = new IdempotencyKeys(this.now, this.opts.keyWindowMs, (done) => this.inBackground(this.store.remove(done.map((e) => e.msg.id))))
   }
 
   /** Loads the store and rebuilds the dispatch order in memory. */
@@ -139,16 +137,10 @@ export class MessageQueue {
    */
   attach(recipient: Recipient): void {
     this.assertOpen()
-    const { id } = recipient
-    this.leaveStandby(recipient)
-    const current = this.recipients.get(id)
-    if (current?.recipient === recipient) return
-    if (current) {
-      this.recipients.remove(id)
-      this.standby.set(id, [...(this.standby.get(id) ?? []), current.recipient])
-    }
-    this.dirtyRecipients.add(this.addRecipient(recipient, current?.leased))
-    if (current) this.notify(() => current.recipient.replaced?.())
+    const { attached, replaced } = this.recipients.attach(recipient)
+    if (!attached) return
+    this.dirtyRecipients.add(attached)
+    if (replaced) this.notify(() => replaced.replaced?.())
     this.pump()
   }
 
@@ -161,24 +153,24 @@ export class MessageQueue {
    */
   detach(id: string, reason: string, only?: Recipient): void {
     if (this.closed) return
-    if (only && this.leaveStandby(only)) {
-      const current = this.recipients.get(id)
-      if (current) this.failLeases(current, reason, only)
-      this.pump()
-      return
-    }
-    if (only && this.recipients.get(id)?.recipient !== only) return
-    const attached = this.recipients.remove(id)
-    if (!attached) return
-    this.failLeases(attached, reason, only)
-    const waiting = this.standby.get(id)
-    const next = only ? waiting?.pop() : undefined
-    if (waiting?.length === 0 || !only) this.standby.delete(id)
-    if (next) {
-      this.dirtyRecipients.add(this.addRecipient(next, attached.leased))
-      this.notify(() => next.resumed?.())
+    if (!only) {
+      const removed = this.recipients.removeAll(id)
+      if (removed) this.failLeases(removed, reason)
     } else {
-      this.failLeases(attached, reason)
+      const left = this.recipients.leave(only)
+      if (!left) return
+      if (left.standby) {
+        if (left.holder) this.failLeases(left.holder, reason, only)
+      } else {
+        this.failLeases(left.removed, reason, only)
+        const next = this.recipients.resume(id, left.removed.leased)
+        if (next) {
+          this.dirtyRecipients.add(next)
+          this.notify(() => next.recipient.resumed?.())
+        } else {
+          this.failLeases(left.removed, reason)
+        }
+      }
     }
     this.pump()
   }
@@ -218,8 +210,7 @@ export class MessageQueue {
     this.pump()
     if (entry.msg.key === undefined) return this.store.remove([messageId])
     // kept, marked acked, until the key window passes: a duplicate send within it is turned away
-    entry.msg.ackedAt = this.now()
-    this.keyWindows.add(entry.msg.ackedAt + this.opts.keyWindowMs, entry)
+    this.keys.acked(entry)
     await this.store.update([entry.msg])
   }
 
@@ -341,7 +332,7 @@ export class MessageQueue {
     if (this.compactTimer) clearInterval(this.compactTimer)
     this.delays.stop()
     this.expiries.stop()
-    this.keyWindows.stop()
+    this.keys.stop()
     this.leases.stop()
     await Promise.allSettled([...this.backgroundWrites, this.compaction])
     await this.store.close()
@@ -356,20 +347,13 @@ export class MessageQueue {
     for (const m of messages) {
       if (m.seq > maxSeq) maxSeq = m.seq
       const entry = newEntry(m, agentOfKey(m.to))
-      if (m.ackedAt !== undefined) {
-        const until = m.ackedAt + this.opts.keyWindowMs
-        if (until <= this.now()) {
-          windowPassed.push(m.id)
-          continue
-        }
-        this.keys.restore(entry)
-        this.keyWindows.add(until, entry)
-        continue
-      }
-      this.entries.set(m.id, entry)
-      if (m.deadAt !== undefined) dead.push(entry)
-      else {
-        this.keys.restore(entry)
+      if (m.deadAt !== undefined) {
+        this.entries.set(m.id, entry)
+        dead.push(entry)
+      } else if (!this.keys.restore(entry)) {
+        windowPassed.push(m.id)
+      } else if (m.ackedAt === undefined) {
+        this.entries.set(m.id, entry)
         this.makePending(entry)
       }
     }
@@ -454,22 +438,6 @@ export class MessageQueue {
 
   private dropLease(attached: AttachedRecipient, entry: QueueEntry): void {
     if (attached.leased.delete(entry) && !entry.isReply) attached.busy--
-  }
-
-  private addRecipient(recipient: Recipient, leased?: Set<QueueEntry>): AttachedRecipient {
-    let busy = 0
-    for (const entry of leased ?? []) if (!entry.isReply) busy++
-    return this.recipients.add(recipient, recipient.maxInFlight ?? this.opts.maxInFlight, recipient.leaseMs ?? this.opts.leaseMs, leased, busy)
-  }
-
-  /** Removes a recipient from its id's standby list; true when it was there. */
-  private leaveStandby(recipient: Recipient): boolean {
-    const list = this.standby.get(recipient.id)
-    const i = list?.indexOf(recipient) ?? -1
-    if (i < 0) return false
-    list!.splice(i, 1)
-    if (list!.length === 0) this.standby.delete(recipient.id)
-    return true
   }
 
   /** Fails the leases of `attached` (only those pushed to `only`, when given): back to pending, attempts + 1. */
@@ -606,25 +574,17 @@ export class MessageQueue {
     this.pump()
   }
 
-  private onKeyWindowsDue(due: QueueEntry[]): void {
-    for (const entry of due) this.keys.forget(entry)
-    const ids = due.map((e) => e.msg.id)
-    if (ids.length === 0) return
-    const write: Promise<void> = this.store
-      .remove(ids)
-      .catch((err: unknown) => this.events.emit('error', toError(err)))
-      .finally(() => this.backgroundWrites.delete(write))
-    this.backgroundWrites.add(write)
+  /** Persists delivery-state changes nobody awaits. */
+  private persistInBackground(messages: Message[]): void {
+    if (messages.length > 0) this.inBackground(this.store.update(messages))
   }
 
-  /** Persists delivery-state changes nobody awaits; failures go to the 'error' event. */
-  private persistInBackground(messages: Message[]): void {
-    if (messages.length === 0) return
-    const write: Promise<void> = this.store
-      .update(messages)
+  /** A write nobody awaits: `close` waits for it, and a failure goes to the 'error' event. */
+  private inBackground(write: Promise<void>): void {
+    const tracked: Promise<void> = write
       .catch((err: unknown) => this.events.emit('error', toError(err)))
-      .finally(() => this.backgroundWrites.delete(write))
-    this.backgroundWrites.add(write)
+      .finally(() => this.backgroundWrites.delete(tracked))
+    this.backgroundWrites.add(tracked)
   }
 
   private scheduleCompaction(): void {

@@ -22,13 +22,17 @@ export interface AttachedRecipient {
 
 /**
  * Attached recipients, by id and by the dispatch keys they draw from. One
- * recipient per id is attached; others with the same id wait in `standby`
- * (newest last) and take over, leases included, when it leaves.
+ * recipient per id receives (the newest); the ones it replaced wait in
+ * standby and the newest of them takes over, leases included, when it leaves.
  */
 export class Recipients {
   private readonly byId = new Map<string, AttachedRecipient>()
   private readonly byKey = new Map<string, AttachedRecipient[]>()
+  /** recipients replaced by a newer one with the same id, newest last: the next to resume */
+  private readonly standby = new Map<string, Recipient[]>()
   private turn = 0
+
+  constructor(private readonly defaults: { maxInFlight: number; leaseMs: number }) {}
 
   get(id: string): AttachedRecipient | undefined {
     return this.byId.get(id)
@@ -38,14 +42,58 @@ export class Recipients {
     return this.byId.has(id)
   }
 
-  add(recipient: Recipient, maxInFlight: number, leaseMs: number, leased: Set<QueueEntry> = new Set(), busy = 0): AttachedRecipient {
+  /**
+   * Makes `recipient` the one receiving for its id. One already attached
+   * with that id goes to standby and is returned as `replaced`; its leases
+   * move over, since they belong to the id. Nothing is attached when it
+   * already is.
+   */
+  attach(recipient: Recipient): { attached?: AttachedRecipient; replaced?: Recipient } {
+    this.leaveStandby(recipient)
+    const current = this.byId.get(recipient.id)
+    if (current?.recipient === recipient) return {}
+    if (current) {
+      this.remove(recipient.id)
+      this.standby.set(recipient.id, [...(this.standby.get(recipient.id) ?? []), current.recipient])
+    }
+    return { attached: this.add(recipient, current?.leased), replaced: current?.recipient }
+  }
+
+  /**
+   * `recipient` (one connection) left. If it was waiting in standby, the
+   * attached recipient of its id is returned as `holder` (it holds what was
+   * pushed to the leaver). If it was receiving, it is removed and returned
+   * as `removed`: fail what must fail, then `resume` the id.
+   */
+  leave(recipient: Recipient): { standby: true; holder?: AttachedRecipient } | { standby: false; removed: AttachedRecipient } | undefined {
+    if (this.leaveStandby(recipient)) return { standby: true, holder: this.byId.get(recipient.id) }
+    if (this.byId.get(recipient.id)?.recipient !== recipient) return undefined
+    return { standby: false, removed: this.remove(recipient.id)! }
+  }
+
+  /** After the receiving recipient of `id` left: the newest in standby takes over, with `leased`. */
+  resume(id: string, leased: Set<QueueEntry>): AttachedRecipient | undefined {
+    const next = this.standby.get(id)?.pop()
+    if (this.standby.get(id)?.length === 0) this.standby.delete(id)
+    return next ? this.add(next, leased) : undefined
+  }
+
+  /** Every recipient of `id` goes (its agent died); returns the one that was receiving. */
+  removeAll(id: string): AttachedRecipient | undefined {
+    this.standby.delete(id)
+    return this.remove(id)
+  }
+
+  private add(recipient: Recipient, leased: Set<QueueEntry> = new Set()): AttachedRecipient {
     const keys = keysOfRecipient(recipient.id, recipient.name)
+    let busy = 0
+    for (const entry of leased) if (!entry.isReply) busy++
     const attached: AttachedRecipient = {
       recipient,
       keys,
       replyKeys: keys.map(replyKeyOf),
-      maxInFlight,
-      leaseMs,
+      maxInFlight: recipient.maxInFlight ?? this.defaults.maxInFlight,
+      leaseMs: recipient.leaseMs ?? this.defaults.leaseMs,
       leased,
       busy,
       attached: true,
@@ -55,7 +103,16 @@ export class Recipients {
     return attached
   }
 
-  remove(id: string): AttachedRecipient | undefined {
+  private leaveStandby(recipient: Recipient): boolean {
+    const list = this.standby.get(recipient.id)
+    const i = list?.indexOf(recipient) ?? -1
+    if (i < 0) return false
+    list!.splice(i, 1)
+    if (list!.length === 0) this.standby.delete(recipient.id)
+    return true
+  }
+
+  private remove(id: string): AttachedRecipient | undefined {
     const attached = this.byId.get(id)
     if (!attached) return undefined
     attached.attached = false
