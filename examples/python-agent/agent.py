@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """An orch agent in Python 3, standard library only, written from docs/protocol.md.
 
-It connects to the daemon that spawned it, says hello, signals ready and
-consumes its messages. It answers every `ping` with a `ping.reply` and, every
-few seconds, sends a `ping` of its own to PEER (a Node agent by default).
+It connects to the daemon that spawned it, says hello (with the token orch
+gave it), signals ready and consumes its messages. It answers every `ping`
+with a `ping.reply` and, every few seconds, sends a `ping` of its own to PEER
+(a Node agent by default). While it handles a message it renews the
+message's lease, so a slow handler (WORK_MS) is not delivered twice.
 
 The whole protocol is in three pieces, each a small function here, so a port
 to Go is mostly a transliteration:
   * framing:   one JSON object per line, UTF-8, '\n' at the end      (Conn)
   * calls:     {"id","method","params"} -> {"id","result"|"error"}   (Conn.call, Conn.request)
   * pushes:    {"event":"message","data":<message>} after queue.consume
+and one helper thread, LeaseRenewer, that calls queue.extend while a handler runs.
 """
 
 import json
@@ -18,6 +21,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 import time
 import uuid
 
@@ -28,11 +32,16 @@ MAX_FRAME_BYTES = 1024 * 1024  # the daemon drops bigger frames; it never sends 
 SOCKET_PATH = os.environ["ORCH_SOCKET"]
 AGENT_ID = os.environ["ORCH_AGENT_ID"]  # 'py', or 'py:N' when the agent has several instances
 AGENT_NAME = os.environ.get("ORCH_AGENT_NAME", AGENT_ID)
+# Proves to the daemon that this process is the one it spawned (new at every spawn).
+# Absent when the agent runs outside orch: the config must then declare it `type: 'external'`.
+TOKEN = os.environ.get("ORCH_AGENT_TOKEN")
 
 # This example's own settings (from `env` in ecosystem.config.ts).
 PEER = os.environ.get("PEER", "agent_1")
 PING_EVERY_S = int(os.environ.get("PING_EVERY_MS", "3000")) / 1000
+WORK_S = int(os.environ.get("WORK_MS", "0")) / 1000  # how long handling a ping takes: a stand-in for slow work
 REPLY_TIMEOUT_S = 30
+DEFAULT_LEASE_MS = 30_000  # the daemon sends `leaseMs` with each message; this is only a fallback
 
 BACKOFF_FIRST_S = 0.1
 BACKOFF_MAX_S = 5.0
@@ -64,6 +73,7 @@ class Conn:
         self.backlog = []  # frames read by call() that are not its response
         self.next_id = 1
         self.pending = {}  # request id -> method, for requests whose response we do not wait for
+        self.lock = threading.Lock()  # LeaseRenewer sends from its own thread: one writer at a time
 
     def close(self):
         self.sock.close()
@@ -112,12 +122,13 @@ class Conn:
             raise ConnectionLost("frame over the size limit")
         return frames
 
-    def request(self, method, params):
-        """Sends a request without waiting; its response is checked in handle_response()."""
-        rid = self.next_id
-        self.next_id += 1
-        self.pending[rid] = method
-        self.write({"id": rid, "method": method, "params": params})
+    def request(self, method, params, what=None):
+        """Sends a request without waiting; its response is checked in handle_response(), which names it `what`."""
+        with self.lock:
+            rid = self.next_id
+            self.next_id += 1
+            self.pending[rid] = what or method
+            self.write({"id": rid, "method": method, "params": params})
         return rid
 
     def call(self, method, params, timeout=10):
@@ -128,7 +139,8 @@ class Conn:
             frames = self.recv_frames(deadline - time.monotonic())
             for i, frame in enumerate(frames):
                 if frame.get("id") == rid and "event" not in frame:
-                    del self.pending[rid]
+                    with self.lock:
+                        del self.pending[rid]
                     self.backlog.extend(frames[i + 1 :])  # a message may share the read with the response
                     if "error" in frame:
                         raise DaemonError(frame["error"])
@@ -138,12 +150,52 @@ class Conn:
 
     def handle_response(self, frame):
         """A response to a request() we did not wait for: only errors matter."""
-        method = self.pending.pop(frame.get("id"), "?")
-        if "error" in frame:
-            # E_NOT_LEASED on an ack: the lease ran out (30 s) and the message will come again.
+        with self.lock:
+            method = self.pending.pop(frame.get("id"), "?")
+        err = frame.get("error")
+        if err and method == "reply" and err.get("code") == "E_UNKNOWN_RECIPIENT":
+            # The requester cannot receive (the CLI after `orch send`, or it left): the work is done all the same.
+            print(f"warning: reply not delivered: {err.get('message')}", file=sys.stderr, flush=True)
+        elif err:
+            # E_NOT_LEASED on an ack: the lease ran out and the message will come again.
             # id null: the daemon could not tell which request failed (malformed or oversize frame).
-            err = frame["error"]
             print(f"{method} failed: {err.get('code')}: {err.get('message')}", file=sys.stderr, flush=True)
+        elif isinstance(frame.get("result"), dict):
+            # queue.ack {ids} and queue.extend answer ok with the ids they could not ack or renew
+            for f in frame["result"].get("failed", []):
+                print(f"{method} {f['id']} failed: {f['code']}: {f['message']}", file=sys.stderr, flush=True)
+
+
+class LeaseRenewer(threading.Thread):
+    """While a handler runs, renews its message's lease every leaseMs/3 with queue.extend.
+
+    A delivery is leased for `leaseMs` (the agent's leaseTimeout, 30 s by default);
+    past it the daemon gives the message to someone else. Renewing from a thread
+    keeps the lease alive however long the handler blocks; stopping the moment the
+    handler ends keeps a dead or disconnected agent from holding work.
+    """
+
+    def __init__(self, conn, m):
+        super().__init__(daemon=True)
+        self.conn = conn
+        self.id = m["id"]
+        self.every_s = m.get("leaseMs", DEFAULT_LEASE_MS) / 3 / 1000  # a third: two renewals can be late
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(self.every_s):
+            try:
+                self.conn.request("queue.extend", {"ids": [self.id]})
+            except ConnectionLost:
+                return  # the lease ended with the connection: the message will come again
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *_):
+        self.done.set()
+        self.join()
 
 
 class Agent:
@@ -151,15 +203,19 @@ class Agent:
         self.conn = None
         self.sent = 0
         self.awaiting = {}  # correlationId -> (time sent, n): our pings waiting for a reply
+        self.finished = {}  # correlationId -> time: pings answered or given up on, to know a late reply for one
         self.seen = {}  # message id -> time handled, to spot redeliveries (at-least-once)
         self.online = False  # set once a session got through its handshake
 
     def session(self):
         """One connection's life: handshake, then the message loop until the daemon goes away."""
         self.conn = conn = Conn(SOCKET_PATH)
-        hello = conn.call("hello", {"version": PROTOCOL_VERSION, "client": "agent", "agent": AGENT_ID})
+        params = {"version": PROTOCOL_VERSION, "client": "agent", "agent": AGENT_ID, "pid": os.getpid()}
+        if TOKEN:
+            params["token"] = TOKEN  # omit rather than send null: null is refused
+        hello = conn.call("hello", params)  # E_AGENT_REFUSED: see run()
         conn.call("agent.ready", {})  # shows `online` in `orch ls` at once
-        conn.call("queue.consume", {})  # from now on messages are pushed to us
+        conn.call("queue.consume", {})  # from now on messages are pushed to us, `concurrency` (default 1) at a time
         self.online = True
         log(f"{AGENT_NAME} connected to daemon pid {hello['daemonPid']}; sending pings to {PEER}")
         next_ping = time.monotonic() + PING_EVERY_S
@@ -167,6 +223,9 @@ class Agent:
             for frame in conn.read_frames(next_ping - time.monotonic()):
                 if frame.get("event") == "message":
                     self.on_message(frame["data"])
+                elif frame.get("event") in ("consumer.replaced", "consumer.resumed"):
+                    # another connection said hello as AGENT_ID: the newest one receives, until it closes
+                    log(f"{AGENT_NAME}: {frame['event']}")
                 elif "id" in frame:
                     conn.handle_response(frame)
                 # any other event: ignore it, newer daemons may push more kinds
@@ -176,20 +235,37 @@ class Agent:
                 next_ping = time.monotonic() + PING_EVERY_S
 
     def on_message(self, m):
-        """Handles one delivered message, then acks it. Unacked messages come back after 30 s."""
+        """Handles one delivered message, then acks it. Unacked messages come back once their lease runs out."""
         if m["id"] in self.seen:
             # Delivered again (our ack was lost in a daemon restart): already handled, just ack.
             self.conn.request("queue.ack", {"id": m["id"]})
             return
-        log(f"{AGENT_NAME} received from {m['from']}: {json.dumps(m['payload'])}")
-        if m["type"] == "ping":
-            self.reply(m, {"pong": m["payload"], "lang": "python"})
-        elif m["type"].endswith(".reply"):
-            started = self.awaiting.pop(m.get("correlationId"), None)
-            if started:
-                log(f"{AGENT_NAME} ping {started[1]} answered in {(time.monotonic() - started[0]) * 1000:.0f} ms")
+        cid = m.get("correlationId")
+        if m.get("inReplyTo") or cid in self.awaiting or cid in self.finished:
+            self.on_reply(m)  # (a peer that predates inReplyTo is recognised by the correlationId alone)
+        else:
+            log(f"{AGENT_NAME} received from {m['from']}: {json.dumps(m['payload'])}")
+            with LeaseRenewer(self.conn, m):
+                self.handle(m)
         self.conn.request("queue.ack", {"id": m["id"]})
         self.seen[m["id"]] = time.monotonic()
+
+    def handle(self, m):
+        """The agent's work. The lease is renewed meanwhile, however long it takes."""
+        if m["type"] == "ping":
+            time.sleep(WORK_S)
+            self.reply(m, {"pong": m["payload"], "lang": "python"})
+
+    def on_reply(self, m):
+        """A reply settles the request it answers; one that answers nothing pending is dropped (acked, not handled)."""
+        started = self.awaiting.pop(m.get("correlationId"), None)
+        if not started:
+            # A second reply (at-least-once), or one after we gave up: handling it would do the work twice.
+            log(f"{AGENT_NAME} dropped a {m['type']} from {m['from']}: no pending request (already answered or timed out)")
+            return
+        self.finished[m["correlationId"]] = time.monotonic()
+        log(f"{AGENT_NAME} received from {m['from']}: {json.dumps(m['payload'])}")
+        log(f"{AGENT_NAME} ping {started[1]} answered in {(time.monotonic() - started[0]) * 1000:.0f} ms")
 
     def reply(self, m, payload):
         """The request/reply convention every orch SDK follows (docs/protocol.md, Request/reply)."""
@@ -197,11 +273,12 @@ class Agent:
             "to": m.get("replyTo") or m["from"],
             "type": m["type"] + ".reply",
             "payload": payload,
+            "inReplyTo": m["id"],  # marks it as a reply: never held back by the requester's concurrency
             "hops": m["hops"] + 1,  # the daemon refuses hops > 16: this stops reply loops
         }
         if m.get("correlationId"):
             params["correlationId"] = m["correlationId"]  # omit rather than send null: null is refused
-        self.conn.request("queue.send", params)
+        self.conn.request("queue.send", params, what="reply")
 
     def ping(self):
         """Our own request to PEER: correlationId and replyTo let the reply find its way back."""
@@ -224,10 +301,12 @@ class Agent:
         for cid, (at, n) in list(self.awaiting.items()):
             if now - at > REPLY_TIMEOUT_S:
                 del self.awaiting[cid]
+                self.finished[cid] = now
                 log(f"{AGENT_NAME} ping {n} to {PEER}: no reply within {REPLY_TIMEOUT_S}s")
-        # remember handled ids a while: long enough to outlive a lease and a daemon restart
-        for mid in [mid for mid, at in self.seen.items() if now - at > 10 * 60]:
-            del self.seen[mid]
+        # remember handled ids and finished pings a while: long enough to outlive a lease and a daemon restart
+        for memo in (self.seen, self.finished):
+            for key in [key for key, at in memo.items() if now - at > 10 * 60]:
+                del memo[key]
 
     def run(self):
         """Reconnects for ever with exponential backoff: a daemon restart removes and recreates the socket."""
@@ -241,8 +320,13 @@ class Agent:
                     backoff = BACKOFF_FIRST_S  # we were connected: the first retry is quick
                 print(f"{AGENT_NAME} disconnected: {err}; retrying in {backoff:.1f}s", file=sys.stderr, flush=True)
             except DaemonError as err:
-                # hello refused (E_VERSION_MISMATCH) or the like: say so, keep retrying slowly.
                 print(f"{AGENT_NAME}: {err}", file=sys.stderr, flush=True)
+                if err.code == "E_AGENT_REFUSED":
+                    # Wrong or missing ORCH_AGENT_TOKEN: retrying cannot help. Exit: orch restarts the
+                    # agents it spawns with a new token; one started by hand must be declared
+                    # `type: 'external'` in the config.
+                    sys.exit(1)
+                # E_VERSION_MISMATCH or the like: say so, keep retrying slowly.
                 backoff = BACKOFF_MAX_S
             finally:
                 if self.conn:

@@ -16,6 +16,9 @@ const clip = (s: string | undefined, max: number): string => {
 
 const age = (since: number, now: number): string => formatDuration(now - since)
 
+/** Short leases are common (a handler renews them): below a second, show milliseconds. */
+const leaseLeft = (ms: number): string => (ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : formatDuration(ms))
+
 const HEADERS = ['id', 'from', 'to', 'type', 'priority', 'attempts', 'age', 'last error']
 
 function row(m: WireMessage, now: number): Array<string | number> {
@@ -46,7 +49,7 @@ export function renderQueueListing(l: QueueListingResult, agent: string | undefi
     l.inFlight.map((m) => [
       ...row(m, now),
       m.leasedTo,
-      formatDuration(Math.max(0, m.leaseExpiresAt - now)),
+      leaseLeft(m.leaseExpiresAt - now),
       m.progress === undefined ? '-' : clip(typeof m.progress === 'string' ? m.progress : JSON.stringify(m.progress), LS_ERROR_CHARS),
     ]),
   )
