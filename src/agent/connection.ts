@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { DaemonClient } from '../core/client/daemon-client.js'
+import { DaemonClient, type ConnectOptions } from '../core/client/daemon-client.js'
 import { ErrorCode } from '../core/errors/codes.js'
 import type { EventFrame } from '../core/protocol/frames.js'
 import type { MethodName, ParamsOf, ResultOf } from '../core/protocol/methods.js'
@@ -15,6 +15,8 @@ export interface ConnectionEvents {
   reconnected: () => void
   /** a step of restoring state after a reconnect failed for a reason other than the connection */
   restoreFailed: (err: Error) => void
+  /** a daemon answered but refused this agent's hello (e.g. E_AGENT_REFUSED); it keeps trying */
+  reconnectRefused: (err: Error) => void
 }
 
 /** Redoes, on a fresh connection, what the agent had set up on the old one (consume, subscribe, ready). */
@@ -45,15 +47,24 @@ export class Connection {
   private readonly restores: Restore[] = []
   private readonly emitter = new EventEmitter()
 
+  private readonly hello: ConnectOptions
+
   private constructor(
     private readonly socketPath: string,
-    private readonly agentId: string,
-  ) {}
+    agentId: string,
+    token: string | undefined,
+  ) {
+    // every hello, reconnects included, proves the identity again
+    this.hello = { client: 'agent', agent: agentId, ...(token ? { token } : {}) }
+  }
 
-  /** The first connection fails fast: an agent started outside orch should hear so at once. */
-  static async open(socketPath: string, agentId: string): Promise<Connection> {
-    const conn = new Connection(socketPath, agentId)
-    conn.adopt(await DaemonClient.connect(socketPath, { client: 'agent', agent: agentId }))
+  /**
+   * The first connection fails fast: an agent started outside orch, or
+   * refused by the daemon (E_AGENT_REFUSED), should hear so at once.
+   */
+  static async open(socketPath: string, agentId: string, token?: string): Promise<Connection> {
+    const conn = new Connection(socketPath, agentId, token)
+    conn.adopt(await DaemonClient.connect(socketPath, conn.hello))
     return conn
   }
 
@@ -141,8 +152,10 @@ export class Connection {
         if (this.closed) return
         let client: DaemonClient
         try {
-          client = await DaemonClient.connect(this.socketPath, { client: 'agent', agent: this.agentId })
-        } catch {
+          client = await DaemonClient.connect(this.socketPath, this.hello)
+        } catch (err) {
+          // no daemon yet is the normal case; a daemon that says no is worth a log line
+          if ((err as { code?: unknown }).code !== ErrorCode.DAEMON_UNREACHABLE) this.emitter.emit('reconnectRefused', err as Error)
           continue
         }
         if (this.closed) {

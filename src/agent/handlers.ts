@@ -22,6 +22,11 @@ export class HandlerTable {
     }
   }
 
+  /** Whether a handler is registered for exactly this type (the catch-all does not count). */
+  hasTyped(type: string): boolean {
+    return this.byType.has(type)
+  }
+
   /** The handler for this type, else the catch-all. */
   find(type: string): MessageHandler | undefined {
     return this.byType.get(type) ?? this.catchAll

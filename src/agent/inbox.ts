@@ -1,12 +1,25 @@
 import { isConnectionLoss, type Connection } from './connection.js'
+import type { ParamsOf } from '../core/protocol/methods.js'
+import { OrchError } from '../core/errors/orch-error.js'
+import { PushedEvent } from '../core/protocol/types.js'
 import { AckBatcher } from './acks.js'
+import { DEFAULT_LEASE_MS } from './constants.js'
 import { runHandling } from './context.js'
 import { HandlerTable } from './handlers.js'
+import { LeaseKeeper } from './leases.js'
 import type { Logger } from './logger.js'
+import { ProgressReporter } from './progress.js'
 import type { PendingRequests } from './requests.js'
 import type { AgentMessage, MessageHandler } from './types.js'
 
 type ConsumeState = 'off' | 'starting' | 'on'
+
+export interface InboxOptions {
+  /** sent with queue.consume: handlers run at once in this instance (default: the config's) */
+  concurrency?: number
+  /** a running handler's lease could not be renewed */
+  onLeaseLost: (messageId: string, error: Error) => void
+}
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === 'function'
@@ -14,12 +27,17 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 /**
  * Messages pushed to this agent: replies settle their request; the rest run
- * their handler in a context holding the message, then are acked (batched)
- * or nacked. Messages that come before any handler is registered wait for one.
+ * their handler in a context holding the message, with its lease renewed
+ * while it runs, then are acked (batched) or nacked. Messages that come
+ * before any handler is registered wait for one.
  */
 export class Inbox {
   private readonly handlers = new HandlerTable()
   private readonly acks: AckBatcher
+  private readonly leases: LeaseKeeper
+  private readonly progressReports: ProgressReporter
+  /** handlers running now, by message id, with the epoch their message came on */
+  private readonly running = new Map<string, { epoch: number }>()
   private readonly nacks = new Set<Promise<unknown>>()
   private held: Array<{ msg: AgentMessage; epoch: number }> = []
   private consumeState: ConsumeState = 'off'
@@ -30,14 +48,17 @@ export class Inbox {
     private readonly requests: PendingRequests,
     private readonly log: Logger,
     private readonly agentId: string,
+    private readonly opts: InboxOptions,
   ) {
     this.acks = new AckBatcher((epoch, ids) => this.sendAcks(epoch, ids))
+    this.leases = new LeaseKeeper((epoch, ids) => this.extendLeases(epoch, ids))
+    this.progressReports = new ProgressReporter((epoch, id, progress) => this.sendProgress(epoch, id, progress))
     conn.on('event', (frame, epoch) => {
-      if (frame.event === 'message') this.deliver(frame.data as AgentMessage, epoch)
+      if (frame.event === PushedEvent.MESSAGE) this.deliver(frame.data as AgentMessage, epoch)
     })
     // Only once consuming took: consuming twice on one connection makes the daemon re-attach and redeliver.
     conn.onRestore(async (client) => {
-      if (this.consumeState === 'on') await client.call('queue.consume', {})
+      if (this.consumeState === 'on') await client.call('queue.consume', this.consumeParams())
     })
   }
 
@@ -54,7 +75,7 @@ export class Inbox {
     this.consuming ??= (async () => {
       this.consumeState = 'starting'
       try {
-        await this.conn.call('queue.consume', {})
+        await this.conn.call('queue.consume', this.consumeParams())
         this.consumeState = 'on'
       } catch (err) {
         this.consumeState = 'off'
@@ -65,16 +86,40 @@ export class Inbox {
     return this.consuming
   }
 
-  /** Sends the acks still batched and waits for acks and nacks under way. */
+  /**
+   * Records the progress of `msg`, whose handler runs now (it renews the
+   * lease too). Never rejects: a report that cannot be stored is logged.
+   */
+  progress(msg: AgentMessage, value: unknown): Promise<void> {
+    const run = this.running.get(msg.id)
+    if (!run) {
+      this.log.debug('progress of a message that is not being handled: not sent', { messageId: msg.id })
+      return Promise.resolve()
+    }
+    return this.progressReports.report(msg.id, run.epoch, value)
+  }
+
+  /** Sends the acks still batched and waits for acks and nacks under way; renews no lease from now on. */
   async drain(): Promise<void> {
+    this.leases.clear()
     await this.acks.drain()
     await Promise.allSettled([...this.nacks])
   }
 
   private deliver(msg: AgentMessage, epoch: number): void {
-    if (this.requests.settle(msg) || this.requests.isAbandoned(msg.correlationId)) {
-      this.acks.add(msg.id, epoch)
-      return
+    const match = this.requests.match(msg)
+    if (match === 'settled') return this.acks.add(msg.id, epoch)
+    // a reply goes to a handler only when one was registered for its very type: a duplicate of an answered request, or one that comes after its timeout, must not become work (nor, nacked, a dead letter)
+    if (match === 'late' || (msg.inReplyTo !== undefined && !this.handlers.hasTyped(msg.type))) {
+      this.log.debug('dropped a reply that matches no pending request', {
+        messageId: msg.id,
+        type: msg.type,
+        from: msg.from,
+        correlationId: msg.correlationId,
+        inReplyTo: msg.inReplyTo,
+        reason: match === 'late' ? 'its request was already answered or timed out' : 'no pending request',
+      })
+      return this.acks.add(msg.id, epoch)
     }
     const handler = this.handlers.find(msg.type)
     if (handler) return this.run(handler, msg, epoch)
@@ -93,21 +138,37 @@ export class Inbox {
   }
 
   private run(handler: MessageHandler, msg: AgentMessage, epoch: number): void {
+    const run = { epoch }
+    this.running.set(msg.id, run)
+    const ended = (): void => {
+      if (this.running.get(msg.id) === run) this.running.delete(msg.id)
+    }
     runHandling(msg, () => {
       let result: unknown
       try {
         result = handler(msg)
       } catch (err) {
+        ended()
         return this.failed(msg, epoch, err)
       }
-      if (isThenable(result)) {
-        result.then(
-          () => this.acks.add(msg.id, epoch),
-          (err: unknown) => this.failed(msg, epoch, err),
-        )
-      } else {
-        this.acks.add(msg.id, epoch)
+      if (!isThenable(result)) {
+        ended()
+        return this.acks.add(msg.id, epoch)
       }
+      // only a handler that is still running needs its lease renewed; it stops the moment the handler settles
+      const stopRenewing = this.leases.hold(msg.id, epoch, msg.leaseMs ?? DEFAULT_LEASE_MS)
+      result.then(
+        () => {
+          stopRenewing()
+          ended()
+          this.acks.add(msg.id, epoch)
+        },
+        (err: unknown) => {
+          stopRenewing()
+          ended()
+          this.failed(msg, epoch, err)
+        },
+      )
     })
   }
 
@@ -128,15 +189,50 @@ export class Inbox {
     this.nacks.add(tracked)
   }
 
+  private consumeParams(): ParamsOf<'queue.consume'> {
+    return this.opts.concurrency === undefined ? {} : { concurrency: this.opts.concurrency }
+  }
+
   private async sendAcks(epoch: number, ids: string[]): Promise<void> {
-    const p = this.conn.callOn(epoch, 'queue.ack', { ids })
-    // the connection they came on is gone: the daemon has put those messages back already
-    if (!p) return
     try {
+      const p = this.conn.callOn(epoch, 'queue.ack', { ids })
+      // the connection they came on is gone: the daemon has put those messages back already
+      if (!p) return
       const r = await p
       for (const f of r.failed ?? []) this.log.warn('ack refused', { ackedId: f.id, code: f.code, error: f.message })
     } catch (err) {
       if (!isConnectionLoss(err)) this.log.warn('acks refused', { count: ids.length, error: err })
+    }
+  }
+
+  private async extendLeases(epoch: number, ids: string[]): Promise<void> {
+    try {
+      const p = this.conn.callOn(epoch, 'queue.extend', { ids })
+      if (!p) {
+        // the connection they came on is gone, and with it their leases: the daemon has put them back
+        for (const id of ids) this.leases.release(id)
+        return
+      }
+      const r = await p
+      for (const f of r.failed ?? []) {
+        this.leases.release(f.id)
+        const error = new OrchError(f.code, f.message)
+        this.log.warn('lease lost: the message may be delivered again, and its ack will be refused', { messageId: f.id, code: f.code, error: f.message })
+        this.opts.onLeaseLost(f.id, error)
+      }
+    } catch (err) {
+      if (!isConnectionLoss(err)) this.log.warn('could not renew leases', { count: ids.length, error: err })
+    }
+  }
+
+  private async sendProgress(epoch: number, id: string, progress: unknown): Promise<void> {
+    // a report that waited behind another while the handler ended: the message is acked, nothing to show
+    if (!this.running.has(id)) return
+    try {
+      const p = this.conn.callOn(epoch, 'queue.progress', { id, progress })
+      if (p) await p
+    } catch (err) {
+      if (!isConnectionLoss(err)) this.log.warn('progress not recorded', { messageId: id, error: err })
     }
   }
 }

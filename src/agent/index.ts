@@ -2,8 +2,11 @@
  * The agent SDK for Node agents: `import { connect } from 'orch/agent'`.
  *
  * ```ts
- * const agent = await connect()
- * agent.onMessage('task.run', async (msg) => { await agent.reply(msg, await run(msg.payload)) })
+ * const agent = await connect()                 // ORCH_SOCKET, ORCH_AGENT_ID, ORCH_AGENT_TOKEN
+ * agent.onMessage('task.run', async (msg) => {
+ *   await agent.progress({ step: 1 })            // shown by `orch queue ls`; the lease is renewed all along
+ *   await agent.reply(msg, await run(msg.payload))
+ * })
  * await agent.ready()
  * const answer = await agent.request('worker', 'task.run', { n: 1 })
  * ```

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { MAX_ABANDONED_REQUESTS } from './constants.js'
+import { MAX_FINISHED_REQUESTS } from './constants.js'
 import type { AgentMessage } from './types.js'
 
 interface Pending {
@@ -8,58 +8,85 @@ interface Pending {
   resolve: (msg: AgentMessage) => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout
+  /** the request message's id, once the daemon stored it */
+  messageId?: string
 }
 
-/** Requests waiting for their reply, by correlationId. */
+/** What an incoming message is to the requests of this agent. */
+export type ReplyMatch =
+  /** the reply of a pending request, which it settled */
+  | 'settled'
+  /** a reply to a request that was already answered or timed out: drop it */
+  | 'late'
+  /** not a reply to any request of this agent */
+  | 'none'
+
+/** Requests waiting for their reply, by correlationId (and by the request message's id, for replies that carry `inReplyTo`). */
 export class PendingRequests {
   private readonly pending = new Map<string, Pending>()
-  /** timed out or failed: a reply that still comes is dropped, not handled */
-  private readonly abandoned = new Set<string>()
+  private readonly byMessageId = new Map<string, string>()
+  /** answered, timed out or failed, with the request's type; insertion-ordered, so the first is the oldest */
+  private readonly finished = new Map<string, string>()
 
-  /** A fresh correlationId and the promise of its reply; `onTimeout` makes the rejection. */
+  /**
+   * A fresh correlationId and the promise of its reply, rejected by
+   * `onTimeout`'s error after `timeoutMs`. The promise never rejects
+   * unobserved: whoever awaits it later still gets the rejection.
+   */
   open(type: string, timeoutMs: number, onTimeout: (correlationId: string) => Error): { correlationId: string; reply: Promise<AgentMessage> } {
     const correlationId = randomUUID()
     const reply = new Promise<AgentMessage>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(correlationId, onTimeout(correlationId)), timeoutMs)
       this.pending.set(correlationId, { type, resolve, reject, timer })
     })
+    // the timer may fire before the caller awaits (e.g. while the send waits for the daemon to come back)
+    reply.catch(() => {})
     return { correlationId, reply }
   }
 
-  /** Resolves the request this message replies to; false when it replies to none. */
-  settle(msg: AgentMessage): boolean {
-    const id = msg.correlationId
-    const p = id === undefined ? undefined : this.pending.get(id)
-    if (!p || msg.type === p.type) return false
-    this.pending.delete(id!)
-    clearTimeout(p.timer)
-    p.resolve(msg)
-    return true
+  /** Notes the id the daemon gave the request message, so that a reply naming it in `inReplyTo` matches. */
+  sent(correlationId: string, messageId: string | undefined): void {
+    const p = this.pending.get(correlationId)
+    if (!p || messageId === undefined) return
+    p.messageId = messageId
+    this.byMessageId.set(messageId, correlationId)
+  }
+
+  /** Settles the request `msg` replies to, if one is pending; says whether it was a reply at all. */
+  match(msg: AgentMessage): ReplyMatch {
+    const cid = msg.correlationId
+    const isReply = (type: string): boolean => msg.inReplyTo !== undefined || msg.type !== type
+    const p = cid === undefined ? undefined : this.pending.get(cid)
+    if (p && isReply(p.type)) return this.settle(cid!, p, msg)
+    const viaId = msg.inReplyTo === undefined ? undefined : this.byMessageId.get(msg.inReplyTo)
+    const q = viaId === undefined ? undefined : this.pending.get(viaId)
+    if (q) return this.settle(viaId!, q, msg)
+    const doneType = cid === undefined ? undefined : this.finished.get(cid)
+    return doneType !== undefined && isReply(doneType) ? 'late' : 'none'
   }
 
   fail(correlationId: string, err: Error): void {
     const p = this.pending.get(correlationId)
     if (!p) return
-    this.pending.delete(correlationId)
-    clearTimeout(p.timer)
-    this.abandon(correlationId)
+    this.finish(correlationId, p)
     p.reject(err)
-  }
-
-  /** A late reply to a request that already failed. */
-  isAbandoned(correlationId: string | undefined): boolean {
-    return correlationId !== undefined && this.abandoned.has(correlationId)
   }
 
   failAll(err: Error): void {
     for (const id of [...this.pending.keys()]) this.fail(id, err)
   }
 
-  private abandon(correlationId: string): void {
-    this.abandoned.add(correlationId)
-    if (this.abandoned.size > MAX_ABANDONED_REQUESTS) {
-      // a Set iterates in insertion order: the first is the oldest
-      this.abandoned.delete(this.abandoned.values().next().value!)
-    }
+  private settle(correlationId: string, p: Pending, msg: AgentMessage): 'settled' {
+    this.finish(correlationId, p)
+    p.resolve(msg)
+    return 'settled'
+  }
+
+  private finish(correlationId: string, p: Pending): void {
+    this.pending.delete(correlationId)
+    if (p.messageId !== undefined) this.byMessageId.delete(p.messageId)
+    clearTimeout(p.timer)
+    this.finished.set(correlationId, p.type)
+    if (this.finished.size > MAX_FINISHED_REQUESTS) this.finished.delete(this.finished.keys().next().value!)
   }
 }

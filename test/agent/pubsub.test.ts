@@ -12,7 +12,7 @@ it('publish reaches every subscriber once; after unsubscribe, no more', async ()
   await team.start([
     { name: 'sub_a', script: fixture('sdk-subscriber.js'), env: { TOPIC: 'news' } },
     { name: 'sub_b', script: fixture('sdk-subscriber.js'), env: { TOPIC: 'news' } },
-  ])
+  ], { externals: ['tester'] })
   const tester = await team.agent()
   const ids = await tester.publish('news', 'headline', { text: 'hello' })
   expect(ids).toHaveLength(2)

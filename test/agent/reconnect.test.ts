@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { RequestTimeoutError } from '../../src/agent/index.js'
 import { fixture, isAlive, orchJson, waitFor } from '../helpers/orch.js'
 import { Team } from './sdk-team.js'
 
@@ -63,7 +64,7 @@ describe('reconnect', () => {
 
 it("a pending request survives a daemon restart: the reply comes after the SDK reconnects", async () => {
   team = new Team()
-  await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }])
+  await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }], { externals: ['tester'] })
   const tester = await team.agent()
   const events: string[] = []
   tester.on('disconnected', () => events.push('disconnected')).on('reconnected', () => events.push('reconnected'))
@@ -78,4 +79,34 @@ it("a pending request survives a daemon restart: the reply comes after the SDK r
   await orchJson(['start', 'echo'])
   await expect(reply).resolves.toMatchObject({ type: 'greet.reply', payload: 'still there?' })
   expect(events).toEqual(['disconnected', 'reconnected'])
+})
+
+it('requests made while the daemon is stopped: a short one rejects with RequestTimeoutError, a long one is sent after the reconnect and answered; nothing rejects unhandled', async () => {
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason)
+  }
+  process.on('unhandledRejection', onUnhandled)
+  try {
+    team = new Team()
+    await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }], { externals: ['tester'] })
+    const tester = await team.agent()
+    await expect(tester.request('echo', 'greet', 'before', { timeout: 10_000 })).resolves.toMatchObject({ payload: 'before' })
+    await orchJson(['daemon', 'stop'])
+    await waitFor(() => !tester.connected, 'the tester disconnected')
+    const short = tester.request('echo', 'greet', 'short', { timeout: 200 })
+    const long = tester.request('echo', 'greet', 'long', { timeout: 20_000 })
+    // the short one's timer fires while its send still waits for a daemon (bounded: a hang fails here, not at the test's timeout)
+    let err: unknown
+    short.catch((e: unknown) => (err = e))
+    await waitFor(() => err, 'the short request rejected', 5_000)
+    expect(err).toBeInstanceOf(RequestTimeoutError)
+    expect(err).toMatchObject({ code: 'E_TIMEOUT', data: { to: 'echo', type: 'greet', timeoutMs: 200 } })
+    expect(tester.connected).toBe(false)
+    await orchJson(['ls'])
+    await expect(long).resolves.toMatchObject({ type: 'greet.reply', payload: 'long' })
+    expect(unhandled).toEqual([])
+  } finally {
+    process.off('unhandledRejection', onUnhandled)
+  }
 })

@@ -11,7 +11,7 @@ afterEach(async () => {
 describe('request / reply', () => {
   it('gets the reply of an echo agent, which never reaches onMessage; many requests in flight each get their own', async () => {
     team = new Team()
-    await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }])
+    await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }], { externals: ['tester'] })
     const tester = await team.agent()
     const handled: AgentMessage[] = []
     tester.onMessage((m) => {
@@ -19,7 +19,7 @@ describe('request / reply', () => {
     })
 
     const reply = await tester.request<{ hi: number }>('echo', 'greet', { hi: 1 }, { timeout: 10_000 })
-    expect(reply).toMatchObject({ from: 'echo', to: 'tester', type: 'greet.reply', payload: { hi: 1 }, hops: 1 })
+    expect(reply).toMatchObject({ from: 'echo', to: 'tester', type: 'greet.reply', payload: { hi: 1 }, hops: 1, inReplyTo: expect.any(String) })
     expect(reply.correlationId).toMatch(/^[0-9a-f-]{36}$/)
 
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => tester.request('echo', 'n', i, { timeout: 10_000 })))
@@ -37,7 +37,7 @@ describe('request / reply', () => {
 
   it("logs inside a handler carry the handled message's correlationId and id", async () => {
     team = new Team()
-    await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }])
+    await team.start([{ name: 'echo', script: fixture('sdk-echo.js') }], { externals: ['tester'] })
     const tester = await team.agent()
     const reply = await tester.request('echo', 'greet', 'hello', { timeout: 10_000 })
     const line = await waitFor(() => team.logLines('echo').find((l) => l.msg === 'echoing'), 'the echo log line')
@@ -48,7 +48,7 @@ describe('request / reply', () => {
 
   it('a request nobody answers rejects with RequestTimeoutError (E_TIMEOUT)', async () => {
     team = new Team()
-    await team.start([{ name: 'silent', script: fixture('sdk-silent.js') }])
+    await team.start([{ name: 'silent', script: fixture('sdk-silent.js') }], { externals: ['tester'] })
     const tester = await team.agent()
     const err = await tester.request('silent', 'ping', null, { timeout: 300 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RequestTimeoutError)
@@ -58,7 +58,7 @@ describe('request / reply', () => {
 
   it('a send the daemon refuses rejects with its code', async () => {
     team = new Team()
-    await team.start([{ name: 'silent', script: fixture('sdk-silent.js') }])
+    await team.start([{ name: 'silent', script: fixture('sdk-silent.js') }], { externals: ['tester'] })
     const tester = await team.agent()
     await expect(tester.send('nobody', 'x', 1)).rejects.toMatchObject({ code: 'E_UNKNOWN_RECIPIENT' })
     await expect(tester.request('nobody', 'x', 1, { timeout: 5_000 })).rejects.toMatchObject({ code: 'E_UNKNOWN_RECIPIENT' })

@@ -1,7 +1,7 @@
 // Shared set-up for the SDK tests: a real daemon on a fresh ORCH_HOME, fixture agents, and clients from the test itself.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { connect, type Agent } from '../../src/agent/index.js'
+import { connect, type Agent, type AgentOptions } from '../../src/agent/index.js'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import type { AgentInfo } from '../../src/core/protocol/types.js'
 import { cleanup, makeHome, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
@@ -9,26 +9,47 @@ import { cleanup, makeHome, orchJson, waitFor, writeConfig, type TestHome } from
 /** Long enough that `online` can only come from the SDK's ready(). */
 export const READY_ONLY = { startGrace: '60s' }
 
+export interface TeamOptions {
+  /**
+   * Ids of SDK clients the test itself will connect with `agent()`: declared
+   * in the config as `type: 'external'`, since the daemon refuses an agent
+   * hello it cannot place (and a spawned instance's id needs its token).
+   */
+  externals?: string[]
+}
+
 export class Team {
   private agents: Agent[] = []
   private clients: DaemonClient[] = []
+  private externals = new Set<string>()
+  private readonly agentLogs = new Map<string, Array<Record<string, unknown>>>()
   readonly t: TestHome = makeHome()
 
-  /** Starts these agents and waits until each has signalled ready. */
-  async start(agents: Array<Record<string, unknown>>): Promise<AgentInfo[]> {
-    const cfg = writeConfig(this.t, agents.map((a) => ({ ...READY_ONLY, ...a })))
+  /** Starts these agents and waits until each has signalled ready (external ones show online only once the test connects them). */
+  async start(agents: Array<Record<string, unknown>>, opts: TeamOptions = {}): Promise<AgentInfo[]> {
+    this.externals = new Set(opts.externals ?? [])
+    const entries = [...agents.map((a) => ({ ...READY_ONLY, ...a })), ...[...this.externals].map((name) => ({ name, type: 'external' }))]
+    const cfg = writeConfig(this.t, entries)
     await orchJson(['start', cfg])
     return waitFor(async () => {
-      const ls = await orchJson<AgentInfo[]>(['ls'])
+      const ls = await this.ls()
       return ls.every((a) => a.status === 'online') && ls
     }, 'every agent online')
   }
 
-  /** An SDK agent inside the test process (an id no config defines: it can be addressed once it consumes). */
-  async agent(id = 'tester'): Promise<Agent> {
-    const a = await connect({ socket: this.t.paths.socket, id, logSink: () => {} })
+  /** An SDK agent inside the test process, under an id given to start() in `externals`; its log lines are kept (agentLog). */
+  async agent(id = 'tester', opts: Omit<AgentOptions, 'socket' | 'id' | 'logSink'> = {}): Promise<Agent> {
+    if (!this.externals.has(id)) throw new Error(`the test connects as '${id}': pass it to team.start(agents, { externals: ['${id}'] })`)
+    const lines: Array<Record<string, unknown>> = []
+    this.agentLogs.set(id, lines)
+    const a = await connect({ ...opts, socket: this.t.paths.socket, id, logSink: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) })
     this.agents.push(a)
     return a
+  }
+
+  /** The log lines of an agent the test connected with agent(). */
+  agentLog(id = 'tester'): Array<Record<string, unknown>> {
+    return this.agentLogs.get(id) ?? []
   }
 
   /** A plain CLI connection, for queue.send as 'cli' and queue.dead. */
@@ -56,7 +77,13 @@ export class Team {
     })
   }
 
+  /** `orch ls` without the test's external agents. */
   async ls(): Promise<AgentInfo[]> {
+    return (await orchJson<AgentInfo[]>(['ls'])).filter((a) => !this.externals.has(a.name))
+  }
+
+  /** `orch ls` with everything, external agents too. */
+  async lsAll(): Promise<AgentInfo[]> {
     return orchJson<AgentInfo[]>(['ls'])
   }
 

@@ -1,6 +1,8 @@
-// The SDK's pieces without a daemon: logger, ack batching, request bookkeeping, connect() outside orch.
-import { describe, expect, it } from 'vitest'
+// The SDK's pieces without a daemon: logger, ack batching, lease renewal, progress coalescing, request bookkeeping, connect() outside orch.
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AckBatcher } from '../../src/agent/acks.js'
+import { LeaseKeeper } from '../../src/agent/leases.js'
+import { ProgressReporter } from '../../src/agent/progress.js'
 import { connect, Logger, NotAnAgentError } from '../../src/agent/index.js'
 import { runHandling } from '../../src/agent/context.js'
 import { PendingRequests } from '../../src/agent/requests.js'
@@ -55,17 +57,135 @@ describe('AckBatcher', () => {
 })
 
 describe('PendingRequests', () => {
-  it('settles on a reply, not on the request itself (a request to oneself), and drops late replies', async () => {
+  it('settles on a reply, not on the request itself (a request to oneself); a second or late reply is late', async () => {
     const reqs = new PendingRequests()
     const { correlationId, reply } = reqs.open('ask', 10_000, () => new Error('timeout'))
-    expect(reqs.settle(msg({ type: 'ask', correlationId }))).toBe(false)
-    expect(reqs.settle(msg({ type: 'ask.reply', correlationId, payload: 42 }))).toBe(true)
+    expect(reqs.match(msg({ type: 'ask', correlationId }))).toBe('none')
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId, payload: 42 }))).toBe('settled')
     await expect(reply).resolves.toMatchObject({ payload: 42 })
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId, payload: 43 }))).toBe('late')
+    // the request itself, redelivered to its sender after the answer, is still not a reply
+    expect(reqs.match(msg({ type: 'ask', correlationId }))).toBe('none')
 
     const late = reqs.open('ask', 1, (id) => new Error(`timeout ${id}`))
     await expect(late.reply).rejects.toThrow(`timeout ${late.correlationId}`)
-    expect(reqs.settle(msg({ type: 'ask.reply', correlationId: late.correlationId }))).toBe(false)
-    expect(reqs.isAbandoned(late.correlationId)).toBe(true)
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId: late.correlationId }))).toBe('late')
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId: 'never-asked' }))).toBe('none')
+  })
+
+  it('matches a reply by inReplyTo (the request message id) when its correlationId does not', async () => {
+    const reqs = new PendingRequests()
+    const { correlationId, reply } = reqs.open('ask', 10_000, () => new Error('timeout'))
+    reqs.sent(correlationId, 'request-id')
+    expect(reqs.match(msg({ type: 'ask.reply', inReplyTo: 'other-id' }))).toBe('none')
+    expect(reqs.match(msg({ type: 'ask.reply', inReplyTo: 'request-id', payload: 1 }))).toBe('settled')
+    await expect(reply).resolves.toMatchObject({ payload: 1 })
+  })
+
+  it('a reply promise that times out before anyone awaits it is not an unhandled rejection', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason)
+    }
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const reqs = new PendingRequests()
+      const { reply } = reqs.open('ask', 1, () => new Error('timed out early'))
+      // nobody awaits `reply` until the timer has fired and a few turns have passed
+      await new Promise((r) => setTimeout(r, 20))
+      await new Promise((r) => setImmediate(r))
+      expect(unhandled).toEqual([])
+      await expect(reply).rejects.toThrow('timed out early')
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+})
+
+describe('LeaseKeeper', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('renews running leases every third of the lease, several in one frame per epoch, and stops the moment one is released', async () => {
+    vi.useFakeTimers()
+    const calls: Array<[number, string[], number]> = []
+    const keeper = new LeaseKeeper(async (epoch, ids) => {
+      calls.push([epoch, [...ids].sort(), Date.now()])
+    })
+    const t0 = Date.now()
+    const stopA = keeper.hold('a', 1, 3_000)
+    keeper.hold('b', 1, 3_000)
+    vi.advanceTimersByTime(100)
+    // about the same age: renewed together with a and b
+    keeper.hold('c', 1, 3_000)
+    keeper.hold('d', 2, 3_000)
+    vi.advanceTimersByTime(900)
+    expect(calls).toEqual([
+      [1, ['a', 'b', 'c'], t0 + 1_000],
+      [2, ['d'], t0 + 1_000],
+    ])
+    stopA()
+    vi.advanceTimersByTime(1_000)
+    expect(calls.slice(2)).toEqual([
+      [1, ['b', 'c'], t0 + 2_000],
+      [2, ['d'], t0 + 2_000],
+    ])
+    keeper.release('b')
+    keeper.release('c')
+    keeper.release('d')
+    expect(keeper.size).toBe(0)
+    vi.advanceTimersByTime(10_000)
+    expect(calls).toHaveLength(4)
+    // the last timer found nothing due and was not set again
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('a short lease is renewed on its own schedule; a long one rides along in the same frames, never later than its third', () => {
+    vi.useFakeTimers()
+    const t0 = Date.now()
+    const calls: Array<[string[], number]> = []
+    const keeper = new LeaseKeeper(async (_epoch, ids) => {
+      calls.push([[...ids].sort(), Date.now() - t0])
+    })
+    keeper.hold('long', 1, 30_000)
+    keeper.hold('short', 1, 300)
+    vi.advanceTimersByTime(10_000)
+    expect(calls.filter(([ids]) => ids.includes('short'))).toHaveLength(100)
+    // due every 10 s; renewed up to half an interval early to share a frame
+    expect(calls.filter(([ids]) => ids.includes('long'))).toEqual([
+      [['long', 'short'], 5_000],
+      [['long', 'short'], 10_000],
+    ])
+    keeper.clear()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+})
+
+describe('ProgressReporter', () => {
+  it('sends the first report at once, then only the latest while one is in flight; each call resolves once its value or a newer one is stored', async () => {
+    const sent: unknown[] = []
+    const answers: Array<() => void> = []
+    const reporter = new ProgressReporter((_epoch, _id, progress) => {
+      sent.push(progress)
+      return new Promise<void>((r) => answers.push(r))
+    })
+    const settled: number[] = []
+    const p1 = reporter.report('m', 1, 1).then(() => settled.push(1))
+    const p2 = reporter.report('m', 1, 2).then(() => settled.push(2))
+    const p3 = reporter.report('m', 1, 3).then(() => settled.push(3))
+    expect(sent).toEqual([1])
+    answers.shift()!()
+    await p1
+    await Promise.resolve()
+    expect(sent).toEqual([1, 3])
+    expect(settled).toEqual([1])
+    answers.shift()!()
+    await Promise.all([p2, p3])
+    expect(settled).toEqual([1, 2, 3])
+    // idle again: the next report goes at once
+    void reporter.report('m', 1, 4)
+    expect(sent).toEqual([1, 3, 4])
   })
 })
 
