@@ -2,6 +2,8 @@
 // real daemon, all on the Node SDK: throughput (stored, delivered, handled and
 // acked) and latency (send call → handler start). Floors from the same run:
 // NeDB batched inserts in this process, and a bare Unix-socket round trip.
+// Then a pool addressed by name (queue-pool.mjs): 4 instances at concurrency 1,
+// and 1,000 handlers in flight renewing their leases.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
@@ -12,6 +14,7 @@ import {
   FIXTURES, NODE, ROOT, cleanupHome, cpuSeconds, figure, median, now, orch, orchJson, percentile, tempHome, trackPid, untrackPid, waitFor,
   writeConfig,
 } from './lib.mjs'
+import { poolRun } from './queue-pool.mjs'
 
 const MESSAGES = 20_000
 const WINDOW = 256
@@ -25,6 +28,14 @@ const ECHO_RUNS = 5_000
 /** pm2's bus (no storage, no acks), 100 in flight, on this machine. */
 const PM2_BUS_RATE = 11_000
 const PAD = 'x'.repeat(64)
+/** The throughput consumer's in-flight limit: high, so that it measures the queue and not one-at-a-time handling. */
+const CONSUMER_CONCURRENCY = 256
+const POOL = { n: 10_000, instances: 4, concurrency: 1, lease: '30s', holdMs: 0 }
+/** 1,000 handlers of 1 s each, leases of 300 ms: the SDK renews each about every 100 ms while it runs. */
+const RENEW = { n: 4_000, instances: 1, concurrency: 1_000, lease: '300ms', holdMs: 1_000 }
+const RENEW_LEASE_MS = 300
+/** the same with a lease no handler outlives: nothing is renewed */
+const NO_RENEW = { ...RENEW, lease: '30s' }
 
 const fmtRate = (r) => `${Math.round(r).toLocaleString('en-US')}/s`
 const fmtUs = (x) => `${Math.round(x)} µs`
@@ -62,7 +73,8 @@ async function endToEnd({ senders, n, rate = 0 }) {
   try {
     const agents = [
       {
-        name: 'qconsumer', script: join(FIXTURES, 'q-consumer.mjs'), instances: 1, startGrace: '100ms', autorestart: false,
+        name: 'qconsumer', script: join(FIXTURES, 'q-consumer.mjs'), instances: 1, concurrency: CONSUMER_CONCURRENCY,
+        startGrace: '100ms', autorestart: false,
         env: { Q_N: String(n), Q_DIR: dir },
       },
       {
@@ -199,6 +211,9 @@ export default async function queue(log) {
   const echo = []
   const runs = Object.fromEntries(SENDER_COUNTS.map((k) => [k, []]))
   const paced = []
+  const pool = []
+  const renew = []
+  const noRenew = []
 
   // Rounds interleave floors and orch, so that drift in machine load hits both alike.
   for (let r = 0; r < ROUNDS; r++) {
@@ -218,6 +233,17 @@ export default async function queue(log) {
     }
     const p = await endToEnd({ senders: 1, n: LATENCY_MESSAGES, rate: LATENCY_RATE })
     paced.push(p)
+    const c1 = await poolRun(POOL)
+    pool.push(c1)
+    log(`round ${r + 1}: ${POOL.instances} instances at concurrency 1, ${POOL.n} msgs: ${fmtRate(c1.rate)} (split ${c1.perInstance.join('/')}, ` +
+      `${c1.redelivered} redelivered); daemon CPU ${c1.daemonCpuUs.toFixed(0)} µs/msg`)
+    for (const [label, spec, out] of [['renewing', RENEW, renew], ['not renewing', NO_RENEW, noRenew]]) {
+      const x = await poolRun(spec)
+      out.push(x)
+      log(`round ${r + 1}: ${spec.concurrency} handlers of ${spec.holdMs} ms, lease ${spec.lease} (${label}), ${spec.n} msgs: ${fmtRate(x.rate)} ` +
+        `(${x.redelivered} redelivered, leaseMs ${x.leaseMs.join('–')}); daemon CPU ${x.daemonCpuPct.toFixed(1)} % of a core, ` +
+        `${x.daemonCpuUs.toFixed(0)} µs/msg; SDK agent ${x.workersCpuUs.toFixed(0)} µs/msg`)
+    }
     log(`round ${r + 1}: ${LATENCY_RATE} msgs/s for ${LATENCY_MESSAGES / LATENCY_RATE} s: send → handler p50 ${fmtUs(p.lat50 * 1000)}, ` +
       `p99 ${fmtUs(p.lat99 * 1000)}, max ${p.latMax.toFixed(1)} ms; CPU µs/msg: daemon ${p.cpu.daemon.toFixed(0)}, ` +
       `sender ${p.cpu.senders.toFixed(0)}, consumer ${p.cpu.consumer.toFixed(0)}`)
@@ -257,6 +283,7 @@ export default async function queue(log) {
     value: Math.round(median(lat99)), unit: 'µs', floor: Math.round(echo99), floorName: `${socketName}, p99`, vs: 'ratio',
     note: `spread ${spread(lat99, fmtUs)}`,
   }))
+  figures.push(...poolFigures({ pool, renew, noRenew, echo }))
   figures.push(figure({
     section: 'queue', name: `NeDB batched inserts/s, ${NEDB_BATCH}-doc batches (floor, median of ${ROUNDS})`, value: Math.round(nedbRate), unit: 'docs/s',
     note: `spread ${spread(nedb.map((f) => f.insertRate), fmtRate)}; insert then remove, per message: ${fmtRate(median(nedb.map((f) => f.cycleRate)))}; ` +
@@ -265,6 +292,43 @@ export default async function queue(log) {
   figures.push(figure({
     section: 'queue', name: `Unix-socket NDJSON round trip µs, p50 (floor, median of ${ROUNDS})`, value: Math.round(echo50), unit: 'µs',
     note: `p99 ${fmtUs(echo99)}; p50 spread ${spread(echo.map((e) => e.p50), fmtUs)}`,
+  }))
+  return figures
+}
+
+function poolFigures({ pool, renew, noRenew, echo }) {
+  const figures = []
+  const trips = echo.map((e) => 1e6 / e.p50)
+  const c1 = pool.map((x) => x.rate)
+  const mid = (xs, key) => median(xs.map((x) => x[key]))
+  figures.push(figure({
+    section: 'queue',
+    name: `msgs/s, concurrency 1: ${POOL.instances} instances addressed by name, one message at a time each (${POOL.n} msgs, 1 sender, median of ${ROUNDS})`,
+    value: Math.round(median(c1)), unit: 'msgs/s', floor: Math.round(median(trips)),
+    floorName: 'NDJSON round trips/s on a Unix socket, one at a time', vs: 'ratio',
+    note: `spread ${spread(c1, fmtRate)}; split over the instances ${pool.map((x) => x.perInstance.join('/')).join(', ')}; ` +
+      `redelivered ${pool.reduce((a, x) => a + x.redelivered, 0)}; CPU µs/msg: daemon ${mid(pool, 'daemonCpuUs').toFixed(0)}, ` +
+      `the 4 instances ${mid(pool, 'workersCpuUs').toFixed(0)}`,
+  }))
+  const rates = renew.map((x) => x.rate)
+  // renewed at lease/3, 2 lease/3, … while the handler runs
+  const renewals = RENEW.n * (Math.ceil(RENEW.holdMs / (RENEW_LEASE_MS / 3)) - 1)
+  const extraCpuUs = (mid(renew, 'daemonCpuUs') - mid(noRenew, 'daemonCpuUs')) * RENEW.n / renewals
+  figures.push(figure({
+    section: 'queue',
+    name: `msgs/s, ${RENEW.concurrency.toLocaleString('en-US')} handlers in flight, each renewing its lease (${RENEW_LEASE_MS} ms lease, ` +
+      `handlers of ${RENEW.holdMs / 1000} s, ${RENEW.n.toLocaleString('en-US')} msgs, median of ${ROUNDS})`,
+    value: Math.round(median(rates)), unit: 'msgs/s', floor: Math.round(median(noRenew.map((x) => x.rate))),
+    floorName: `the same, ${NO_RENEW.lease} lease: nothing renewed`, vs: 'ratio',
+    note: `${RENEW.concurrency} handlers of ${RENEW.holdMs} ms cap both at ${RENEW.concurrency * 1000 / RENEW.holdMs}/s; spread ${spread(rates, fmtRate)}; redelivered ${renew.reduce((a, x) => a + x.redelivered, 0)} (must be 0); ` +
+      `leases granted ${renew[0].leaseMs.join('–')} ms; ≈ ${renewals.toLocaleString('en-US')} lease renewals if renewed every ${RENEW_LEASE_MS / 3} ms`,
+  }))
+  figures.push(figure({
+    section: 'queue',
+    name: `daemon CPU, % of a core, while ${RENEW.concurrency.toLocaleString('en-US')} handlers renew their leases (median of ${ROUNDS})`,
+    value: mid(renew, 'daemonCpuPct'), unit: '%', floor: mid(noRenew, 'daemonCpuPct'), floorName: 'the same, nothing renewed', vs: 'diff',
+    note: `daemon CPU µs/msg ${mid(renew, 'daemonCpuUs').toFixed(0)} against ${mid(noRenew, 'daemonCpuUs').toFixed(0)}: ` +
+      `≈ ${extraCpuUs.toFixed(1)} µs per renewal; the SDK agent ${mid(renew, 'workersCpuUs').toFixed(0)} against ${mid(noRenew, 'workersCpuUs').toFixed(0)} µs/msg`,
   }))
   return figures
 }

@@ -3,16 +3,22 @@ import * as Args from '@oclif/core/args'
 import { OrchCommand } from '../cli/base-command.js'
 import { checkFrameSize, duration, sendFlags, sendParams } from '../cli/send-flags.js'
 import type { DaemonClient } from '../core/client/daemon-client.js'
+import { DaemonUnreachableError } from '../core/errors/daemon-unreachable-error.js'
 import { TimeoutError } from '../core/errors/timeout-error.js'
 import type { EventFrame } from '../core/protocol/frames.js'
 import { PushedEvent, type WireMessage } from '../core/protocol/types.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 
-/** Resolves with the first pushed message answering `correlationId`; every message pushed here is acked. */
+/**
+ * Resolves with the first pushed message answering `correlationId`; every
+ * message pushed here is acked. Rejects when the connection closes: the
+ * reply address lives and dies with it, so waiting longer is pointless.
+ */
 function awaitReply(client: DaemonClient, correlationId: string, requestType: string): { reply: Promise<WireMessage>; stop: () => void } {
   let onEvent: (frame: EventFrame) => void = () => {}
-  const reply = new Promise<WireMessage>((resolve) => {
+  let onClose: () => void = () => {}
+  const reply = new Promise<WireMessage>((resolve, reject) => {
     onEvent = (frame) => {
       if (frame.event !== PushedEvent.MESSAGE) return
       const m = frame.data as WireMessage
@@ -20,9 +26,23 @@ function awaitReply(client: DaemonClient, correlationId: string, requestType: st
       client.call('queue.ack', { id: m.id }).catch(() => {})
       if (m.correlationId === correlationId && (m.inReplyTo !== undefined || m.type !== requestType)) resolve(m)
     }
+    onClose = () =>
+      reject(
+        new DaemonUnreachableError(
+          'the daemon closed the connection while waiting for the reply (was it restarted?); the request is stored and will ' +
+            'still be handled, but its reply can no longer reach this command: see the recipient with orch logs, or send it again',
+        ),
+      )
     client.on('event', onEvent)
+    client.on('close', onClose)
   })
-  return { reply, stop: () => client.off('event', onEvent) }
+  return {
+    reply,
+    stop: () => {
+      client.off('event', onEvent)
+      client.off('close', onClose)
+    },
+  }
 }
 
 export default class Request extends OrchCommand<WireMessage> {
@@ -55,6 +75,8 @@ export default class Request extends OrchCommand<WireMessage> {
     params.correlationId = randomUUID()
     params.replyTo = address
     const waiting = awaitReply(client, params.correlationId, args.type)
+    // observed by the race below; a close before that must not be an unhandled rejection
+    waiting.reply.catch(() => {})
     let timer: NodeJS.Timeout | undefined
     try {
       const { ids } = await client.call('queue.send', params)

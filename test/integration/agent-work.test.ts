@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import type { AgentInfo, QueueListingResult, WireMessage } from '../../src/core/protocol/types.js'
-import { fixture, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
+import { fixture, orch, orchJson, ROOT, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const home = useHomes()
 
@@ -186,6 +187,24 @@ describe('orch request and keyed sends', () => {
     expect(r.error?.message).toMatch(/no reply from 'echo' to 'greet' within 300 ms; the request \(.+\) stays queued, see orch queue ls echo/)
     expect(r.error?.code).toBe('E_TIMEOUT')
     expect((await ls())[0]!.inbox).toBe(1)
+  })
+
+  it('fails at once, saying why, when the daemon goes away while it waits', async () => {
+    const t = home()
+    await orchJson(['start', writeConfig(t, [{ name: 'echo', script: fixture('sdk-echo.js'), startGrace: '60s' }])])
+    await orchJson(['stop', 'echo'])
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'request', 'echo', 'greet', '--timeout', '60s', '--json'], {
+      env: { ...process.env, ORCH_HOME: t.home },
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await waitFor(async () => (await ls())[0]!.inbox === 1, 'request stored')
+    const started = Date.now()
+    await orchJson(['daemon', 'restart'])
+    expect(await exited).toBe(1)
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(JSON.parse(out)).toMatchObject({ error: { code: 'E_DAEMON_UNREACHABLE', message: expect.stringMatching(/closed the connection while waiting for the reply/) } })
   })
 
   it('stores a keyed send once and answers the second with the first id', async () => {
