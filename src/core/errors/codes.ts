@@ -17,5 +17,11 @@ export const ErrorCode = {
   NOT_AN_AGENT: 'E_NOT_AN_AGENT',
   TIMEOUT: 'E_TIMEOUT',
   AGENT_REFUSED: 'E_AGENT_REFUSED',
+  /** a persisted file of an unknown format version or a wrong shape */
+  FILE_FORMAT: 'E_FILE_FORMAT',
+  /** ORCH_HOME (or a file in it) belongs to another user */
+  HOME_NOT_OWNED: 'E_HOME_NOT_OWNED',
+  /** the daemon refuses a connection or a request for lack of room (connection cap, backpressure) */
+  BUSY: 'E_BUSY',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -4,5 +4,7 @@ export const QueueErrorCode = {
   UNKNOWN_RECIPIENT: 'E_UNKNOWN_RECIPIENT',
   NOT_LEASED: 'E_NOT_LEASED',
   QUEUE_CLOSED: 'E_QUEUE_CLOSED',
+  /** the store could not write (disk full, short write): the sends of that write were not stored */
+  STORE_FULL: 'E_STORE_FULL',
 } as const
 export type QueueErrorCodeValue = (typeof QueueErrorCode)[keyof typeof QueueErrorCode]
