@@ -154,18 +154,30 @@ export class Agent {
    * RequestTimeoutError (code E_TIMEOUT) after `timeout` ms (default 30 s),
    * counted from the call; a reply that comes later, or a second one, is
    * dropped. Pending requests survive reconnects, and a request made while
-   * the daemon is away is sent once the agent has reconnected.
+   * the daemon is away is sent once the agent has reconnected — unless it
+   * timed out meanwhile: nobody waits for it, so it is not sent at all.
+   * Unless `ttl` is given, the request expires (to the dead letters) if no
+   * agent took it by the time its requester stops waiting, as Celery's
+   * `expires`: work nobody waits for is not done.
    */
   async request<R = unknown>(to: string, type: string, payload?: unknown, opts: RequestOptions = {}): Promise<AgentMessage<R>> {
     if (this.closed) throw new AgentClosedError()
     const { timeout = DEFAULT_REQUEST_TIMEOUT_MS, ...sendOpts } = opts
+    const deadline = Date.now() + timeout
     const { correlationId, reply } = this.requests.open(type, timeout, (id) => new RequestTimeoutError({ to, type, correlationId: id, timeoutMs: timeout }))
     const params = this.sendParams(to, type, payload, { ...sendOpts, correlationId, replyTo: this.id })
+    const expires = sendOpts.ttl === undefined
     // The timer runs from now, while the send may still wait for the daemon to
     // come back: everything after this point settles `reply`, never throws.
     this.inbox
       .consume() // the daemon only routes our reply once we consume
-      .then(() => this.outbox.send(params))
+      .then(() => this.conn.whenReady())
+      .then(() => {
+        // timed out while the daemon was away: nobody waits for an answer any more
+        if (!this.requests.isPending(correlationId)) return []
+        if (expires) params.ttl = Math.max(1, deadline - Date.now())
+        return this.outbox.send(params)
+      })
       .then(
         (ids) => this.requests.sent(correlationId, ids[0]),
         (err: unknown) => this.requests.fail(correlationId, err as Error),

@@ -115,6 +115,11 @@ export class Connection {
     this.client = null
   }
 
+  /** Resolves once connected and restored (at once when it is). */
+  async whenReady(): Promise<void> {
+    await this.ready()
+  }
+
   /** The live client, once connected and restored. */
   private ready(): Promise<DaemonClient> {
     if (this.closed) return Promise.reject(new AgentClosedError())

@@ -39,7 +39,7 @@ export class Inbox {
   /** handlers running now, by message id, with the epoch their message came on */
   private readonly running = new Map<string, { epoch: number }>()
   private readonly nacks = new Set<Promise<unknown>>()
-  private held: Array<{ msg: AgentMessage; epoch: number }> = []
+  private held: Array<{ msg: AgentMessage; epoch: number; stopRenewing: () => void }> = []
   private consumeState: ConsumeState = 'off'
   private consuming: Promise<void> | undefined
 
@@ -124,7 +124,8 @@ export class Inbox {
     const handler = this.handlers.find(msg.type)
     if (handler) return this.run(handler, msg, epoch)
     if (this.handlers.empty) {
-      this.held.push({ msg, epoch })
+      // waiting for a handler is part of handling: its lease must not run out meanwhile
+      this.held.push({ msg, epoch, stopRenewing: this.leases.hold(msg.id, epoch, msg.leaseMs ?? DEFAULT_LEASE_MS) })
       return
     }
     this.nack(msg, epoch, `no handler for type '${msg.type}' in agent '${this.agentId}'`)
@@ -134,7 +135,10 @@ export class Inbox {
     const held = this.held
     this.held = []
     // held messages of a lost connection are already back in the queue
-    for (const { msg, epoch } of held) if (epoch === this.conn.epoch) this.deliver(msg, epoch)
+    for (const { msg, epoch, stopRenewing } of held) {
+      stopRenewing()
+      if (epoch === this.conn.epoch) this.deliver(msg, epoch)
+    }
   }
 
   private run(handler: MessageHandler, msg: AgentMessage, epoch: number): void {

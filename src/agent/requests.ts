@@ -44,6 +44,11 @@ export class PendingRequests {
     return { correlationId, reply }
   }
 
+  /** Still waiting for its reply (neither answered, timed out nor failed). */
+  isPending(correlationId: string): boolean {
+    return this.pending.has(correlationId)
+  }
+
   /** Notes the id the daemon gave the request message, so that a reply naming it in `inReplyTo` matches. */
   sent(correlationId: string, messageId: string | undefined): void {
     const p = this.pending.get(correlationId)

@@ -62,7 +62,10 @@ export default class Request extends OrchCommand<WireMessage> {
     payload: Args.string({ description: 'JSON, or a plain string when it is not valid JSON; null when omitted' }),
   }
   static override flags = {
-    ...sendFlags,
+    // no --key: a deduplicated request would carry the first caller's reply address, and this one would wait in vain
+    priority: sendFlags.priority,
+    ttl: sendFlags.ttl,
+    lease: sendFlags.lease,
     timeout: duration({ description: 'how long to wait for the reply', default: DEFAULT_TIMEOUT_MS }),
   }
 

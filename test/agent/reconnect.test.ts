@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RequestTimeoutError } from '../../src/agent/index.js'
 import { fixture, isAlive, orchJson, waitFor } from '../helpers/orch.js'
@@ -105,6 +107,10 @@ it('requests made while the daemon is stopped: a short one rejects with RequestT
     expect(tester.connected).toBe(false)
     await orchJson(['ls'])
     await expect(long).resolves.toMatchObject({ type: 'greet.reply', payload: 'long' })
+    // the short one timed out before the daemon came back: nobody waits for it, so it was never sent
+    await expect(tester.request('echo', 'greet', 'last', { timeout: 10_000 })).resolves.toMatchObject({ payload: 'last' })
+    const echoed = readFileSync(join(team.t.paths.logsDir, 'echo.out.log'), 'utf8').match(/"msg":"echoing"/g) ?? []
+    expect(echoed).toHaveLength(3)
     expect(unhandled).toEqual([])
   } finally {
     process.off('unhandledRejection', onUnhandled)

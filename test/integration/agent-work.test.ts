@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
@@ -64,6 +64,24 @@ describe('agent identity', () => {
     process.kill(Number(readFileSync(t.paths.pidFile, 'utf8')), 'SIGKILL')
     await waitFor(async () => (await ls())[0]!.pid === first!.pid, 're-adopted by a new daemon')
     ;(await DaemonClient.connect(t.paths.socket, { client: 'agent', agent: 'tok', token: first!.token })).close()
+  })
+
+  it('restarts a re-adopted agent that has no token (started by an orch before tokens), so it can connect again', async () => {
+    const t = home()
+    const tokens = join(t.home, 'tokens.jsonl')
+    await orchJson(['start', writeConfig(t, [{ name: 'tok', script: fixture('print-token.js'), env: { TOKEN_FILE: tokens }, ...FAST }])])
+    const [first] = await waitFor(() => lines<{ token: string; pid: number }>(tokens)[0] && lines<{ token: string; pid: number }>(tokens), 'token written')
+    await waitFor(async () => (await ls())[0]!.status === 'online', 'online')
+    process.kill(Number(readFileSync(t.paths.pidFile, 'utf8')), 'SIGKILL')
+    // what an older orch wrote: the same records without a token
+    const db = join(t.paths.dataDir, 'agents.db')
+    writeFileSync(db, readFileSync(db, 'utf8').replace(/,"token":"[^"]*"/g, ''))
+    await ls() // a new daemon re-adopts it
+    const again = await waitFor(() => lines<{ token: string; pid: number }>(tokens)[1], 'a fresh start with a token')
+    expect(again.pid).not.toBe(first!.pid)
+    expect(again.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const described = await orchJson<{ events: Array<{ reason: string }> }>(['describe', 'tok'])
+    expect(described.events.map((e) => e.reason).join('\n')).toMatch(/no agent token \(started by an older orch\)/)
   })
 
   it('lets an external agent declared in the config join without a token and lists it', async () => {

@@ -160,7 +160,11 @@ export class MessageQueue {
       const left = this.recipients.leave(only)
       if (!left) return
       if (left.standby) {
-        if (left.holder) this.failLeases(left.holder, reason, only)
+        if (left.holder) {
+          this.failLeases(left.holder, reason, only)
+          // its freed slots take pending work, even when what failed went dead rather than back to pending
+          this.dirtyRecipients.add(left.holder)
+        }
       } else {
         this.failLeases(left.removed, reason, only)
         const next = this.recipients.resume(id, left.removed.leased)
@@ -209,8 +213,10 @@ export class MessageQueue {
     this.events.emit('acked', entry.msg, recipientId)
     this.pump()
     if (entry.msg.key === undefined) return this.store.remove([messageId])
-    // kept, marked acked, until the key window passes: a duplicate send within it is turned away
+    // kept, marked acked, until the key window passes: a duplicate send within it is turned away;
+    // only its id matters then, so the payload goes
     this.keys.acked(entry)
+    entry.msg.payload = null
     await this.store.update([entry.msg])
   }
 
@@ -276,6 +282,8 @@ export class MessageQueue {
       delete m.deadAt
       // a replayed message that died of old age would die again at once
       delete m.expiresAt
+      // alive again, it holds its key again (merged with a newer send of the key, if any)
+      this.keys.restore(entry)
       this.makePending(entry)
     }
     this.pump()
@@ -526,7 +534,7 @@ export class MessageQueue {
       recipient.deliver(m, leaseMs)
     } catch (err) {
       // a recipient that cannot take a message is treated as gone; the daemon detaching it again is harmless
-      this.detach(id, `deliver failed: ${toError(err).message}`)
+      this.detach(id, `deliver failed: ${toError(err).message}`, recipient)
     }
     return true
   }

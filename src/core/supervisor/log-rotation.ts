@@ -24,7 +24,11 @@ export function rotateIfNeeded(file: string, maxBytes: number, retain: number): 
       renameSync(`${file}.${i}`, `${file}.${i + 1}`)
     } catch {}
   }
-  if (retain > 0) copyFileSync(file, `${file}.1`)
+  if (retain > 0) {
+    // copied aside, then renamed: a reader of `.1` never sees it half-written
+    copyFileSync(file, `${file}.1.tmp`)
+    renameSync(`${file}.1.tmp`, `${file}.1`)
+  }
   truncateSync(file, 0)
   return true
 }

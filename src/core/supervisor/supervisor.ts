@@ -302,6 +302,8 @@ export class Supervisor {
     inst.pendingCause = undefined
     clearTimers(inst)
     const deadPid = r.pid
+    // whatever the dead process left behind (a child that inherited the environment) no longer speaks for the instance
+    r.token = null
     if (deadPid !== null) {
       killLeftovers(deadPid)
       this.emit('exited', r, exit)
@@ -354,6 +356,7 @@ export class Supervisor {
     inst.child = undefined
     r.pid = null
     r.procStart = null
+    r.token = null
     if (denied) {
       this.transition(inst, 'errored', `cannot signal process group ${pid} (permission denied): it may still run`)
     } else if (survivors.length > 0) {
@@ -410,6 +413,8 @@ export class Supervisor {
       const online = r.status === 'online'
       this.transition(inst, online ? 'online' : 'starting', `re-adopted pid ${r.pid} by daemon ${process.pid}`)
       if (!online) this.armStartTimers(inst)
+      // spawned by an orch without agent tokens: it could never connect again, so it gets a fresh start (and a token)
+      if (!r.token && r.agent.type !== EXTERNAL_TYPE) this.killForRestart(inst, 'it has no agent token (started by an older orch); restarted so that it can connect')
       return
     }
     if (alive) {

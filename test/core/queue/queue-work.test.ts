@@ -182,6 +182,29 @@ describe.each(STORE_KINDS)('MessageQueue work distribution: $name store', (kind)
       expect((await reopened.sendOnce({ from: 'a', to: 'bob', type: 't', key: 'acked' })).duplicate).toBe(false)
     })
 
+    it('holds the key again when its dead letter is replayed', async () => {
+      const q = await h.open({ maxAttempts: 1 })
+      q.attach(worker('bob', 1))
+      const [m] = await q.send({ from: 'a', to: 'bob', type: 't', key: 'k' })
+      await q.nack('bob', m!.id, 'boom')
+      await q.replay('all')
+      const again = await q.sendOnce({ from: 'a', to: 'bob', type: 't', key: 'k' })
+      expect(again.duplicate).toBe(true)
+      expect(again.messages[0]!.id).toBe(m!.id)
+    })
+
+    it('drops the payload of an acked keyed message it keeps for the window', async () => {
+      const q = await h.open()
+      q.attach(worker('bob', 1))
+      const [m] = await q.send({ from: 'a', to: 'bob', type: 't', key: 'k', payload: 'x'.repeat(10_000) })
+      await q.ack('bob', m!.id)
+      await q.close()
+      const reopened = await h.open()
+      const again = await reopened.sendOnce({ from: 'a', to: 'bob', type: 't', key: 'k' })
+      expect(again).toMatchObject({ duplicate: true, messages: [{ id: m!.id }] })
+      if (kind.name === 'nedb') expect(again.messages[0]!.payload).toBeNull()
+    })
+
     it('frees the key of a dead letter: sending again is how a user retries', async () => {
       const q = await h.open({ maxAttempts: 1 })
       q.attach(worker('bob', 1))
@@ -193,6 +216,19 @@ describe.each(STORE_KINDS)('MessageQueue work distribution: $name store', (kind)
   })
 
   describe('one consumer per id', () => {
+    it('refills the receiving connection when a standby one closes, even if what it held went dead', async () => {
+      const q = await h.open({ maxAttempts: 1 })
+      const [older, newer] = [worker('bob', 1), worker('bob', 1)]
+      q.attach(older)
+      await q.send({ from: 'a', to: 'bob', type: 't' })
+      q.attach(newer)
+      const [waiting] = await q.send({ from: 'a', to: 'bob', type: 't' })
+      expect(newer.received).toEqual([])
+      q.detach('bob', 'disconnected', older)
+      expect(q.stats().dead).toBe(1)
+      expect(newer.received.map((m) => m.id)).toEqual([waiting!.id])
+    })
+
     it('lets the newest connection receive; leases stay with the id; the older resumes when the newer leaves', async () => {
       const q = await h.open()
       const older = worker('bob', 1)

@@ -46,8 +46,15 @@ function consumerOf(conn: Connection, what: string): string {
   return conn.recipient?.id ?? agentOf(conn, what)
 }
 
-/** A CLI connection that consumes (to wait for a reply) receives at this address. */
-export const cliAddress = (conn: Connection): string => `${CLI_ADDRESS_PREFIX}${conn.id}`
+/**
+ * A CLI connection that consumes (to wait for a reply) receives at this
+ * address. The daemon's pid makes it unique across daemon restarts, so a
+ * reply left over for a CLI that left never reaches a later one.
+ */
+export const cliAddress = (conn: Connection): string => `${CLI_ADDRESS_PREFIX}${process.pid}-${conn.id}`
+
+/** A reply to a CLI that left would wait forever: messages to a CLI address expire (to the dead letters) unless the sender sets a ttl. */
+export const CLI_MESSAGE_TTL_MS = 60_000
 
 /** A name no config defines is almost always a typo: say so rather than show an empty queue. */
 function knownAgent(ctx: DaemonContext, name: string): void {
@@ -70,7 +77,7 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
     replyTo: p.replyTo,
     hops: p.hops,
     delayMs: p.delay,
-    ttlMs: p.ttl,
+    ttlMs: p.ttl ?? (p.to.startsWith(CLI_ADDRESS_PREFIX) ? CLI_MESSAGE_TTL_MS : undefined),
     leaseMs: p.lease,
     key: p.key,
     inReplyTo: p.inReplyTo,
