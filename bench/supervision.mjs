@@ -15,6 +15,7 @@ const FLEET = 50
 const FLEET_REPS = 3
 const IDLE_WINDOW_MS = 20_000
 const SETTLE_MS = 2_000
+const SELF_HEAL_ROUNDS = 5
 
 const readyRe = /^ready (\d+)$/gm
 
@@ -168,6 +169,45 @@ async function crashRestarts(log) {
   }
 }
 
+/** `ready` timestamps in an agent's log, in order. */
+function readyLines(file) {
+  return [...readText(file).matchAll(readyRe)].map((m) => Number(m[1]))
+}
+
+/**
+ * The daemon comes back by itself: kill -9 the daemon, at once kill -9 an
+ * agent (plain script, no SDK), and time until that agent prints its first
+ * line again, with no orch command typed. Default settings (monitorInterval
+ * 1 s, backoff 100 ms), as a user has them. A floor sample is taken each round.
+ */
+async function selfHeal(log) {
+  const home = tempHome()
+  try {
+    const cfg = writeConfig(home, [{ name: 'victim', script: join(FIXTURES, 'idle-agent.js'), startGrace: '100ms', maxRestarts: 100 }])
+    await orch(home, ['start', cfg, '--json'])
+    const file = join(home, 'logs', 'victim.out.log')
+    const heal = []
+    const floor = []
+    for (let round = 0; round < SELF_HEAL_ROUNDS; round++) {
+      await waitFor('victim online', async () => (await orchJson(home, ['ls']))[0]?.status === 'online', { timeoutMs: 30_000 })
+      const [agent] = await orchJson(home, ['ls'])
+      const daemonPid = Number(readText(join(home, 'daemon.pid')))
+      const seen = readyLines(file).length
+      const t0 = Date.now()
+      process.kill(daemonPid, 'SIGKILL')
+      process.kill(agent.pid, 'SIGKILL')
+      // no orch command until the agent is back: only its log is watched
+      await waitFor('the victim running again, no command typed', () => readyLines(file).length > seen, { intervalMs: 5, timeoutMs: 60_000 })
+      heal.push(readyLines(file)[seen] - t0)
+      floor.push(await nodeFirstLine())
+    }
+    log(`kill -9 daemon + agent → agent's first line again, no command (ms): ${heal.join(' ')}; floor ${floor.join(' ')}`)
+    return { heal, floor }
+  } finally {
+    cleanupHome(home)
+  }
+}
+
 /** Starts FLEET idle agents on a running daemon; optionally measures the idle daemon; then `stop all`. */
 async function orchFleet(log, measureIdle) {
   const home = tempHome()
@@ -236,6 +276,15 @@ export default async function supervision(log) {
     floor: median(crash.floor), floorName: 'spawn → first line of `node -e`', vs: 'diff',
     target: ({ cmp }) => cmp <= 50, targetText: '≤ floor + 50 ms', pm2: '≈ floor + 100 ms',
     note: crash.respawn ? `crash → respawn inside orch (daemon.log): ${ms(median(crash.respawn))}` : undefined,
+  }))
+
+  // The daemon dies, then an agent crashes: back without a command.
+  const healed = await selfHeal(log)
+  figures.push(figure({
+    section: 'supervision', name: `kill -9 daemon, then an agent crashes → agent's first line again, no command (median of ${SELF_HEAL_ROUNDS})`,
+    value: median(healed.heal), unit: 'ms', floor: median(healed.floor), floorName: 'spawn → first line of `node -e`', vs: 'diff',
+    target: ({ value }) => value < 2_000, targetText: '< 2 s', pm2: 'never (until a pm2 command)',
+    note: 'watchdog restarts the daemon (100 ms delay), which re-adopts and notices the dead agent within one monitorInterval (1 s)',
   }))
 
   // 50 agents: start, idle, stop; interleaved with the same work done directly.

@@ -6,6 +6,8 @@ export interface OrchPaths {
   home: string
   socket: string
   pidFile: string
+  /** the pid of the watchdog of a daemon running in the background */
+  watchdogPidFile: string
   daemonLog: string
   logsDir: string
   dataDir: string
@@ -21,6 +23,7 @@ export function orchPaths(home: string = orchHome()): OrchPaths {
     home,
     socket: join(home, 'orch.sock'),
     pidFile: join(home, 'daemon.pid'),
+    watchdogPidFile: join(home, 'watchdog.pid'),
     daemonLog: join(home, 'daemon.log'),
     logsDir: join(home, 'logs'),
     dataDir: join(home, 'data'),

@@ -2,7 +2,7 @@
 // and every request they made is answered or rejected with a timeout inside the agent.
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { fixture, isAlive, orchJson, waitFor } from '../helpers/orch.js'
+import { fixture, isAlive, killDaemon, orchJson, waitFor } from '../helpers/orch.js'
 import { Team } from './sdk-team.js'
 
 let team: Team
@@ -94,8 +94,8 @@ describe('agents exchanging requests live through the daemon going away', () => 
 
   it('kill -9 of the daemon, held down until requests made meanwhile time out, then any orch command', async () => {
     await exchangeThrough(async () => {
-      const pid = Number(readFileSync(team.t.paths.pidFile, 'utf8'))
-      process.kill(pid, 'SIGKILL')
+      // with its watchdog, the daemon stays down until an orch command
+      const pid = killDaemon(team.t)!
       await waitFor(() => !isAlive(pid), 'the daemon dead')
       // the case that used to crash an agent: a request made while disconnected whose timer fires before the daemon is back
       await waitFor(() => {

@@ -92,6 +92,32 @@ function recordedPids(paths: OrchPaths): number[] {
   }
 }
 
+const pidIn = (file: string): number | null => {
+  try {
+    const pid = Number(readFileSync(file, 'utf8'))
+    return pid > 0 ? pid : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * SIGKILLs the home's daemon and, right after, its watchdog, which would
+ * otherwise start a new daemon (it waits at least 100 ms before it does; the
+ * daemon, were the watchdog killed first, would start another watchdog).
+ * Then the daemon stays down until an orch command.
+ */
+export function killDaemon(t: TestHome): number | null {
+  const daemon = pidIn(t.paths.pidFile)
+  const watchdog = pidIn(t.paths.watchdogPidFile)
+  for (const pid of [daemon, watchdog]) {
+    try {
+      if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL')
+    } catch {}
+  }
+  return daemon
+}
+
 function killGroup(pid: number): void {
   try {
     process.kill(-pid, 'SIGKILL')
@@ -109,11 +135,8 @@ function killGroup(pid: number): void {
 export async function cleanup(t: TestHome, extraPids: number[] = []): Promise<void> {
   process.env.ORCH_HOME = t.home
   await orch(['kill', '--json']).catch(() => {})
+  killDaemon(t)
   for (const pid of [...recordedPids(t.paths), ...extraPids]) if (isAlive(pid)) killGroup(pid)
-  try {
-    const pid = Number(readFileSync(t.paths.pidFile, 'utf8'))
-    if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL')
-  } catch {}
   rmSync(t.home, { recursive: true, force: true })
 }
 

@@ -27,6 +27,7 @@ export default class DaemonStatusCommand extends OrchCommand<Result> {
           `version   ${s.version} (protocol ${s.protocolVersion})`,
           `home      ${s.home}`,
           `socket    ${s.socket}`,
+          `watchdog  ${s.watchdogPid === null ? 'none (in the foreground: its service manager restarts it)' : `pid ${s.watchdogPid} (restarts the daemon if it dies)`}`,
         ].join('\n'),
       )
     }

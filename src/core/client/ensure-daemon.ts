@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DaemonStartError } from '../errors/daemon-start-error.js'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
-import { PACKAGE_ROOT } from '../daemon/version.js'
+import { DAEMON_MAIN } from '../daemon/version.js'
+import { DETACHED_ENV } from '../daemon/watchdog.js'
 import type { OrchPaths } from '../paths.js'
 import { DaemonClient } from './daemon-client.js'
 
@@ -11,8 +12,7 @@ export const DAEMON_START_TIMEOUT_MS = 10_000
 const POLL_MS = 10
 const LOG_TAIL_LINES = 20
 
-/** The daemon entry point: the bundle of dist/src/core/daemon/main.js (scripts/bundle.mjs). */
-export const DAEMON_MAIN = join(PACKAGE_ROOT, 'dist', 'daemon', 'main.js')
+export { DAEMON_MAIN }
 
 function tail(file: string, from: number): string {
   try {
@@ -56,7 +56,7 @@ export async function ensureDaemon(paths: OrchPaths): Promise<{ client: DaemonCl
   const child = spawn(process.execPath, [DAEMON_MAIN], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...process.env, ORCH_HOME: paths.home },
+    env: { ...process.env, ORCH_HOME: paths.home, [DETACHED_ENV]: '1' },
   })
   closeSync(out)
   let exited: number | null = null

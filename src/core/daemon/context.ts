@@ -27,6 +27,8 @@ export interface DaemonContext {
   stopInstances(instances: Instance[], reason: string): Promise<void>
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */
   stopAgentsForKill(): Promise<void>
+  /** the watchdog that restarts this daemon if it dies, when it runs in the background */
+  watchdogPid(): number | null
   /** the one way out: logs why, closes everything; stops agents first when asked */
   shutdown(reason: string, opts?: { stopAgents?: boolean }): Promise<void>
 }

@@ -26,7 +26,8 @@ import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
 import { LogRotator } from './log-rotator.js'
 import { createControlServer } from './server.js'
-import { ORCH_VERSION } from './version.js'
+import { DAEMON_MAIN, ORCH_VERSION } from './version.js'
+import { Watchdog } from './watchdog.js'
 
 function hookEvent(r: InstanceRecord): AgentHookEvent {
   return { agent: r.id, name: r.name, instance: r.index, pid: r.pid }
@@ -41,7 +42,13 @@ export class Daemon {
   private readonly rotator: LogRotator
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
+  private watchdog: Watchdog | null = null
   readonly ctx: DaemonContext
+
+  /** The pid of the watchdog that restarts this daemon if it dies (null in the foreground). */
+  get watchdogPid(): number | null {
+    return this.watchdog?.pid ?? null
+  }
 
   private constructor(
     readonly paths: OrchPaths,
@@ -71,6 +78,7 @@ export class Daemon {
       stopInstances: (instances, reason) => this.stopInstances(instances, reason),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
+      watchdogPid: () => this.watchdogPid,
     }
   }
 
@@ -97,6 +105,7 @@ export class Daemon {
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
     monitor.start()
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
+    daemon.watchdog = Watchdog.start(paths, DAEMON_MAIN, log)
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
     log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
     return daemon
@@ -223,6 +232,8 @@ export class Daemon {
   shutdown(reason: string, opts: { stopAgents?: boolean } = {}): Promise<void> {
     this.stopping ??= (async () => {
       this.log.info('daemon stopping', { reason })
+      // first: a stop on purpose must not be taken for a crash, whatever happens next
+      this.watchdog?.stop()
       this.registry.emit('daemonStopping', { reason })
       if (opts.stopAgents) await this.stopAgentsForKill()
       this.monitor.stop()

@@ -6,6 +6,9 @@
 import { orchPaths } from '../paths.js'
 import { Daemon } from './daemon.js'
 
+/** EX_SOFTWARE: the exit code of a daemon that ended on a bug, for the watchdog and systemd to restart. */
+const EXIT_CRASHED = 70
+
 const paths = orchPaths()
 const daemon = await Daemon.start(paths, () => setImmediate(() => process.exit(0))).catch((err: Error) => {
   process.stderr.write(`orch daemon failed to start: ${err.stack ?? err.message}\n`)
@@ -19,6 +22,16 @@ if (!daemon) {
 process.on('SIGTERM', () => void daemon.shutdown('SIGTERM'))
 process.on('SIGINT', () => void daemon.shutdown('SIGINT'))
 process.on('SIGHUP', () => daemon.log.info('SIGHUP ignored'))
-// The daemon outlives failures: a bug in one request, plugin or agent event is logged, not fatal.
-process.on('uncaughtException', (err) => daemon.log.error('uncaught exception', { err }))
+// Requests, plugin hooks and agent events are each caught where they run, so
+// an exception that gets here is a bug outside those boundaries, after which
+// the daemon's state cannot be trusted: exit (crash-only). The watchdog (or
+// systemd) starts a new daemon at once, which re-adopts every agent.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`orch daemon: uncaught exception, exiting for a clean restart: ${err.stack ?? err.message}\n`)
+  daemon.log.error('uncaught exception; exiting for a clean restart', { err })
+  const exit = (): never => process.exit(EXIT_CRASHED)
+  setTimeout(exit, 500).unref()
+  void daemon.log.close().then(exit, exit)
+})
+// A promise nobody awaited that failed: its request or hook has already answered or moved on; log it and go on.
 process.on('unhandledRejection', (err) => daemon.log.error('unhandled rejection', { err }))

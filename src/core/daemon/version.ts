@@ -9,6 +9,9 @@ export const PACKAGE_ROOT: string = (() => {
   return dir
 })()
 
+/** The daemon entry point: the bundle of dist/src/core/daemon/main.js (scripts/bundle.mjs). */
+export const DAEMON_MAIN = join(PACKAGE_ROOT, 'dist', 'daemon', 'main.js')
+
 export const ORCH_VERSION: string = (() => {
   try {
     return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version

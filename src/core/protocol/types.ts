@@ -60,6 +60,8 @@ export interface DaemonStatus {
   home: string
   socket: string
   agents: number
+  /** the process that restarts a background daemon that dies; null for `orch daemon run` */
+  watchdogPid: number | null
 }
 
 /** A message as the daemon pushes it (event `message`) and lists it. */

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { agentLogPaths, type OrchPaths } from '../paths.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { procStartTime } from './proc.js'
+import { WATCHDOG_ENV } from '../daemon/watchdog.js'
 
 export interface Spawned {
   child: ChildProcess
@@ -12,8 +13,10 @@ export interface Spawned {
 
 /** The environment an agent sees: the daemon's, the config's `env`, the type's, then orch's own variables. */
 export function agentEnv(record: InstanceRecord, paths: OrchPaths): NodeJS.ProcessEnv {
+  const inherited = { ...process.env }
+  for (const name of WATCHDOG_ENV) delete inherited[name]
   return {
-    ...process.env,
+    ...inherited,
     ...record.agent.env,
     ...record.spec.env,
     ORCH_HOME: paths.home,
