@@ -15,7 +15,9 @@ const FLEET = 50
 const FLEET_REPS = 3
 const IDLE_WINDOW_MS = 20_000
 const SETTLE_MS = 2_000
-const SELF_HEAL_ROUNDS = 5
+const SELF_HEAL_ROUNDS = 3
+/** the watchdog's threshold (src/core/daemon/watchdog.ts YOUNG_S), plus a margin */
+const YOUNG_DAEMON_MS = 10_500
 
 const readyRe = /^ready (\d+)$/gm
 
@@ -191,6 +193,9 @@ async function selfHeal(log) {
     for (let round = 0; round < SELF_HEAL_ROUNDS; round++) {
       await waitFor('victim online', async () => (await orchJson(home, ['ls']))[0]?.status === 'online', { timeoutMs: 30_000 })
       const [agent] = await orchJson(home, ['ls'])
+      // a daemon that dies young is restarted after a growing delay (crash-loop backoff): measure the normal case
+      const { uptime } = await orchJson(home, ['daemon', 'status'])
+      if (uptime < YOUNG_DAEMON_MS) await sleep(YOUNG_DAEMON_MS - uptime)
       const daemonPid = Number(readText(join(home, 'daemon.pid')))
       const seen = readyLines(file).length
       const t0 = Date.now()
