@@ -1,7 +1,9 @@
+import { format } from 'node:util'
 import { Command } from '@oclif/core/command'
 import type { DaemonClient } from '../core/client/daemon-client.js'
 import { OrchError } from '../core/errors/orch-error.js'
 import { orchPaths, type OrchPaths } from '../core/paths.js'
+import { safeText } from './safe-text.js'
 
 /**
  * Every orch command: `--json`, one way to reach the daemon, and one place
@@ -27,12 +29,21 @@ export abstract class OrchCommand<T> extends Command {
 
   abstract override run(): Promise<T>
 
+  /** Human output only (oclif prints --json apart): control characters from agents and clients are escaped. */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(safeText(format(message, ...args)))
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(safeText(format(message, ...args)))
+  }
+
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (err instanceof OrchError) {
-      const wrapped = Object.assign(new Error(err.message), { code: err.code, exitCode: 1 })
-      return super.catch(wrapped)
-    }
-    return super.catch(err)
+    let shown = err
+    if (err instanceof OrchError) shown = Object.assign(new Error(err.message), { code: err.code, exitCode: 1 })
+    // an error can quote what a client or an agent sent: it reaches the terminal escaped, and --json keeps it whole
+    if (!this.jsonEnabled() && typeof shown.message === 'string') shown.message = safeText(shown.message)
+    return super.catch(shown)
   }
 
   protected override async finally(err: Error | undefined): Promise<unknown> {

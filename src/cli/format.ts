@@ -1,3 +1,5 @@
+import { safeCell } from './safe-text.js'
+
 /** Human renderings for tables: short, fixed units, like pm2's. */
 
 export function formatDuration(ms: number): string {
@@ -23,9 +25,9 @@ export function formatTime(at: number): string {
   return new Date(at).toISOString().replace('T', ' ').slice(0, 19)
 }
 
-/** A plain aligned table; no colours, so it reads the same in a pipe or a log. */
+/** A plain aligned table; no colours, so it reads the same in a pipe or a log. Cells are escaped: a newline or an escape sequence in an id must not break the table. */
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const cells = [headers, ...rows.map((r) => r.map(String))]
+  const cells = [headers, ...rows.map((r) => r.map((v) => safeCell(String(v))))]
   const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)))
   return cells.map((r) => r.map((v, c) => (v ?? '').padEnd(widths[c]!)).join('  ').trimEnd()).join('\n')
 }

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { OrchPaths } from '../core/paths.js'
+import { displayLine, LineCutter, MAX_LINE_BYTES } from './log-lines.js'
 
 export interface LogFile {
   agent: string
@@ -12,9 +13,12 @@ export interface LogLine {
   agent: string
   stream: 'out' | 'err'
   line: string
+  /** bytes of an overlong line that were not shown (see log-lines.ts) */
+  cut?: number
 }
 
-const TAIL_CHUNK = 64 * 1024
+/** Bytes read per step, scanning back for line ends or forward for new output: memory stays bounded whatever a file holds. */
+const READ_CHUNK = 1024 * 1024
 const FOLLOW_POLL_MS = 200
 
 /** Log files of an agent (all its instances), of one instance, or of every agent. */
@@ -35,7 +39,35 @@ export function findLogFiles(paths: OrchPaths, name: string | undefined, stream:
     .map((base) => ({ agent: base.replace('.', ':'), path: join(paths.logsDir, `${base}${suffix}`), stream }))
 }
 
-/** The last `n` lines of a file, reading only its end. */
+/**
+ * Where the last `n` lines of the first `end` bytes start and end, scanning
+ * back from `end` for newlines one chunk at a time and keeping only their
+ * positions: a 50 MB line costs one pass over it, not a copy per chunk.
+ */
+function lastLineSpans(fd: number, end: number, n: number): Array<[number, number]> {
+  const newlines: number[] = []
+  const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, end)))
+  let pos = end
+  while (pos > 0 && newlines.length < n) {
+    const len = Math.min(buf.length, pos)
+    pos -= len
+    readSync(fd, buf, 0, len, pos)
+    for (let i = buf.lastIndexOf(0x0a, len - 1); i >= 0 && newlines.length < n; i = i > 0 ? buf.lastIndexOf(0x0a, i - 1) : -1) {
+      newlines.push(pos + i)
+    }
+  }
+  // newlines[k] ends the line that starts after newlines[k + 1], or at 0 when the file holds fewer lines
+  const spans: Array<[number, number]> = []
+  let lineEnd = end
+  for (const nl of newlines) {
+    spans.push([nl + 1, lineEnd])
+    lineEnd = nl
+  }
+  if (newlines.length < n) spans.push([0, lineEnd])
+  return spans.reverse()
+}
+
+/** The last `n` lines of a file, reading only its end; a line over MAX_LINE_BYTES shows its start and how much was cut. */
 export function lastLines(file: LogFile, n: number): LogLine[] {
   if (n === 0) return []
   let fd: number
@@ -45,19 +77,17 @@ export function lastLines(file: LogFile, n: number): LogLine[] {
     return []
   }
   try {
-    const size = statSync(file.path).size
-    let pos = size
-    let text = ''
-    while (pos > 0 && text.split('\n').length <= n + 1) {
-      const len = Math.min(TAIL_CHUNK, pos)
-      pos -= len
-      const buf = Buffer.alloc(len)
-      readSync(fd, buf, 0, len, pos)
-      text = buf.toString('utf8') + text
-    }
-    const lines = text.split('\n')
-    if (lines[lines.length - 1] === '') lines.pop()
-    return lines.slice(-n).map((line) => ({ agent: file.agent, stream: file.stream, line }))
+    const size = fstatSync(fd).size
+    if (size === 0) return []
+    // the newline that ends the file ends the last line; it does not start an empty one
+    const last = Buffer.alloc(1)
+    readSync(fd, last, 0, 1, size - 1)
+    const end = last[0] === 0x0a ? size - 1 : size
+    return lastLineSpans(fd, end, n).map(([from, to]) => {
+      const head = Buffer.alloc(Math.min(MAX_LINE_BYTES, to - from))
+      readSync(fd, head, 0, head.length, from)
+      return { agent: file.agent, stream: file.stream, ...displayLine(head, to - from - head.length) }
+    })
   } finally {
     closeSync(fd)
   }
@@ -66,28 +96,34 @@ export function lastLines(file: LogFile, n: number): LogLine[] {
 /** Prints lines appended from now on; picks up agents that appear later and files that were rotated. Never resolves. */
 export function followLogs(paths: OrchPaths, name: string | undefined, stream: 'out' | 'err', print: (l: LogLine) => void): Promise<never> {
   const offsets = new Map<string, number>()
-  const partial = new Map<string, string>()
+  const cutters = new Map<string, LineCutter>()
+  const buf = Buffer.allocUnsafe(READ_CHUNK)
   for (const f of findLogFiles(paths, name, stream)) offsets.set(f.path, statSync(f.path).size)
   const poll = (): void => {
     for (const f of findLogFiles(paths, name, stream)) {
-      let size: number
+      let fd: number
       try {
-        size = statSync(f.path).size
+        fd = openSync(f.path, 'r')
       } catch {
         continue
       }
-      let from = offsets.get(f.path) ?? 0
-      if (size < from) from = 0 // truncated by rotation
-      if (size === from) continue
-      const fd = openSync(f.path, 'r')
-      const buf = Buffer.alloc(size - from)
-      readSync(fd, buf, 0, buf.length, from)
-      closeSync(fd)
-      offsets.set(f.path, size)
-      const text = (partial.get(f.path) ?? '') + buf.toString('utf8')
-      const lines = text.split('\n')
-      partial.set(f.path, lines.pop() ?? '')
-      for (const line of lines) print({ agent: f.agent, stream, line })
+      try {
+        const size = fstatSync(fd).size
+        let from = offsets.get(f.path) ?? 0
+        if (size < from) from = 0 // truncated by rotation
+        let cutter = cutters.get(f.path)
+        if (!cutter) cutters.set(f.path, (cutter = new LineCutter()))
+        // in bounded chunks: an agent may have written 50 MB since the last poll
+        while (from < size) {
+          const len = readSync(fd, buf, 0, Math.min(buf.length, size - from), from)
+          if (len === 0) break
+          from += len
+          cutter.push(buf.subarray(0, len), (l) => print({ agent: f.agent, stream, ...l }))
+        }
+        offsets.set(f.path, from)
+      } finally {
+        closeSync(fd)
+      }
     }
   }
   return new Promise(() => {

@@ -3,17 +3,27 @@ import { encodeFrame, MAX_FRAME_BYTES } from '../core/protocol/framing.js'
 import type { SendParams } from '../core/protocol/methods.js'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/queue/constants.js'
 import { InvalidMessageError } from '../core/queue/errors/invalid-message-error.js'
-import { parseDuration } from '../core/schema/units.js'
+import { describeMs, MAX_DURATION_MS, MIN_LEASE_MS, parseDuration } from '../core/schema/units.js'
 
-/** A duration flag: '500ms', '5s', '2m', '1h' → ms. */
-export const duration = Flags.custom<number>({
-  helpValue: '<duration>',
-  async parse(input) {
-    const ms = parseDuration(input)
-    if (ms === undefined) throw new Error(`'${input}' is not a duration; write it like 500ms, 5s, 2m or 1h`)
-    return ms
-  },
-})
+/** A duration flag of at least `minMs`: '500ms', '5s', '2m', '1h' → ms. */
+function durationFlag(minMs: number) {
+  return Flags.custom<number>({
+    helpValue: '<duration>',
+    async parse(input) {
+      const ms = parseDuration(input)
+      if (ms === undefined) throw new Error(`'${input}' is not a duration; write it like 500ms, 5s, 2m or 1h`)
+      // past 2^31-1 ms a timer fires at once: a '1000h' timeout would time out immediately
+      if (ms > MAX_DURATION_MS) throw new Error(`'${input}' is too long: a duration is at most ${MAX_DURATION_MS} ms (${describeMs(MAX_DURATION_MS)})`)
+      if (ms < minMs) throw new Error(`'${input}' is too short: at least ${describeMs(minMs)}`)
+      return ms
+    },
+  })
+}
+
+/** A duration flag: '500ms', '5s', '2m', '1h' → ms, at most MAX_DURATION_MS. */
+export const duration = durationFlag(0)
+/** A lease must outlast the SDK's renewal (MIN_LEASE_MS). */
+const leaseDuration = durationFlag(MIN_LEASE_MS)
 
 /** A payload that parses as JSON is sent as that value; anything else as the string itself. */
 export function parsePayload(text: string | undefined): unknown {
@@ -29,7 +39,7 @@ export function parsePayload(text: string | undefined): unknown {
 export const sendFlags = {
   priority: Flags.integer({ char: 'p', description: 'higher is delivered first (default 0; negative with --priority=-1)' }),
   ttl: duration({ description: 'dead-letter it if still undelivered after this long' }),
-  lease: duration({ description: "how long each delivery is leased before it is redelivered unless acked or renewed (default: the recipient's leaseTimeout)" }),
+  lease: leaseDuration({ description: "how long each delivery is leased before it is redelivered unless acked or renewed (default: the recipient's leaseTimeout)" }),
   key: Flags.string({ description: 'idempotency key: a send with a key already pending, in flight or acked in the last 10 minutes is not stored again' }),
 }
 

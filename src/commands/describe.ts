@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import { OrchCommand } from '../cli/base-command.js'
 import { formatBytes, formatDuration, formatTime, table } from '../cli/format.js'
+import { safeCell } from '../cli/safe-text.js'
 import type { AgentDescription } from '../core/protocol/types.js'
 
 export default class Describe extends OrchCommand<AgentDescription> {
@@ -14,7 +15,7 @@ export default class Describe extends OrchCommand<AgentDescription> {
     const { args } = await this.parse(Describe)
     const d = await (await this.daemon()).call('agents.describe', { name: args.name })
     if (this.jsonEnabled()) return d
-    const field = (k: string, v: unknown): string => `${k.padEnd(12)} ${v}`
+    const field = (k: string, v: unknown): string => `${k.padEnd(12)} ${safeCell(String(v))}`
     this.log(
       [
         field('name', d.id),

@@ -7,7 +7,8 @@ export default class Logs extends OrchCommand<LogLine[]> {
   static override summary = "Show the last lines of agents' output; -f follows."
   static override description =
     'Reads the log files under $ORCH_HOME/logs directly (the daemon is not involved). With no name, every agent is ' +
-    'shown, each line prefixed with its agent. stdout by default; --err shows stderr.'
+    'shown, each line prefixed with its agent. stdout by default; --err shows stderr. Control characters are shown ' +
+    'escaped (\\x1b) unless --raw; a line over 16 KiB shows its first 16 KiB and how many bytes were cut.'
   static override examples = [
     '<%= config.bin %> logs agent_1',
     '<%= config.bin %> logs agent_1 --err --lines 100',
@@ -20,6 +21,7 @@ export default class Logs extends OrchCommand<LogLine[]> {
     follow: Flags.boolean({ char: 'f', description: 'keep printing new lines' }),
     err: Flags.boolean({ description: 'stderr instead of stdout' }),
     lines: Flags.integer({ char: 'n', description: 'how many last lines per agent', default: 20, min: 0 }),
+    raw: Flags.boolean({ description: 'print control characters (colours, escape sequences) as the agent wrote them' }),
   }
 
   async run(): Promise<LogLine[]> {
@@ -32,7 +34,11 @@ export default class Logs extends OrchCommand<LogLine[]> {
     const print = (l: LogLine): void => {
       if (this.jsonEnabled()) {
         if (flags.follow) process.stdout.write(`${JSON.stringify(l)}\n`)
-      } else this.log(prefix ? `${l.agent} | ${l.line}` : l.line)
+      } else {
+        const text = prefix ? `${l.agent} | ${l.line}` : l.line
+        if (flags.raw) process.stdout.write(`${text}\n`)
+        else this.log(text)
+      }
     }
     const lines = files.flatMap((f) => lastLines(f, flags.lines))
     for (const l of lines) print(l)

@@ -277,7 +277,7 @@ describe('monitoring', () => {
     const cfg = writeConfig(
       t,
       [{ name: 'flicker', script: fixture('crash.js'), env: { CRASH_AFTER_MS: '150' }, maxRestarts: 25, restartWindow: '1h', backoff: { initial: '10ms', max: '10ms' } }],
-      { monitorInterval: '50ms' },
+      { monitorInterval: '100ms' },
     )
     await orchJson(['start', cfg])
     await waitFor(async () => (await agent('flicker'))?.status === 'errored', 'flicker errored', 30_000)

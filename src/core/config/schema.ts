@@ -1,4 +1,6 @@
 import type { Schema } from '../schema/field.js'
+import { MIN_LEASE_MS } from '../schema/units.js'
+import { MIN_MONITOR_INTERVAL_MS } from './defaults.js'
 
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
@@ -29,18 +31,20 @@ export const COMMON_AGENT_FIELDS: Schema = {
   startGrace: duration,
   readyTimeout: duration,
   killTimeout: duration,
-  killSignal: { kind: 'string', pattern: /^SIG[A-Z0-9]+$/, patternText: "a signal name such as 'SIGTERM' or 'SIGINT'" },
+  // a name kill(2) does not know used to pass and read as "process gone" at every stop, leaving copies running
+  killSignal: { kind: 'signal' },
   maxMemory: { kind: 'size' },
   watch: { kind: 'stringArray' },
   dependsOn: { kind: 'stringArray' },
   logMaxSize: { kind: 'size' },
   logRetain: { kind: 'integer', min: 0, max: 100 },
   concurrency: { kind: 'integer', min: 1, max: 10_000 },
-  leaseTimeout: duration,
+  leaseTimeout: { kind: 'duration', min: MIN_LEASE_MS },
 }
 
 export const CONFIG_FIELDS: Schema = {
   plugins: { kind: 'stringArray' },
   agents: { kind: 'json', required: true },
-  monitorInterval: duration,
+  // sampling every agent with no pause costs a core; a floor keeps the daemon idle when the team is
+  monitorInterval: { kind: 'duration', min: MIN_MONITOR_INTERVAL_MS },
 }

@@ -1,4 +1,5 @@
 import pidusage from 'pidusage'
+import { MIN_MONITOR_INTERVAL_MS } from '../config/defaults.js'
 import type { Logger } from '../log/logger.js'
 import { USAGE_HISTORY } from '../supervisor/instance.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
@@ -24,9 +25,13 @@ export class Monitor {
     private readonly supervisor: Supervisor,
     private intervalMs: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.intervalMs = Math.max(MIN_MONITOR_INTERVAL_MS, intervalMs)
+  }
 
-  setInterval(ms: number): void {
+  /** The config refuses an interval under the floor; this keeps any other caller above it too. */
+  setInterval(requestedMs: number): void {
+    const ms = Math.max(MIN_MONITOR_INTERVAL_MS, requestedMs)
     if (ms === this.intervalMs) return
     this.intervalMs = ms
     if (this.timer) {

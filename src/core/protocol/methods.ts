@@ -1,4 +1,5 @@
 import type { Schema } from '../schema/field.js'
+import { MAX_DURATION_MS, MIN_LEASE_MS } from '../schema/units.js'
 import type { AgentDescription, AgentInfo, DaemonStatus, QueueListingResult, WireMessage } from './types.js'
 
 /** Every method the daemon answers: its params and its result. */
@@ -77,6 +78,9 @@ export type ParamsOf<M extends MethodName> = Methods[M]['params']
 export type ResultOf<M extends MethodName> = Methods[M]['result']
 
 const target = { target: { kind: 'string', required: true, nonEmpty: true } } as const
+/** Milliseconds a timer can wait (see MAX_DURATION_MS); a lease also needs time to be renewed (MIN_LEASE_MS). */
+const ms = (min: number) => ({ kind: 'integer', min, max: MAX_DURATION_MS }) as const
+const lease = ms(MIN_LEASE_MS)
 
 /** Param schemas, checked by the daemon before a handler runs. */
 export const METHOD_PARAMS: Record<MethodName, Schema> = {
@@ -110,14 +114,14 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
     correlationId: { kind: 'string', nonEmpty: true },
     replyTo: { kind: 'string', nonEmpty: true },
     hops: { kind: 'integer', min: 0 },
-    delay: { kind: 'integer', min: 0 },
-    ttl: { kind: 'integer', min: 1 },
-    lease: { kind: 'integer', min: 1 },
+    delay: ms(0),
+    ttl: ms(1),
+    lease,
     key: { kind: 'string', nonEmpty: true },
     inReplyTo: { kind: 'string', nonEmpty: true },
   },
   'queue.sendMany': { messages: { kind: 'json', required: true } },
-  'queue.consume': { concurrency: { kind: 'integer', min: 1, max: 10_000 }, lease: { kind: 'integer', min: 1 } },
+  'queue.consume': { concurrency: { kind: 'integer', min: 1, max: 10_000 }, lease },
   'queue.extend': { ids: { kind: 'stringArray', required: true } },
   'queue.progress': { id: { kind: 'string', required: true, nonEmpty: true }, progress: { kind: 'json', required: true } },
   'queue.ack': { id: { kind: 'string', nonEmpty: true }, ids: { kind: 'stringArray' } },

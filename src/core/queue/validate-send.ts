@@ -1,4 +1,5 @@
 import { inspect } from 'node:util'
+import { MAX_DURATION_MS, MIN_LEASE_MS } from '../schema/units.js'
 import { DEFAULT_PRIORITY, TOPIC_PREFIX } from './constants.js'
 import { InvalidMessageError } from './errors/invalid-message-error.js'
 import type { Message, SendInput } from './message.js'
@@ -62,7 +63,10 @@ export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
     throw new InvalidMessageError('key', `key is ${key.length} characters, over the limit of ${MAX_KEY_CHARS}: ${quote(key)}`)
   }
   const lease = optionalDuration(input.leaseMs, 'lease')
-  if (lease === 0) throw new InvalidMessageError('lease', 'lease must be at least 1 ms, got 0')
+  // the SDK renews every third of a lease, at most every 50 ms: a shorter lease runs out before its first renewal
+  if (lease !== undefined && lease < MIN_LEASE_MS) {
+    throw new InvalidMessageError('lease', `lease must be at least ${MIN_LEASE_MS} ms (it must outlast a renewal), got ${quote(input.leaseMs)}`)
+  }
   const payload = input.payload === undefined ? null : input.payload
   checkPayload(payload, limits.maxPayloadBytes)
 
@@ -109,8 +113,11 @@ function optionalString(value: unknown, field: string): string | undefined {
 
 function optionalDuration(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidMessageError(field, `${field} must be a non-negative number of milliseconds, got ${quote(value)}`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_DURATION_MS) {
+    throw new InvalidMessageError(
+      field,
+      `${field} must be a number of milliseconds from 0 to ${MAX_DURATION_MS} (about 24.8 days, the longest a timer can wait), got ${quote(value)}`,
+    )
   }
   return value
 }

@@ -1,4 +1,5 @@
-import { parseDuration, parseSize } from './units.js'
+import { closestSignal, isSignalName } from './signals.js'
+import { describeMs, MAX_DURATION_MS, parseDuration, parseSize } from './units.js'
 
 /**
  * A tiny schema language shared by the config validator and the protocol:
@@ -13,7 +14,10 @@ export type FieldSpec =
   | { kind: 'enum'; required?: boolean; values: readonly (string | boolean)[] }
   | { kind: 'stringArray'; required?: boolean }
   | { kind: 'stringMap'; required?: boolean }
-  | { kind: 'duration'; required?: boolean }
+  /** at most MAX_DURATION_MS, at least `min` (ms, 0 when absent) */
+  | { kind: 'duration'; required?: boolean; min?: number }
+  /** a signal this platform knows (os.constants.signals) */
+  | { kind: 'signal'; required?: boolean }
   | { kind: 'size'; required?: boolean }
   | { kind: 'object'; required?: boolean; fields: Record<string, FieldSpec> }
   | { kind: 'json'; required?: boolean }
@@ -38,7 +42,8 @@ export function quote(value: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
-function describe(spec: FieldSpec): string {
+/** What `spec` accepts; for a misspelt signal, the real one it probably meant. */
+function describe(spec: FieldSpec, value?: unknown): string {
   switch (spec.kind) {
     case 'string':
       return spec.patternText ?? (spec.nonEmpty ? 'a non-empty string' : 'a string')
@@ -57,7 +62,12 @@ function describe(spec: FieldSpec): string {
     case 'stringMap':
       return 'an object of string values'
     case 'duration':
-      return "a duration such as '500ms', '5s', '2m' or a number of milliseconds"
+      return `a duration such as '500ms', '5s', '2m' or a number of milliseconds, ${spec.min ? `from ${describeMs(spec.min)} ` : ''}` +
+        `up to ${MAX_DURATION_MS} ms (${describeMs(MAX_DURATION_MS)}, the longest a timer can wait)`
+    case 'signal': {
+      const near = typeof value === 'string' ? closestSignal(value) : undefined
+      return `a signal name such as 'SIGTERM' or 'SIGINT'${near ? ` (did you mean '${near}'?)` : ''}`
+    }
     case 'size':
       return "a size such as '300M', '1G', '512K' or a number of bytes"
     case 'object':
@@ -84,8 +94,12 @@ function fits(spec: FieldSpec, v: unknown): boolean {
       return Array.isArray(v) && v.every((x) => typeof x === 'string')
     case 'stringMap':
       return isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
-    case 'duration':
-      return parseDuration(v) !== undefined
+    case 'duration': {
+      const ms = parseDuration(v)
+      return ms !== undefined && ms <= MAX_DURATION_MS && ms >= (spec.min ?? 0)
+    }
+    case 'signal':
+      return typeof v === 'string' && isSignalName(v)
     case 'size':
       return parseSize(v) !== undefined
     case 'object':
@@ -110,7 +124,7 @@ export function checkSchema(schema: Schema, obj: Record<string, unknown>, prefix
       continue
     }
     if (!fits(spec, value)) {
-      problems.push({ field, value, allowed: describe(spec) })
+      problems.push({ field, value, allowed: describe(spec, value) })
       continue
     }
     if (spec.kind === 'object') problems.push(...checkSchema(spec.fields, value as Record<string, unknown>, `${field}.`))

@@ -1,3 +1,25 @@
+/**
+ * The longest duration anything accepts: Node's timers overflow past 2^31-1 ms
+ * (about 24.8 days) and then fire after 1 ms, so a `readyTimeout: '1000h'`
+ * would kill an agent at once. Refused wherever a duration comes in.
+ */
+export const MAX_DURATION_MS = 2_147_483_647
+
+/**
+ * The shortest lease a message may have: the SDK renews a lease no more often
+ * than every 50 ms (three times per lease), so a shorter one expires before
+ * it can be renewed and the message is delivered again and again.
+ */
+export const MIN_LEASE_MS = 250
+
+/** '24.8 days' for MAX_DURATION_MS: how a limit reads in an error message. */
+export function describeMs(ms: number): string {
+  if (ms >= 86_400_000) return `${Math.floor((ms / 86_400_000) * 10) / 10} days`
+  if (ms >= 3_600_000) return `${Math.round((ms / 3_600_000) * 10) / 10}h`
+  if (ms >= 1_000) return `${Math.round((ms / 1_000) * 10) / 10}s`
+  return `${ms}ms`
+}
+
 /** Parses '100ms', '5s', '2m', '1h' or a number of milliseconds. Returns undefined when it is not a duration. */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined

@@ -56,6 +56,10 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): 'sent' | 'gon
     process.kill(-pgid, signal)
     return 'sent'
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? 'denied' : 'gone'
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EPERM') return 'denied'
+    if (code === 'ESRCH') return 'gone'
+    // A signal name kill(2) does not know (a record saved before killSignal was checked) is not "gone": stop it the default way.
+    return signal === 'SIGTERM' ? 'gone' : signalGroup(pgid, 'SIGTERM')
   }
 }

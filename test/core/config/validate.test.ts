@@ -238,6 +238,70 @@ describe('validateConfig: field values', () => {
   })
 })
 
+describe('validateConfig: values of the right type that would misbehave', () => {
+  it("refuses killSignal 'SIGTREM' (kill(2) knows no such signal), naming the field, quoting the value and suggesting SIGTERM", () => {
+    const line = onlyProblem({ name: 'w', script, killSignal: 'SIGTREM' })
+    expect(line).toContain("agents[0] (agent 'w'): field 'killSignal' must be a signal name")
+    expect(line).toContain("did you mean 'SIGTERM'?")
+    expect(line.endsWith('got "SIGTREM"')).toBe(true)
+  })
+
+  it.each([['SIGKIL', 'SIGKILL'], ['sigint', 'SIGINT'], ['HUP', 'SIGHUP'], ['SIGUSR3', 'SIGUSR1']])('suggests the closest real signal for %j: %s', (bad, near) => {
+    expect(onlyProblem({ name: 'w', script, killSignal: bad })).toContain(`did you mean '${near}'?`)
+  })
+
+  it('does not guess when nothing is close', () => {
+    expect(onlyProblem({ name: 'w', script, killSignal: 'SIGNOTHINGLIKEIT' })).not.toContain('did you mean')
+  })
+
+  it.each(['SIGTERM', 'SIGINT', 'SIGUSR2', 'SIGKILL', 'SIGHUP', 'SIGQUIT'])('accepts the real signal %s', (sig) => {
+    expect(agents({ name: 'w', script, killSignal: sig }).agents[0]!.killSignal).toBe(sig)
+  })
+
+  const over = 2 ** 31
+  it.each<[string, Record<string, unknown>]>([
+    ['readyTimeout', { readyTimeout: '1000h' }],
+    ['readyTimeout', { readyTimeout: over }],
+    ['killTimeout', { killTimeout: '597h' }],
+    ['startGrace', { startGrace: over }],
+    ['restartWindow', { restartWindow: '1000h' }],
+    ['backoff.initial', { backoff: { initial: '1000h' } }],
+    ['backoff.max', { backoff: { max: over } }],
+    ['leaseTimeout', { leaseTimeout: '1000h' }],
+  ])('refuses %s beyond 2^31-1 ms (%j): a timer would fire after 1 ms', (field, fields) => {
+    const line = onlyProblem({ name: 'w', script, ...fields })
+    expect(line).toContain(`field '${field}' must be a duration`)
+    expect(line).toContain('up to 2147483647 ms (24.8 days')
+  })
+
+  it('accepts the longest duration a timer can wait', () => {
+    const a = agents({ name: 'w', script, readyTimeout: 2 ** 31 - 1, killTimeout: '596h' }).agents[0]!
+    expect(a.readyTimeoutMs).toBe(2 ** 31 - 1)
+    expect(a.killTimeoutMs).toBe(596 * 3_600_000)
+  })
+
+  it.each([0, '0', '99ms', '1000h'])('refuses monitorInterval %j: under the 100 ms floor or over the timer limit', (value) => {
+    const err = configError({ agents: [], monitorInterval: value })
+    expect(err.data.errors).toHaveLength(1)
+    expect(err.data.errors[0]).toContain("field 'monitorInterval' must be a duration")
+    expect(err.data.errors[0]).toContain(`from ${D.MIN_MONITOR_INTERVAL_MS}ms`)
+  })
+
+  it('accepts monitorInterval at the floor', () => {
+    expect(validate({ agents: [], monitorInterval: '100ms' }).monitorIntervalMs).toBe(100)
+  })
+
+  it.each([0, '0', '100ms', 249])('refuses leaseTimeout %j: a lease under 250 ms runs out before the SDK can renew it', (value) => {
+    const line = onlyProblem({ name: 'w', script, leaseTimeout: value })
+    expect(line).toContain("field 'leaseTimeout' must be a duration")
+    expect(line).toContain('from 250ms')
+  })
+
+  it('accepts leaseTimeout of 250 ms', () => {
+    expect(agents({ name: 'w', script, leaseTimeout: '250ms' }).agents[0]!.leaseTimeoutMs).toBe(250)
+  })
+})
+
 describe('validateConfig: dependsOn', () => {
   it('rejects a dependency on an unknown agent, listing the known ones', () => {
     const err = configError({ agents: [{ name: 'a', script }, { name: 'b', script, dependsOn: ['a', 'ghost'] }] })

@@ -97,6 +97,24 @@ describe('METHOD_PARAMS', () => {
     })
   })
 
+  describe('durations and leases', () => {
+    const base = { to: 'w', type: 't' }
+    it.each(['delay', 'ttl', 'lease'])('queue.send refuses %s over 2^31-1 ms (a timer would fire at once)', (field) => {
+      expect(problems('queue.send', { ...base, [field]: 2 ** 31 })).toMatchObject([{ field, value: 2 ** 31 }])
+      expect(problems('queue.send', { ...base, [field]: 2 ** 31 - 1 })).toEqual([])
+    })
+
+    it.each([0, 1, 249])('queue.send and queue.consume refuse a lease of %d ms (under MIN_LEASE_MS)', (lease) => {
+      expect(problems('queue.send', { ...base, lease })).toMatchObject([{ field: 'lease', value: lease, allowed: 'a whole number from 250 to 2147483647' }])
+      expect(problems('queue.consume', { lease })).toMatchObject([{ field: 'lease', value: lease }])
+    })
+
+    it('accepts a lease of 250 ms', () => {
+      expect(problems('queue.send', { ...base, lease: 250 })).toEqual([])
+      expect(problems('queue.consume', { lease: 250 })).toEqual([])
+    })
+  })
+
   it('agents.describe requires a name', () => {
     expect(problems('agents.describe', {}).map((p) => p.field)).toEqual(['name'])
     expect(problems('agents.describe', { name: 7 })[0]!.value).toBe(7)

@@ -42,6 +42,11 @@ describe.each(STORE_KINDS)('MessageQueue send validation: $name store', (kind) =
     ['negative delay', { ...ok, delayMs: -5 }, 'delayMs', /delayMs must be .* got -5/],
     ['NaN ttl', { ...ok, ttlMs: Number.NaN }, 'ttlMs', /got NaN/],
     ['empty from', { ...ok, from: '' }, 'from', /from must be a non-empty string/],
+    ['delay over 2^31-1 ms', { ...ok, delayMs: 2 ** 31 }, 'delayMs', /from 0 to 2147483647 .* got 2147483648/],
+    ['ttl over 2^31-1 ms', { ...ok, ttlMs: 2 ** 31 }, 'ttlMs', /got 2147483648/],
+    ['zero lease', { ...ok, leaseMs: 0 }, 'lease', /lease must be at least 250 ms .* got 0/],
+    ['lease under 250 ms', { ...ok, leaseMs: 249 }, 'lease', /lease must be at least 250 ms .* got 249/],
+    ['lease over 2^31-1 ms', { ...ok, leaseMs: 2 ** 31 }, 'lease', /got 2147483648/],
   ])('refuses %s, quoting the value, and stores nothing', async (_name, input, field, message) => {
     const err = await q.send(input as SendInput).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InvalidMessageError)

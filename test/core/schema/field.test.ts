@@ -129,10 +129,23 @@ describe('checkSchema, kind by kind', () => {
     rejects({ kind: 'stringMap' }, [{ A: {} }, { A: null }, { A: ['x'] }, [], 'A=x', null], 'an object of string values')
   })
 
-  it('duration', () => {
-    const allowed = "a duration such as '500ms', '5s', '2m' or a number of milliseconds"
-    accepts({ kind: 'duration' }, [0, 500, '500ms', '5s', '2m', '1h'])
-    rejects({ kind: 'duration' }, ['soon', -1, '5 minutes', null, {}], allowed)
+  it('duration, up to the longest a timer can wait', () => {
+    const allowed = "a duration such as '500ms', '5s', '2m' or a number of milliseconds, up to 2147483647 ms (24.8 days, the longest a timer can wait)"
+    accepts({ kind: 'duration' }, [0, 500, '500ms', '5s', '2m', '1h', 2 ** 31 - 1, '596h'])
+    rejects({ kind: 'duration' }, ['soon', -1, '5 minutes', null, {}, 2 ** 31, '1000h', '597h'], allowed)
+  })
+
+  it('duration with a floor', () => {
+    const spec: FieldSpec = { kind: 'duration', min: 100 }
+    accepts(spec, [100, '100ms', '1s'])
+    rejects(spec, [0, 99, '50ms'], "a duration such as '500ms', '5s', '2m' or a number of milliseconds, from 100ms up to 2147483647 ms (24.8 days, the longest a timer can wait)")
+  })
+
+  it('signal: only names kill(2) knows, with the closest one suggested', () => {
+    accepts({ kind: 'signal' }, ['SIGTERM', 'SIGINT', 'SIGKILL', 'SIGUSR1'])
+    rejects({ kind: 'signal' }, ['SIGTREM'], "a signal name such as 'SIGTERM' or 'SIGINT' (did you mean 'SIGTERM'?)")
+    rejects({ kind: 'signal' }, ['TERM', 'sigterm'], "a signal name such as 'SIGTERM' or 'SIGINT' (did you mean 'SIGTERM'?)")
+    rejects({ kind: 'signal' }, [15, null, ''], "a signal name such as 'SIGTERM' or 'SIGINT'")
   })
 
   it('size', () => {
@@ -150,7 +163,7 @@ describe('checkSchema, kind by kind', () => {
     expect(checkSchema({ backoff: spec }, { backoff: { initial: '1s', factor: 2 } })).toEqual([])
     expect(checkSchema({ backoff: spec }, { backoff: {} })).toEqual([])
     expect(checkSchema({ backoff: spec }, { backoff: { initial: 'fast', factor: 0.5 } })).toEqual([
-      { field: 'backoff.initial', value: 'fast', allowed: "a duration such as '500ms', '5s', '2m' or a number of milliseconds" },
+      { field: 'backoff.initial', value: 'fast', allowed: "a duration such as '500ms', '5s', '2m' or a number of milliseconds, up to 2147483647 ms (24.8 days, the longest a timer can wait)" },
       { field: 'backoff.factor', value: 0.5, allowed: 'a number >= 1' },
     ])
     expect(checkSchema({ backoff: spec }, { backoff: 5 })).toEqual([{ field: 'backoff', value: 5, allowed: 'an object with initial, factor' }])
