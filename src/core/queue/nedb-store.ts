@@ -172,12 +172,15 @@ export class NedbQueueStore implements QueueStore {
    * they are then on disk too), with the header first.
    */
   private async rewrite(): Promise<void> {
-    for (const id of this.carriedRemoves) this.messages.delete(id)
-    for (const [id, m] of this.carriedUpdates) if (this.messages.has(id)) this.messages.set(id, m)
     const lines = [HEADER_LINE]
     for (const s of this.subscriptions.values()) lines.push(subscriptionLine(s))
-    for (const m of this.messages.values()) lines.push(messageLine(m))
+    for (const [id, m] of this.messages) {
+      if (!this.carriedRemoves.has(id)) lines.push(messageLine(this.carriedUpdates.get(id) ?? m))
+    }
     await replaceFile(this.filename, `${lines.join('\n')}\n`)
+    // only now that the file holds them
+    for (const id of this.carriedRemoves) this.messages.delete(id)
+    for (const [id, m] of this.carriedUpdates) if (this.messages.has(id)) this.messages.set(id, m)
     this.carriedRemoves.clear()
     this.carriedUpdates.clear()
     this.appended = 0
