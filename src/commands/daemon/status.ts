@@ -27,6 +27,10 @@ export default class DaemonStatusCommand extends OrchCommand<Result> {
           `version   ${s.version} (protocol ${s.protocolVersion})`,
           `home      ${s.home}`,
           `socket    ${s.socket}`,
+          ...(s.recovered ?? []).map(
+            (r) =>
+              `recovered ${r.file}: ${r.lines} unreadable line${r.lines === 1 ? '' : 's'} ${r.movedTo ? `moved to ${r.movedTo}` : 'dropped'} at ${new Date(r.at).toISOString()} (${r.reason})`,
+          ),
         ].join('\n'),
       )
     }

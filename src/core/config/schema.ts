@@ -1,3 +1,4 @@
+import { DURABILITY_VALUES } from '../queue/durability.js'
 import type { Schema } from '../schema/field.js'
 
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -39,8 +40,15 @@ export const COMMON_AGENT_FIELDS: Schema = {
   leaseTimeout: duration,
 }
 
+/** The daemon-wide queue settings (top-level `queue`). */
+export const QUEUE_FIELDS: Schema = {
+  durability: { kind: 'enum', values: DURABILITY_VALUES },
+}
+const QUEUE_FIELDS_SPEC = { kind: 'object', fields: QUEUE_FIELDS } as const
+
 export const CONFIG_FIELDS: Schema = {
   plugins: { kind: 'stringArray' },
   agents: { kind: 'json', required: true },
   monitorInterval: duration,
+  queue: QUEUE_FIELDS_SPEC,
 }

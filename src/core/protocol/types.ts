@@ -60,6 +60,8 @@ export interface DaemonStatus {
   home: string
   socket: string
   agents: number
+  /** repairs made at start-up: damaged data files whose unreadable lines were moved aside (movedTo null: they could not be kept) */
+  recovered: Array<{ file: string; lines: number; movedTo: string | null; reason: string; at: number }>
 }
 
 /** A message as the daemon pushes it (event `message`) and lists it. */

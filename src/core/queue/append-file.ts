@@ -32,7 +32,9 @@ export class AppendFile {
   static async open(path: string): Promise<AppendFile> {
     const fd = await open(path, constants.O_RDWR | constants.O_CREAT, DATA_FILE_MODE)
     try {
-      const { size } = await fd.stat()
+      const { size, mode } = await fd.stat()
+      // a file from an older orch (NeDB's default is 0644): owner only from now on
+      if ((mode & 0o777) !== DATA_FILE_MODE) await fd.chmod(DATA_FILE_MODE)
       // a new file's directory entry must survive a power cut too
       if (size === 0) await fsyncDir(dirname(path)).catch(() => {})
       return new AppendFile(path, fd, size)
