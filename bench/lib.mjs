@@ -100,9 +100,9 @@ export function tempHome() {
 }
 
 /** Writes an ecosystem config into `home` and returns its path. */
-export function writeConfig(home, agents, file = 'bench.config.json') {
+export function writeConfig(home, agents, file = 'bench.config.json', extra = {}) {
   const path = join(home, file)
-  writeFileSync(path, JSON.stringify({ agents }, null, 2))
+  writeFileSync(path, JSON.stringify({ ...extra, agents }, null, 2))
   return path
 }
 

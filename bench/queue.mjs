@@ -23,6 +23,8 @@ const SENDER_COUNTS = [1, 4]
 const LATENCY_RATE = 500
 const LATENCY_MESSAGES = 2_500 // 5 s at LATENCY_RATE
 const NEDB_BATCH = 256
+/** inserts timed one after the other, per durability */
+const STORE_ONE_BY_ONE = 1_000
 const ECHO_WARMUP = 500
 const ECHO_RUNS = 5_000
 /** pm2's bus (no storage, no acks), 100 in flight, on this machine. */
@@ -66,7 +68,7 @@ function logTails(home) {
  * Throughput is `n` over the time from the earliest first send to the moment
  * the consumer's last acks were answered.
  */
-async function endToEnd({ senders, n, rate = 0 }) {
+async function endToEnd({ senders, n, rate = 0, durability }) {
   const home = tempHome()
   const dir = join(home, 'q')
   mkdirSync(dir)
@@ -82,7 +84,8 @@ async function endToEnd({ senders, n, rate = 0 }) {
         env: { Q_N: String(n / senders), Q_TO: 'qconsumer', Q_WINDOW: String(WINDOW), Q_RATE: String(rate), Q_DIR: dir },
       },
     ]
-    await orch(home, ['start', writeConfig(home, agents), '--json'])
+    const extra = durability ? { queue: { durability } } : {}
+    await orch(home, ['start', writeConfig(home, agents, undefined, extra), '--json'])
     const ready = () => readdirSync(dir).filter((f) => f.startsWith('ready-'))
     await waitFor(`${senders + 1} queue agents ready`, () => ready().length === senders + 1, { timeoutMs: 60_000 })
       .catch((err) => { throw new Error(`${err.message}\n${logTails(home)}`) })
@@ -126,6 +129,32 @@ async function endToEnd({ senders, n, rate = 0 }) {
 }
 
 // ------------------------------------------------------------ floors
+
+/**
+ * The queue store alone, in this process: `n` inserts one after the other
+ * (each its own group commit, so with 'fsync' each waits for its own
+ * fdatasync); µs per insert. What durability costs a send that nothing
+ * batches with.
+ */
+async function storeOneByOne(n, durability) {
+  const { NedbQueueStore } = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'core', 'queue', 'nedb-store.js')).href)
+  const home = tempHome()
+  try {
+    const store = new NedbQueueStore(join(home, 'queue.db'), { durability })
+    await store.load()
+    const times = []
+    for (let i = 0; i < n; i++) {
+      const m = { id: `m${i}`, from: 'a', to: 'b', type: 'bench', priority: 0, payload: { i, pad: PAD }, hops: 0, attempts: 0, createdAt: Date.now(), seq: i + 1 }
+      const t0 = process.hrtime.bigint()
+      await store.insert([m])
+      times.push(Number(process.hrtime.bigint() - t0) / 1000)
+    }
+    await store.close()
+    return { p50: percentile(times, 50), p99: percentile(times, 99) }
+  } finally {
+    cleanupHome(home)
+  }
+}
 
 /** NeDB alone: `n` message-shaped documents inserted in batches, one batch at a time; then removed the same way. */
 async function nedbFloor(n) {
@@ -212,6 +241,9 @@ export default async function queue(log) {
   const runs = Object.fromEntries(SENDER_COUNTS.map((k) => [k, []]))
   const paced = []
   const pool = []
+  const fsyncRuns = []
+  const fsyncPaced = []
+  const oneByOne = { buffered: [], fsync: [] }
   const renew = []
   const noRenew = []
 
@@ -233,6 +265,14 @@ export default async function queue(log) {
     }
     const p = await endToEnd({ senders: 1, n: LATENCY_MESSAGES, rate: LATENCY_RATE })
     paced.push(p)
+    // queue: { durability: 'fsync' }: the same runs, each group commit fsynced
+    const fx = await endToEnd({ senders: 1, n: MESSAGES, durability: 'fsync' })
+    fsyncRuns.push(fx)
+    const fp = await endToEnd({ senders: 1, n: LATENCY_MESSAGES, rate: LATENCY_RATE, durability: 'fsync' })
+    fsyncPaced.push(fp)
+    for (const d of ['buffered', 'fsync']) oneByOne[d].push(await storeOneByOne(STORE_ONE_BY_ONE, d))
+    log(`round ${r + 1}: durability fsync: 1 sender ${fmtRate(fx.rate)} acked; paced send → handler p50 ${fmtUs(fp.lat50 * 1000)}, p99 ${fmtUs(fp.lat99 * 1000)}; ` +
+      `store inserts one by one p50 ${fmtUs(oneByOne.fsync.at(-1).p50)} (buffered ${fmtUs(oneByOne.buffered.at(-1).p50)})`)
     const c1 = await poolRun(POOL)
     pool.push(c1)
     log(`round ${r + 1}: ${POOL.instances} instances at concurrency 1, ${POOL.n} msgs: ${fmtRate(c1.rate)} (split ${c1.perInstance.join('/')}, ` +
@@ -283,6 +323,7 @@ export default async function queue(log) {
     value: Math.round(median(lat99)), unit: 'µs', floor: Math.round(echo99), floorName: `${socketName}, p99`, vs: 'ratio',
     note: `spread ${spread(lat99, fmtUs)}`,
   }))
+  figures.push(...durabilityFigures({ runs: runs[1], fsyncRuns, paced, fsyncPaced, oneByOne }))
   figures.push(...poolFigures({ pool, renew, noRenew, echo }))
   figures.push(figure({
     section: 'queue', name: `NeDB batched inserts/s, ${NEDB_BATCH}-doc batches (floor, median of ${ROUNDS})`, value: Math.round(nedbRate), unit: 'docs/s',
@@ -294,6 +335,30 @@ export default async function queue(log) {
     note: `p99 ${fmtUs(echo99)}; p50 spread ${spread(echo.map((e) => e.p50), fmtUs)}`,
   }))
   return figures
+}
+
+/** What `queue: { durability: 'fsync' }` costs, each next to the same figure with the default ('buffered'). */
+function durabilityFigures({ runs, fsyncRuns, paced, fsyncPaced, oneByOne }) {
+  const rates = fsyncRuns.map((x) => x.rate)
+  const lat50 = fsyncPaced.map((p) => p.lat50 * 1000)
+  const one = oneByOne.fsync.map((x) => x.p50)
+  return [
+    figure({
+      section: 'queue', name: `msgs/s stored → delivered → acked, 1 sender, durability 'fsync' (${MESSAGES} msgs, median of ${ROUNDS})`,
+      value: Math.round(median(rates)), unit: 'msgs/s', floor: Math.round(median(runs.map((x) => x.rate))), floorName: "the same with the default durability 'buffered'", vs: 'ratio',
+      note: `spread ${spread(rates, fmtRate)}; sends stored at ${fmtRate(median(fsyncRuns.map((x) => x.sendRate)))}; each group commit is one fdatasync`,
+    }),
+    figure({
+      section: 'queue', name: `latency µs, send call → handler start, p50 at ${LATENCY_RATE} msgs/s, durability 'fsync' (median of ${ROUNDS})`,
+      value: Math.round(median(lat50)), unit: 'µs', floor: Math.round(median(paced.map((p) => p.lat50 * 1000))), floorName: "the same with 'buffered'", vs: 'ratio',
+      note: `spread ${spread(lat50, fmtUs)}; p99 ${fmtUs(median(fsyncPaced.map((p) => p.lat99 * 1000)))}; at this rate nothing batches: one fdatasync per send`,
+    }),
+    figure({
+      section: 'queue', name: `µs per store insert one at a time, in-process, durability 'fsync' (p50, ${STORE_ONE_BY_ONE} inserts, median of ${ROUNDS})`,
+      value: Math.round(median(one)), unit: 'µs', floor: Math.round(median(oneByOne.buffered.map((x) => x.p50))), floorName: "the same with 'buffered'", vs: 'ratio',
+      note: `spread ${spread(one, fmtUs)}; p99 ${fmtUs(median(oneByOne.fsync.map((x) => x.p99)))}: the disk's fdatasync latency`,
+    }),
+  ]
 }
 
 function poolFigures({ pool, renew, noRenew, echo }) {

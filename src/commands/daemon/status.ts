@@ -28,6 +28,10 @@ export default class DaemonStatusCommand extends OrchCommand<Result> {
           `home      ${s.home}`,
           `socket    ${s.socket}`,
           `watchdog  ${s.watchdogPid === null ? 'none (in the foreground: its service manager restarts it)' : `pid ${s.watchdogPid} (restarts the daemon if it dies)`}`,
+          ...(s.recovered ?? []).map(
+            (r) =>
+              `recovered ${r.file}: ${r.lines} unreadable line${r.lines === 1 ? '' : 's'} ${r.movedTo ? `moved to ${r.movedTo}` : 'dropped'} at ${new Date(r.at).toISOString()} (${r.reason})`,
+          ),
         ].join('\n'),
       )
     }

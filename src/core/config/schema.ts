@@ -1,3 +1,4 @@
+import { DURABILITY_VALUES } from '../queue/durability.js'
 import type { Schema } from '../schema/field.js'
 import { MIN_LEASE_MS } from '../schema/units.js'
 import { MIN_MONITOR_INTERVAL_MS } from './defaults.js'
@@ -42,9 +43,16 @@ export const COMMON_AGENT_FIELDS: Schema = {
   leaseTimeout: { kind: 'duration', min: MIN_LEASE_MS },
 }
 
+/** The daemon-wide queue settings (top-level `queue`). */
+export const QUEUE_FIELDS: Schema = {
+  durability: { kind: 'enum', values: DURABILITY_VALUES },
+}
+const QUEUE_FIELDS_SPEC = { kind: 'object', fields: QUEUE_FIELDS } as const
+
 export const CONFIG_FIELDS: Schema = {
   plugins: { kind: 'stringArray' },
   agents: { kind: 'json', required: true },
   // sampling every agent with no pause costs a core; a floor keeps the daemon idle when the team is
   monitorInterval: { kind: 'duration', min: MIN_MONITOR_INTERVAL_MS },
+  queue: QUEUE_FIELDS_SPEC,
 }

@@ -1,3 +1,4 @@
+import type { Durability } from '../queue/durability.js'
 /** What a user writes in ecosystem.config.ts. */
 export interface AgentDefinition {
   /** Unique name: letters, digits, '_' and '-'. */
@@ -39,6 +40,11 @@ export interface OrchConfig {
   agents: AgentDefinition[]
   /** How often CPU and memory are sampled (default 1s). */
   monitorInterval?: string | number
+  /** Daemon-wide queue settings. */
+  queue?: {
+    /** 'buffered' (default): an answered send survives a kill -9 of the daemon; 'fsync': it survives a power cut too (each write is fsynced; slower). */
+    durability?: 'buffered' | 'fsync'
+  }
 }
 
 /** A definition after validation: defaults filled, durations in ms, sizes in bytes, paths absolute. */
@@ -73,5 +79,7 @@ export interface ResolvedConfig {
   file: string
   plugins: string[]
   monitorIntervalMs: number
+  /** only what the config sets: an absent setting leaves the daemon's as it is */
+  queue: { durability?: Durability }
   agents: ResolvedAgent[]
 }

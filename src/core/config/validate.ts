@@ -6,7 +6,8 @@ import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
 import { DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_RETAIN } from '../supervisor/log-rotation.js'
-import { COMMON_AGENT_FIELDS, CONFIG_FIELDS } from './schema.js'
+import { COMMON_AGENT_FIELDS, CONFIG_FIELDS, QUEUE_FIELDS } from './schema.js'
+import type { Durability } from '../queue/durability.js'
 import { findCycle } from './cycles.js'
 import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
 
@@ -80,6 +81,9 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
   }
   for (const p of checkSchema(CONFIG_FIELDS, raw)) errors.push(problemLine('', p))
   for (const k of unknownFields(CONFIG_FIELDS, raw)) errors.push(`unknown top-level field '${k}'; allowed: ${Object.keys(CONFIG_FIELDS).join(', ')}`)
+  if (isPlainObject(raw.queue)) {
+    for (const k of unknownFields(QUEUE_FIELDS, raw.queue)) errors.push(`unknown field 'queue.${k}'; allowed: ${Object.keys(QUEUE_FIELDS).join(', ')}`)
+  }
   if (!Array.isArray(raw.agents)) {
     if (raw.agents !== undefined) errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
     return fail()
@@ -142,6 +146,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     file,
     plugins: (raw.plugins as string[] | undefined) ?? [],
     monitorIntervalMs: parseDuration(raw.monitorInterval) ?? D.DEFAULT_MONITOR_INTERVAL_MS,
+    queue: isPlainObject(raw.queue) && raw.queue.durability !== undefined ? { durability: raw.queue.durability as Durability } : {},
     agents,
   }
 }

@@ -5,6 +5,8 @@ import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { Instance } from '../supervisor/instance.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
+import type { Durability } from '../queue/durability.js'
+import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Connection } from './connection.js'
 
 /** What request handlers may use. */
@@ -17,6 +19,10 @@ export interface DaemonContext {
   startedAt: number
   version: string
   queue: MessageQueue
+  /** what stores repaired at start-up, for `orch daemon status` */
+  recovery: RecoveryLog
+  /** `queue.durability` of a config: applied at once and remembered for the next start */
+  setQueueDurability(durability: Durability): void
   /** pending messages for an agent */
   inbox(agentName: string): number
   /** tells the queue which agents exist (after start, delete) */

@@ -10,9 +10,11 @@ import { PluginRegistry } from '../plugins/registry.js'
 import type { AgentHookEvent } from '../plugins/types.js'
 import { METHOD_PARAMS } from '../protocol/methods.js'
 import type { Message } from '../queue/message.js'
+import type { Durability } from '../queue/durability.js'
 import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
+import { RecoveryLog } from '../store/recovery-log.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { StateStore } from '../store/state-store.js'
 import type { Instance } from '../supervisor/instance.js'
@@ -25,9 +27,14 @@ import { prepareHome } from './home.js'
 import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
 import { LogRotator } from './log-rotator.js'
+import { readQueueSettings, writeQueueSettings, type QueueSettings } from './queue-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN, ORCH_VERSION } from './version.js'
 import { Watchdog } from './watchdog.js'
+
+function queueSettingsFile(paths: OrchPaths): string {
+  return join(paths.dataDir, 'queue-settings.json')
+}
 
 function hookEvent(r: InstanceRecord): AgentHookEvent {
   return { agent: r.id, name: r.name, instance: r.index, pid: r.pid }
@@ -43,6 +50,7 @@ export class Daemon {
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
   private watchdog: Watchdog | null = null
+  private settingsWrite: Promise<void> = Promise.resolve()
   readonly ctx: DaemonContext
 
   /** The pid of the watchdog that restarts this daemon if it dies (null in the foreground). */
@@ -59,6 +67,9 @@ export class Daemon {
     readonly supervisor: Supervisor,
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
+    private readonly queueStore: NedbQueueStore,
+    private queueSettings: QueueSettings,
+    readonly recovery: RecoveryLog,
     private readonly onStopped: () => void,
   ) {
     this.rotator = new LogRotator(paths, supervisor, log)
@@ -72,6 +83,8 @@ export class Daemon {
       startedAt: Date.now(),
       version: ORCH_VERSION,
       queue,
+      recovery,
+      setQueueDurability: (d) => this.setQueueDurability(d),
       inbox: (name) => queue.inboxCount(name),
       syncAgents: () => this.syncAgents(),
       rememberPlugin: (spec, baseDir) => this.rememberPlugin(spec, baseDir),
@@ -95,8 +108,12 @@ export class Daemon {
     const store = await StateStore.open(paths.dataDir, (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }))
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
-    const queue = await MessageQueue.open({ store: new NedbQueueStore(join(paths.dataDir, 'queue.db')) })
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, onStopped)
+    const recovery = new RecoveryLog((note) => log.warn('damaged data file repaired: unreadable lines moved aside', { ...note }))
+    // the settings the last config gave: the queue opens before any config is loaded
+    const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)
+    const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
+    const queue = await MessageQueue.open({ store: queueStore })
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueStore, queueSettings, recovery, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all())
@@ -150,6 +167,19 @@ export class Daemon {
     queue.on('delivered', (m) => registry.emit('messageDelivered', msgEvent(m)))
     queue.on('deadLettered', (m) => registry.emit('messageDeadLettered', msgEvent(m)))
     queue.on('error', (err) => this.log.error('queue error', { err }))
+  }
+
+  /** From a config's `queue.durability`: applies from the next write, and is remembered for the next start. */
+  private setQueueDurability(durability: Durability): void {
+    if (durability === this.queueSettings.durability) return
+    this.queueSettings = { ...this.queueSettings, durability }
+    this.queueStore.setDurability(durability)
+    this.log.info('queue durability set', { durability })
+    const settings = this.queueSettings
+    // one write at a time, in order: the last setting is the one on disk
+    this.settingsWrite = this.settingsWrite
+      .then(() => writeQueueSettings(queueSettingsFile(this.paths), settings))
+      .catch((err) => this.log.error('cannot remember the queue settings; the next start uses the previous ones until the next orch start', { err }))
   }
 
   /** After the set of agents changed: the queue's recipients and the file watchers follow. */

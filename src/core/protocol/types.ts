@@ -62,6 +62,8 @@ export interface DaemonStatus {
   agents: number
   /** the process that restarts a background daemon that dies; null for `orch daemon run` */
   watchdogPid: number | null
+  /** repairs made at start-up: damaged data files whose unreadable lines were moved aside (movedTo null: they could not be kept) */
+  recovered: Array<{ file: string; lines: number; movedTo: string | null; reason: string; at: number }>
 }
 
 /** A message as the daemon pushes it (event `message`) and lists it. */

@@ -21,6 +21,11 @@ export interface SubscriptionDoc {
 
 const SUBSCRIPTION_ID_PREFIX = 'sub\u0000'
 
+const OPTIONAL_STRINGS = ['topic', 'correlationId', 'replyTo', 'lastError', 'key', 'inReplyTo'] as const
+const OPTIONAL_NUMBERS = ['notBefore', 'expiresAt', 'deadAt', 'lease', 'ackedAt'] as const
+const REQUIRED_STRINGS = ['from', 'to', 'type'] as const
+const REQUIRED_NUMBERS = ['priority', 'hops', 'attempts', 'createdAt', 'seq'] as const
+
 export function toMessageDoc(m: Message): MessageDoc {
   const doc: MessageDoc = {
     _id: m.id,
@@ -49,17 +54,57 @@ export function toMessageDoc(m: Message): MessageDoc {
   return doc
 }
 
-export function fromMessageDoc(doc: MessageDoc): Message {
-  const { _id, payloadJson, ...rest } = doc
-  return { id: _id, ...rest, payload: JSON.parse(payloadJson) as unknown }
+/**
+ * A message from a document read off disk, or why it is not one. Checks
+ * every field the queue relies on, so a damaged document is set aside at
+ * load instead of breaking the queue later; unknown fields are dropped.
+ */
+export function parseMessageDoc(doc: Record<string, unknown>): Message | string {
+  if (typeof doc._id !== 'string' || doc._id === '') return "no '_id'"
+  for (const f of REQUIRED_STRINGS) if (typeof doc[f] !== 'string') return `field '${f}' missing or not a string`
+  for (const f of REQUIRED_NUMBERS) if (!Number.isFinite(doc[f])) return `field '${f}' missing or not a number`
+  if (typeof doc.payloadJson !== 'string') return "field 'payloadJson' missing or not a string"
+  let payload: unknown
+  try {
+    payload = JSON.parse(doc.payloadJson)
+  } catch {
+    return "field 'payloadJson' is not JSON"
+  }
+  const m = {
+    id: doc._id,
+    from: doc.from,
+    to: doc.to,
+    type: doc.type,
+    priority: doc.priority,
+    payload,
+    hops: doc.hops,
+    attempts: doc.attempts,
+    createdAt: doc.createdAt,
+    seq: doc.seq,
+  } as Message
+  const out = m as unknown as Record<string, unknown>
+  for (const f of OPTIONAL_STRINGS) {
+    if (doc[f] === undefined) continue
+    if (typeof doc[f] !== 'string') return `field '${f}' is not a string`
+    out[f] = doc[f]
+  }
+  for (const f of OPTIONAL_NUMBERS) {
+    if (doc[f] === undefined) continue
+    if (!Number.isFinite(doc[f])) return `field '${f}' is not a number`
+    out[f] = doc[f]
+  }
+  return m
+}
+
+/** A subscription document read off disk, or why it is not one. */
+export function parseSubscriptionDoc(doc: Record<string, unknown>): SubscriptionDoc | string {
+  if (typeof doc.topic !== 'string' || typeof doc.subscriber !== 'string') return 'subscription without topic or subscriber'
+  const s = toSubscriptionDoc({ topic: doc.topic, subscriber: doc.subscriber })
+  return doc._id === s._id ? s : "subscription whose '_id' does not match it"
 }
 
 export function toSubscriptionDoc(s: Subscription): SubscriptionDoc {
   return { _id: subscriptionDocId(s), kind: 'subscription', topic: s.topic, subscriber: s.subscriber }
-}
-
-export function isSubscriptionDoc(doc: MessageDoc | SubscriptionDoc): doc is SubscriptionDoc {
-  return (doc as SubscriptionDoc).kind === 'subscription'
 }
 
 export function subscriptionDocId(s: Subscription): string {

@@ -1,71 +1,116 @@
-import type { FileHandle } from 'node:fs/promises'
-import { open, rename } from 'node:fs/promises'
-import Datastore from 'nedb-promises'
+import { truncate } from 'node:fs/promises'
+import { FileFormatError } from '../errors/file-format-error.js'
+import type { RecoveryLog } from '../store/recovery-log.js'
+import { setAside } from '../store/set-aside.js'
+import { AppendFile } from './append-file.js'
+import { DEFAULT_DURABILITY, type Durability } from './durability.js'
 import { QueueClosedError } from './errors/queue-closed-error.js'
 import { GroupCommit, type WriteBatch } from './group-commit.js'
 import type { Message } from './message.js'
-import {
-  fromMessageDoc,
-  isSubscriptionDoc,
-  subscriptionDocId,
-  toMessageDoc,
-  toSubscriptionDoc,
-  type MessageDoc,
-  type SubscriptionDoc,
-} from './nedb-documents.js'
+import { subscriptionDocId, toSubscriptionDoc, type SubscriptionDoc } from './nedb-documents.js'
+import { deletionLine, HEADER_LINE, messageLine, QUEUE_FORMAT_VERSION, subscriptionLine } from './queue-file-format.js'
+import { readQueueFile, type BadLine, type QueueFileContents } from './queue-file-reader.js'
+import { replaceFile } from './replace-file.js'
 import type { QueueStore, Subscription } from './store.js'
 
-type Doc = MessageDoc | SubscriptionDoc
+export interface NedbStoreOptions {
+  /** default 'buffered'; see Durability */
+  durability?: Durability
+  /** where a repair made at load is noted (for `orch daemon status`) */
+  recovery?: RecoveryLog
+}
+
+/** How many unreadable lines a recovery note quotes. */
+const BAD_LINES_QUOTED = 3
 
 /**
- * QueueStore on one NeDB file (messages and subscriptions together).
+ * QueueStore on one file in NeDB's format (messages and subscriptions
+ * together; see queue-file-format.ts), which plain NeDB can still load.
  *
- * NeDB reads the file at start (its own format: one JSON document per line,
- * the last line of an `_id` wins, `$$deleted` removes). After that the queue
- * holds every live message in memory, so NeDB's in-memory copy, its indexes
- * and its deep copies would be pure cost on the hot path: writes append
- * lines in NeDB's format through one open descriptor, one append per group
- * commit, and compaction rewrites the file from the live documents (temp
- * file, fsync, rename: crash-safe, as NeDB's own). The file stays a NeDB
- * datastore that NeDB itself loads.
+ * The store reads the file itself rather than through NeDB: NeDB refuses a
+ * file past a small share of unreadable lines, and a daemon that will not
+ * start loses more than a damaged line. Unreadable lines are moved aside
+ * (`queue.db.corrupt-<time>`), noted in the recovery log, and the file is
+ * rewritten without them; every readable record is kept.
  *
- * Durability: appends are not fsynced. Once a write has resolved the data is
- * in the kernel, so a kill -9 of the daemon loses nothing acknowledged; a
- * power cut or kernel crash may lose the last writes.
+ * After the load the queue holds every live message in memory, and so does
+ * this store, by reference: one copy of each payload. Writes append lines
+ * through one descriptor, one append per group commit; a write that fails
+ * (a full disk) changes nothing the store remembers: its inserts were never
+ * stored, and its updates and removals are carried into the next write.
+ * Compaction rewrites the file from the live messages (temp file, fsync,
+ * rename, fsync of the directory).
+ *
+ * The store keeps the queue's own Message objects, so a compaction writes
+ * their current state: the queue only changes the mutable fields and
+ * persists each change with `update`, so at worst a compaction writes a
+ * change a little before its update does.
  */
 export class NedbQueueStore implements QueueStore {
   private readonly commits = new GroupCommit((batch) => this.writeBatch(batch))
-  /** what the file holds, by _id: the source of a compaction */
-  private readonly live = new Map<string, Doc>()
-  private file: FileHandle | null = null
+  /** what the file holds, by id */
+  private readonly messages = new Map<string, Message>()
+  private readonly subscriptions = new Map<string, SubscriptionDoc>()
+  /** updates and removals whose write failed: they go out with the next write that succeeds */
+  private readonly carriedUpdates = new Map<string, Message>()
+  private readonly carriedRemoves = new Set<string>()
+  private file: AppendFile | null = null
   /** appends and compactions, one at a time, in order */
   private tail: Promise<unknown> = Promise.resolve()
-  /** lines appended since the file was last compacted (or loaded) */
+  /** lines in the file beyond one per live record: what a compaction would drop */
   private appended = 0
   private closed = false
+  private durability: Durability
+  private readonly recovery: RecoveryLog | undefined
 
-  constructor(readonly filename: string) {}
+  constructor(
+    readonly filename: string,
+    opts: NedbStoreOptions = {},
+  ) {
+    this.durability = opts.durability ?? DEFAULT_DURABILITY
+    this.recovery = opts.recovery
+  }
+
+  /** Takes effect from the next write. */
+  setDurability(durability: Durability): void {
+    this.durability = durability
+  }
 
   async load(): Promise<{ messages: Message[]; subscriptions: Subscription[] }> {
     this.assertOpen()
-    const ds = Datastore.create({ filename: this.filename, autoload: false }) as unknown as Datastore<Doc>
-    await ds.load()
-    // no sort: NeDB never uses an index for it; the queue orders in memory
-    const docs = await ds.find<Doc>({})
-    const messages: Message[] = []
-    const subscriptions: Subscription[] = []
     // A second load reads the file again from scratch.
-    this.live.clear()
+    await this.tail
     await this.file?.close()
-    for (const doc of docs) {
-      this.live.set(doc._id, doc)
-      if (isSubscriptionDoc(doc)) subscriptions.push({ topic: doc.topic, subscriber: doc.subscriber })
-      else messages.push(fromMessageDoc(doc))
+    this.file = null
+    this.messages.clear()
+    this.subscriptions.clear()
+    this.carriedUpdates.clear()
+    this.carriedRemoves.clear()
+    const contents = await readQueueFile(this.filename)
+    if (contents) {
+      if (contents.version !== null && contents.version !== QUEUE_FORMAT_VERSION) {
+        throw new FileFormatError(
+          this.filename,
+          `${this.filename} is in queue format version ${contents.version}, and this orch reads version ${QUEUE_FORMAT_VERSION}: ` +
+            `a newer orch wrote it. Run that newer orch, or move the file away to start with an empty queue (its messages are then not delivered)`,
+        )
+      }
+      for (const [id, m] of contents.messages) this.messages.set(id, m)
+      for (const [id, s] of contents.subscriptions) this.subscriptions.set(id, s)
+      this.appended = contents.lines - this.messages.size - this.subscriptions.size + (contents.version === null ? 0 : -1)
+      // a file from before versions gets its header at the next compaction
+      if (contents.version === null && contents.lines > 0) this.appended++
+      if (contents.bad.length > 0) await this.recover(contents)
     }
-    this.file = await open(this.filename, 'a', 0o600)
-    // The file may hold history from before (a crash skips the last compaction): compact it once.
-    this.appended = 1
-    return { messages, subscriptions }
+    this.file = await AppendFile.open(this.filename)
+    if (this.file.size === 0) {
+      // a new file starts with its header; on a full disk it goes without, and reads as version 1
+      await this.file.append(`${HEADER_LINE}\n`, true).catch(() => {})
+    }
+    return {
+      messages: [...this.messages.values()],
+      subscriptions: [...this.subscriptions.values()].map((s) => ({ topic: s.topic, subscriber: s.subscriber })),
+    }
   }
 
   insert(messages: Message[]): Promise<void> {
@@ -86,36 +131,30 @@ export class NedbQueueStore implements QueueStore {
   async saveSubscription(s: Subscription): Promise<void> {
     this.assertOpen()
     const doc = toSubscriptionDoc(s)
-    this.live.set(doc._id, doc)
-    await this.append([serialize(doc)])
+    await this.append([subscriptionLine(doc)])
+    this.subscriptions.set(doc._id, doc)
   }
 
   async removeSubscription(s: Subscription): Promise<void> {
     this.assertOpen()
     const id = subscriptionDocId(s)
-    if (this.live.delete(id)) await this.append([deletion(id)])
+    if (!this.subscriptions.has(id)) return
+    await this.append([deletionLine(id)])
+    this.subscriptions.delete(id)
   }
 
-  /** Rewrites the file with one line per live document. */
+  /** Rewrites the file with its header and one line per live record. */
   async compact(): Promise<void> {
     this.assertOpen()
     await this.commits.flush()
     await this.enqueue(async () => {
+      const carried = this.carriedUpdates.size + this.carriedRemoves.size
       // An idle queue compacts on a schedule too: nothing new, nothing to rewrite (and no fsync).
-      if (this.appended === 0) return
-      const tmp = `${this.filename}~`
-      const out = await open(tmp, 'w', 0o600)
-      try {
-        const lines = [...this.live.values()].map(serialize)
-        await out.writeFile(lines.length > 0 ? `${lines.join('\n')}\n` : '')
-        await out.sync()
-      } finally {
-        await out.close()
-      }
+      if (this.appended === 0 && carried === 0) return
+      await this.rewrite()
       await this.file?.close()
-      await rename(tmp, this.filename)
-      this.file = await open(this.filename, 'a', 0o600)
-      this.appended = 0
+      this.file = null
+      this.file = await AppendFile.open(this.filename)
     })
   }
 
@@ -128,6 +167,50 @@ export class NedbQueueStore implements QueueStore {
     this.file = null
   }
 
+  /**
+   * Writes the whole live state to the file (carried changes included, so
+   * they are then on disk too), with the header first.
+   */
+  private async rewrite(): Promise<void> {
+    const lines = [HEADER_LINE]
+    for (const s of this.subscriptions.values()) lines.push(subscriptionLine(s))
+    for (const [id, m] of this.messages) {
+      if (!this.carriedRemoves.has(id)) lines.push(messageLine(this.carriedUpdates.get(id) ?? m))
+    }
+    await replaceFile(this.filename, `${lines.join('\n')}\n`)
+    // only now that the file holds them
+    for (const id of this.carriedRemoves) this.messages.delete(id)
+    for (const [id, m] of this.carriedUpdates) if (this.messages.has(id)) this.messages.set(id, m)
+    this.carriedRemoves.clear()
+    this.carriedUpdates.clear()
+    this.appended = 0
+  }
+
+  /**
+   * Unreadable lines found at load: kept aside, then the file is rewritten
+   * without them. On a full disk the rewrite may fail: then at least a torn
+   * tail is cut (truncating needs no space), so the next append starts on a
+   * line of its own, and the garbage lines wait for the next compaction.
+   */
+  private async recover(contents: QueueFileContents): Promise<void> {
+    const { bad } = contents
+    let movedTo: string | null = null
+    const problems: string[] = []
+    try {
+      movedTo = await setAside(this.filename, bad.map((b) => `${b.text}\n`).join(''))
+    } catch (err) {
+      problems.push(`the lines could not be kept: ${(err as Error).message}`)
+    }
+    try {
+      await this.rewrite()
+    } catch (err) {
+      problems.push(`the file could not be rewritten, so it keeps them until the next compaction: ${(err as Error).message}`)
+      const torn = bad.at(-1)?.reason.startsWith('torn') ? contents.completeBytes : null
+      if (torn !== null) await truncate(this.filename, torn).catch(() => {})
+    }
+    this.recovery?.note({ file: this.filename, lines: bad.length, movedTo, reason: [describeBad(bad), ...problems].join('; ') })
+  }
+
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
     const run = this.tail.then(job, job)
     this.tail = run.catch(() => {})
@@ -136,31 +219,46 @@ export class NedbQueueStore implements QueueStore {
 
   private append(lines: string[]): Promise<void> {
     return this.enqueue(async () => {
-      if (!this.file) throw new QueueClosedError('queue store')
-      await this.file.write(`${lines.join('\n')}\n`)
+      if (this.closed && !this.file) throw new QueueClosedError('queue store')
+      // a compaction that could not reopen the file leaves it to the next write
+      this.file ??= await AppendFile.open(this.filename)
+      await this.file.append(`${lines.join('\n')}\n`, this.durability === 'fsync')
       this.appended += lines.length
     })
   }
 
-  /** One group-commit batch becomes one append. */
-  private writeBatch(batch: WriteBatch): Promise<void> {
-    const lines: string[] = []
-    // documents are built now, so they carry the latest state of each message
-    for (const m of batch.inserts) {
-      const doc = toMessageDoc(m)
-      this.live.set(doc._id, doc)
-      lines.push(serialize(doc))
+  /**
+   * One group-commit batch, plus whatever earlier failed writes carried,
+   * becomes one append. Only once it is written does the store remember it.
+   */
+  private async writeBatch(batch: WriteBatch): Promise<void> {
+    const updates = new Map(this.carriedUpdates)
+    for (const [id, m] of batch.updates) updates.set(id, m)
+    const removes = new Set([...this.carriedRemoves, ...batch.removes])
+    const inserted = new Set(batch.inserts.map((m) => m.id))
+    const known = (id: string): boolean => this.messages.has(id) || inserted.has(id)
+    // lines are built now, so they carry the latest state of each message
+    const lines: string[] = batch.inserts.map(messageLine)
+    for (const [id, m] of updates) if (!removes.has(id) && known(id)) lines.push(messageLine(m))
+    for (const id of removes) if (known(id)) lines.push(deletionLine(id))
+    if (lines.length > 0) {
+      try {
+        await this.append(lines)
+      } catch (err) {
+        // nothing of this batch is on disk: its inserts are refused, its updates and removals wait for the next write
+        for (const [id, m] of batch.updates) this.carriedUpdates.set(id, m)
+        for (const id of batch.removes) {
+          this.carriedUpdates.delete(id)
+          this.carriedRemoves.add(id)
+        }
+        throw err
+      }
     }
-    for (const [id, m] of batch.updates) {
-      if (batch.removes.has(id) || !this.live.has(id)) continue
-      const doc = toMessageDoc(m)
-      this.live.set(id, doc)
-      lines.push(serialize(doc))
-    }
-    for (const id of batch.removes) {
-      if (this.live.delete(id)) lines.push(deletion(id))
-    }
-    return lines.length > 0 ? this.append(lines) : Promise.resolve()
+    for (const m of batch.inserts) this.messages.set(m.id, m)
+    for (const [id, m] of updates) if (!removes.has(id) && this.messages.has(id)) this.messages.set(id, m)
+    for (const id of removes) this.messages.delete(id)
+    this.carriedUpdates.clear()
+    this.carriedRemoves.clear()
   }
 
   private assertOpen(): void {
@@ -168,16 +266,8 @@ export class NedbQueueStore implements QueueStore {
   }
 }
 
-/**
- * A document as NeDB writes it. Ours hold only strings, numbers and booleans
- * (the payload is JSON text), for which NeDB's model.serialize is exactly
- * JSON.stringify.
- */
-function serialize(doc: Doc): string {
-  return JSON.stringify(doc)
-}
-
-/** NeDB's line for a removed document. */
-function deletion(id: string): string {
-  return JSON.stringify({ $$deleted: true, _id: id })
+function describeBad(bad: BadLine[]): string {
+  const quoted = bad.slice(0, BAD_LINES_QUOTED).map((b) => `line ${b.line}: ${b.reason}`)
+  if (bad.length > BAD_LINES_QUOTED) quoted.push(`and ${bad.length - BAD_LINES_QUOTED} more`)
+  return `${bad.length} unreadable line${bad.length === 1 ? '' : 's'} (${quoted.join('; ')})`
 }

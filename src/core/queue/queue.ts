@@ -365,7 +365,9 @@ export class MessageQueue {
         this.makePending(entry)
       }
     }
-    if (windowPassed.length > 0) await this.store.remove(windowPassed)
+    // Not awaited as a condition of opening: on a full disk the removal fails (the store keeps it for
+    // its next write) and the queue must open all the same; these messages are out of memory either way.
+    if (windowPassed.length > 0) await this.store.remove(windowPassed).catch(() => {})
     dead.sort((a, b) => a.msg.deadAt! - b.msg.deadAt! || a.msg.seq - b.msg.seq)
     for (const entry of dead) {
       this.counts.transition(entry, 'dead')

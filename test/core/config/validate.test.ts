@@ -91,8 +91,14 @@ describe('validateConfig: the config as a whole', () => {
     expect(err.message).toContain(`agents[0]: must be an object such as { name: 'worker', script: './worker.js' }, got "worker"`)
   })
 
+  it("takes queue.durability 'buffered' or 'fsync', and refuses other values and unknown queue fields", () => {
+    expect(validate({ queue: { durability: 'fsync' }, agents: [] }).queue).toEqual({ durability: 'fsync' })
+    expect(() => validate({ queue: { durability: 'always' }, agents: [] })).toThrow(/field 'queue.durability' must be one of "buffered", "fsync", got "always"/)
+    expect(() => validate({ queue: { fsync: true }, agents: [] })).toThrow(/unknown field 'queue.fsync'; allowed: durability/)
+  })
+
   it('accepts an empty list of agents', () => {
-    expect(validate({ agents: [] })).toEqual({ file, plugins: [], monitorIntervalMs: D.DEFAULT_MONITOR_INTERVAL_MS, agents: [] })
+    expect(validate({ agents: [] })).toEqual({ file, plugins: [], monitorIntervalMs: D.DEFAULT_MONITOR_INTERVAL_MS, queue: {}, agents: [] })
   })
 })
 

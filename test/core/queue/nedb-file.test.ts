@@ -62,7 +62,9 @@ describe('NedbQueueStore file', () => {
     await store.insert([message(100)])
     await store.close()
     const lines = (await readFile(f, 'utf8')).trim().split('\n')
-    expect(lines).toHaveLength(11)
+    // the header, then 10 live messages and the one written after
+    expect(lines).toHaveLength(12)
+    expect(JSON.parse(lines[0]!)).toEqual({ _id: '$orch', kind: 'meta', version: 1 })
     const again = new NedbQueueStore(f)
     const { messages } = await again.load()
     expect(messages.map((m) => m.id).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `m${40 + i}`), 'm100'].sort())
