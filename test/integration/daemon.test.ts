@@ -17,9 +17,10 @@ function daemonsOf(t: TestHome): number[] {
     .filter((e) => /^\d+$/.test(e))
     .filter((pid) => {
       try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
         const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
-        return cmd.includes('daemon/main.js') && env.includes(`ORCH_HOME=${t.home}`) && isAlive(Number(pid))
+        // node running the daemon's main, not its watchdog (a shell that names main.js in its arguments)
+        return argv[0] === process.execPath && argv[1]?.endsWith('daemon/main.js') && env.includes(`ORCH_HOME=${t.home}`) && isAlive(Number(pid))
       } catch {
         return false
       }
