@@ -1,5 +1,6 @@
 import { OrchCommand } from '../../cli/base-command.js'
 import { formatBytes, formatDuration } from '../../cli/format.js'
+import { recoveryLines } from '../../cli/recovery-lines.js'
 import type { DaemonStatus } from '../../core/protocol/types.js'
 
 type Result = DaemonStatus | { running: false; home: string }
@@ -27,6 +28,7 @@ export default class DaemonStatusCommand extends OrchCommand<Result> {
           `version   ${s.version} (protocol ${s.protocolVersion})`,
           `home      ${s.home}`,
           `socket    ${s.socket}`,
+          ...recoveryLines(s.recovered ?? []),
         ].join('\n'),
       )
     }

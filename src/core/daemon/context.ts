@@ -4,6 +4,7 @@ import type { MessageQueue } from '../queue/queue.js'
 import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { Instance } from '../supervisor/instance.js'
+import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import type { Connection } from './connection.js'
 
@@ -17,6 +18,8 @@ export interface DaemonContext {
   startedAt: number
   version: string
   queue: MessageQueue
+  /** files repaired at start-up, for `daemon.status` */
+  recovery: RecoveryLog
   /** pending messages for an agent */
   inbox(agentName: string): number
   /** tells the queue which agents exist (after start, delete) */

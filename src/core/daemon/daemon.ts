@@ -14,6 +14,7 @@ import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
 import type { InstanceRecord } from '../store/instance-record.js'
+import { RecoveryLog } from '../store/recovery-log.js'
 import { StateStore } from '../store/state-store.js'
 import type { Instance } from '../supervisor/instance.js'
 import { Supervisor } from '../supervisor/supervisor.js'
@@ -52,6 +53,7 @@ export class Daemon {
     readonly supervisor: Supervisor,
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
+    readonly recovery: RecoveryLog,
     private readonly onStopped: () => void,
   ) {
     this.rotator = new LogRotator(paths, supervisor, log)
@@ -65,6 +67,7 @@ export class Daemon {
       startedAt: Date.now(),
       version: ORCH_VERSION,
       queue,
+      recovery,
       inbox: (name) => queue.inboxCount(name),
       syncAgents: () => this.syncAgents(),
       rememberPlugin: (spec, baseDir) => this.rememberPlugin(spec, baseDir),
@@ -82,13 +85,14 @@ export class Daemon {
     const log = createLogger(paths.daemonLog)
     log.info('daemon starting', { home: paths.home, version: ORCH_VERSION, node: process.version })
     if (fixedMode !== null) log.warn(`ORCH_HOME had mode ${fixedMode.toString(8)}; set to 700`, { home: paths.home })
+    const recovery = new RecoveryLog()
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
     const store = await StateStore.open(paths.dataDir, (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }))
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
     const queue = await MessageQueue.open({ store: new NedbQueueStore(join(paths.dataDir, 'queue.db')) })
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, onStopped)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, recovery, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all())

@@ -60,6 +60,8 @@ export interface DaemonStatus {
   home: string
   socket: string
   agents: number
+  /** files repaired at start-up: unreadable records moved aside (see store/recovery-log.ts) */
+  recovered: Array<{ file: string; lines: number; movedTo: string; at: number; reason: string }>
 }
 
 /** A message as the daemon pushes it (event `message`) and lists it. */

@@ -15,6 +15,7 @@ export const daemonStatus: Handler<ParamsOf<'daemon.status'>, ResultOf<'daemon.s
     home: ctx.paths.home,
     socket: ctx.paths.socket,
     agents: ctx.supervisor.all().length,
+    recovered: ctx.recovery.list(),
   }
 }
 

@@ -1,0 +1,14 @@
+import { formatTime } from './format.js'
+
+type Recovered = Array<{ file: string; lines: number; movedTo: string; at: number; reason: string }>
+
+/** The `recovered` lines of `orch daemon status`: nothing when no file needed repair. */
+export function recoveryLines(recovered: Recovered): string[] {
+  if (recovered.length === 0) return []
+  return [
+    `recovered ${recovered.length} file${recovered.length === 1 ? '' : 's'} at start-up (unreadable records moved aside; see daemon.log):`,
+    ...recovered.map(
+      (r) => `  ${formatTime(r.at)}  ${r.file}: ${r.lines} record${r.lines === 1 ? '' : 's'} dropped (${r.reason}), kept in ${r.movedTo}`,
+    ),
+  ]
+}
