@@ -48,7 +48,8 @@ export class NedbQueueStore implements QueueStore {
 
   async load(): Promise<{ messages: Message[]; subscriptions: Subscription[] }> {
     this.assertOpen()
-    const ds = Datastore.create({ filename: this.filename, autoload: false }) as unknown as Datastore<Doc>
+    // 0600: NeDB's load rewrites the file with its default 0644 otherwise (`modes` is not in nedb-promises' typings).
+    const ds = Datastore.create({ filename: this.filename, autoload: false, modes: { fileMode: 0o600, dirMode: 0o700 } } as { filename: string }) as unknown as Datastore<Doc>
     await ds.load()
     // no sort: NeDB never uses an index for it; the queue orders in memory
     const docs = await ds.find<Doc>({})
