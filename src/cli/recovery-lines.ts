@@ -6,7 +6,7 @@ type Recovered = Array<{ file: string; lines: number; movedTo: string; at: numbe
 export function recoveryLines(recovered: Recovered): string[] {
   if (recovered.length === 0) return []
   return [
-    `recovered ${recovered.length} file${recovered.length === 1 ? '' : 's'} at start-up (unreadable records moved aside; see daemon.log):`,
+    `recovered ${recovered.length} file${recovered.length === 1 ? '' : 's'} (unreadable records moved aside; see daemon.log):`,
     ...recovered.map(
       (r) => `  ${formatTime(r.at)}  ${r.file}: ${r.lines} record${r.lines === 1 ? '' : 's'} dropped (${r.reason}), kept in ${r.movedTo}`,
     ),

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, unlinkSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:net'
 import { join } from 'node:path'
 import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/defaults.js'
@@ -14,6 +14,7 @@ import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
 import type { InstanceRecord } from '../store/instance-record.js'
+import { PluginList } from '../store/plugin-list.js'
 import { RecoveryLog } from '../store/recovery-log.js'
 import { StateStore } from '../store/state-store.js'
 import type { Instance } from '../supervisor/instance.js'
@@ -23,8 +24,10 @@ import type { Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
 import { handlers } from './handlers/index.js'
 import { prepareHome } from './home.js'
+import { checkDesiredState, noteRecovery } from './recover-files.js'
 import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
+import { daemonLogLimits } from './daemon-log-limits.js'
 import { LogRotator } from './log-rotator.js'
 import { createControlServer } from './server.js'
 import { ORCH_VERSION } from './version.js'
@@ -54,9 +57,12 @@ export class Daemon {
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
     readonly recovery: RecoveryLog,
+    private readonly plugins: PluginList,
     private readonly onStopped: () => void,
   ) {
-    this.rotator = new LogRotator(paths, supervisor, log)
+    const logLimits = daemonLogLimits()
+    if (logLimits.ignored.length > 0) log.warn('ignored daemon log settings; using the defaults', { ignored: logLimits.ignored })
+    this.rotator = new LogRotator(paths, supervisor, log, logLimits)
     this.watcher = new FileWatcher(supervisor, log)
     this.ctx = {
       paths,
@@ -88,11 +94,18 @@ export class Daemon {
     const recovery = new RecoveryLog()
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
-    const store = await StateStore.open(paths.dataDir, (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }))
+    const store = await StateStore.open(paths.dataDir, {
+      onError: (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }),
+      onRepaired: (r) => noteRecovery(log, recovery, { file: r.file, lines: r.dropped, movedTo: r.movedTo, reason: r.reasons.join('; ') }),
+    })
+    const plugins = new PluginList(join(paths.dataDir, 'plugins.json'))
+    const pluginRepair = plugins.load()
+    if (pluginRepair) noteRecovery(log, recovery, pluginRepair)
+    checkDesiredState(paths, log, recovery)
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
     const queue = await MessageQueue.open({ store: new NedbQueueStore(join(paths.dataDir, 'queue.db')) })
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, recovery, onStopped)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all())
@@ -100,6 +113,7 @@ export class Daemon {
     await daemon.listen()
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
     monitor.start()
+    daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
     log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
@@ -182,26 +196,12 @@ export class Daemon {
     }
   }
 
-  private pluginsFile(): string {
-    return join(this.paths.dataDir, 'plugins.json')
-  }
-
-  private rememberedPlugins(): Array<{ spec: string; baseDir: string }> {
-    try {
-      return JSON.parse(readFileSync(this.pluginsFile(), 'utf8'))
-    } catch {
-      return []
-    }
-  }
-
   private rememberPlugin(spec: string, baseDir: string): void {
-    const list = this.rememberedPlugins().filter((p) => !(p.spec === spec && p.baseDir === baseDir))
-    list.push({ spec, baseDir })
-    writeFileSync(this.pluginsFile(), JSON.stringify(list), { mode: 0o600 })
+    this.plugins.remember(spec, baseDir)
   }
 
   private async loadRememberedPlugins(): Promise<void> {
-    for (const { spec, baseDir } of this.rememberedPlugins()) {
+    for (const { spec, baseDir } of this.plugins.all()) {
       try {
         const plugin = await loadPlugin(spec, baseDir)
         if (!this.registry.has(plugin.name)) this.registry.add(plugin, spec)
