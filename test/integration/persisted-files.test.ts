@@ -104,6 +104,31 @@ describe('data/agents.db', () => {
     expect((await ls()).map((a) => [a.id, a.pid])).toEqual([...pids])
     expect((await status()).recovered).toEqual([])
   })
+
+  it('every kind of agent a config can declare is written in a shape the next daemon reads back whole', async () => {
+    const t = home()
+    const agents = [
+      { name: 'n', script: fixture('tick.js'), instances: 2, env: { A: 1, B: true }, maxMemory: '1G', watch: ['./w'], logMaxSize: '1M', ...FAST },
+      { name: 'p', type: 'process', command: process.execPath, args: [fixture('tick.js')], dependsOn: ['n'], readyTimeout: '1m', killSignal: 'SIGINT', autorestart: 'on-failure', concurrency: 3, leaseTimeout: '2m', ...FAST },
+      { name: 'ext', type: 'external' },
+    ]
+    await orchJson(['start', writeConfig(t, agents)])
+    // p has a readyTimeout and never signals ready: it stays 'starting', with its pid
+    const before = await waitFor(async () => {
+      const all = await ls()
+      return all.filter((a) => a.pid !== null).length === 3 && all.find((a) => a.id === 'n:1')?.status === 'online' && all
+    }, 'spawned agents running')
+    await waitFor(() => {
+      const text = readFileSync(agentsDb(t), 'utf8')
+      return before.every((a) => a.pid === null || text.includes(`"pid":${a.pid}`)) && text.includes('"status":"online"')
+    }, 'records written')
+    await killDaemon(t)
+    expect((await ls()).map((a) => [a.id, a.pid])).toEqual(before.map((a) => [a.id, a.pid]))
+    expect((await status()).recovered).toEqual([])
+    // and desired.json, read back by resurrect
+    await orchJson(['kill'])
+    expect((await orchJson<{ started: string[] }>(['resurrect'])).started.sort()).toEqual(['ext', 'n:0', 'n:1', 'p'])
+  })
 })
 
 describe('file modes', () => {

@@ -39,7 +39,8 @@ const RESOLVED_AGENT: Schema = {
 }
 
 const SPAWN_SPEC: Schema = {
-  command: { kind: 'string', required: true, nonEmpty: true },
+  // empty for an 'external' agent, which orch does not start
+  command: { kind: 'string', required: true },
   args: strings,
   env: { kind: 'stringMap' },
   cwd: { kind: 'string' },
