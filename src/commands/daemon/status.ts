@@ -1,5 +1,6 @@
 import { OrchCommand } from '../../cli/base-command.js'
 import { formatBytes, formatDuration } from '../../cli/format.js'
+import { recoveryLines } from '../../cli/recovery-lines.js'
 import type { DaemonStatus } from '../../core/protocol/types.js'
 
 type Result = DaemonStatus | { running: false; home: string }
@@ -28,10 +29,7 @@ export default class DaemonStatusCommand extends OrchCommand<Result> {
           `home      ${s.home}`,
           `socket    ${s.socket}`,
           `watchdog  ${s.watchdogPid === null ? 'none (in the foreground: its service manager restarts it)' : `pid ${s.watchdogPid} (restarts the daemon if it dies)`}`,
-          ...(s.recovered ?? []).map(
-            (r) =>
-              `recovered ${r.file}: ${r.lines} unreadable line${r.lines === 1 ? '' : 's'} ${r.movedTo ? `moved to ${r.movedTo}` : 'dropped'} at ${new Date(r.at).toISOString()} (${r.reason})`,
-          ),
+          ...recoveryLines(s.recovered ?? []),
         ].join('\n'),
       )
     }

@@ -4,9 +4,9 @@ import type { MessageQueue } from '../queue/queue.js'
 import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { Instance } from '../supervisor/instance.js'
+import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import type { Durability } from '../queue/durability.js'
-import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Connection } from './connection.js'
 
 /** What request handlers may use. */

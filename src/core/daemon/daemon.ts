@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, unlinkSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:net'
 import { join } from 'node:path'
 import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/defaults.js'
@@ -14,8 +14,9 @@ import type { Durability } from '../queue/durability.js'
 import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
-import { RecoveryLog } from '../store/recovery-log.js'
 import type { InstanceRecord } from '../store/instance-record.js'
+import { PluginList } from '../store/plugin-list.js'
+import { RecoveryLog } from '../store/recovery-log.js'
 import { StateStore } from '../store/state-store.js'
 import type { Instance } from '../supervisor/instance.js'
 import { Supervisor } from '../supervisor/supervisor.js'
@@ -24,8 +25,10 @@ import type { Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
 import { handlers } from './handlers/index.js'
 import { prepareHome } from './home.js'
+import { checkDesiredState, noteRecovery } from './recover-files.js'
 import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
+import { daemonLogLimits } from './daemon-log-limits.js'
 import { LogRotator } from './log-rotator.js'
 import { readQueueSettings, writeQueueSettings, type QueueSettings } from './queue-settings.js'
 import { createControlServer } from './server.js'
@@ -70,9 +73,12 @@ export class Daemon {
     private readonly queueStore: NedbQueueStore,
     private queueSettings: QueueSettings,
     readonly recovery: RecoveryLog,
+    private readonly plugins: PluginList,
     private readonly onStopped: () => void,
   ) {
-    this.rotator = new LogRotator(paths, supervisor, log)
+    const logLimits = daemonLogLimits()
+    if (logLimits.ignored.length > 0) log.warn('ignored daemon log settings; using the defaults', { ignored: logLimits.ignored })
+    this.rotator = new LogRotator(paths, supervisor, log, logLimits)
     this.watcher = new FileWatcher(supervisor, log)
     this.ctx = {
       paths,
@@ -103,17 +109,24 @@ export class Daemon {
     const log = createLogger(paths.daemonLog)
     log.info('daemon starting', { home: paths.home, version: ORCH_VERSION, node: process.version })
     if (fixedMode !== null) log.warn(`ORCH_HOME had mode ${fixedMode.toString(8)}; set to 700`, { home: paths.home })
+    const recovery = new RecoveryLog((note) => log.warn('damaged data file repaired: unreadable records moved aside', { ...note }))
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
-    const store = await StateStore.open(paths.dataDir, (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }))
+    const store = await StateStore.open(paths.dataDir, {
+      onError: (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }),
+      onRepaired: (r) => noteRecovery(log, recovery, { file: r.file, lines: r.dropped, movedTo: r.movedTo, reason: r.reasons.join('; ') }),
+    })
+    const plugins = new PluginList(join(paths.dataDir, 'plugins.json'))
+    const pluginRepair = plugins.load()
+    if (pluginRepair) noteRecovery(log, recovery, pluginRepair)
+    checkDesiredState(paths, log, recovery)
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
-    const recovery = new RecoveryLog((note) => log.warn('damaged data file repaired: unreadable lines moved aside', { ...note }))
     // the settings the last config gave: the queue opens before any config is loaded
     const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueStore, queueSettings, recovery, onStopped)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueStore, queueSettings, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all())
@@ -121,6 +134,7 @@ export class Daemon {
     await daemon.listen()
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
     monitor.start()
+    daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     daemon.watchdog = Watchdog.start(paths, DAEMON_MAIN, log)
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
@@ -217,26 +231,12 @@ export class Daemon {
     }
   }
 
-  private pluginsFile(): string {
-    return join(this.paths.dataDir, 'plugins.json')
-  }
-
-  private rememberedPlugins(): Array<{ spec: string; baseDir: string }> {
-    try {
-      return JSON.parse(readFileSync(this.pluginsFile(), 'utf8'))
-    } catch {
-      return []
-    }
-  }
-
   private rememberPlugin(spec: string, baseDir: string): void {
-    const list = this.rememberedPlugins().filter((p) => !(p.spec === spec && p.baseDir === baseDir))
-    list.push({ spec, baseDir })
-    writeFileSync(this.pluginsFile(), JSON.stringify(list), { mode: 0o600 })
+    this.plugins.remember(spec, baseDir)
   }
 
   private async loadRememberedPlugins(): Promise<void> {
-    for (const { spec, baseDir } of this.rememberedPlugins()) {
+    for (const { spec, baseDir } of this.plugins.all()) {
       try {
         const plugin = await loadPlugin(spec, baseDir)
         if (!this.registry.has(plugin.name)) this.registry.add(plugin, spec)

@@ -2,8 +2,9 @@ import type { Logger } from '../log/logger.js'
 import { agentLogPaths, type OrchPaths } from '../paths.js'
 import { LOG_CHECK_INTERVAL_MS, rotateIfNeeded } from '../supervisor/log-rotation.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
+import type { DaemonLogLimits } from './daemon-log-limits.js'
 
-/** Checks every agent's log files on a timer and rotates those over their size. */
+/** Checks every agent's log files, and daemon.log, on a timer and rotates those over their size. */
 export class LogRotator {
   private timer: NodeJS.Timeout | null = null
 
@@ -11,11 +12,26 @@ export class LogRotator {
     private readonly paths: OrchPaths,
     private readonly supervisor: Supervisor,
     private readonly log: Logger,
+    private readonly daemonLog: Pick<DaemonLogLimits, 'maxBytes' | 'retain'>,
   ) {}
 
   start(intervalMs = LOG_CHECK_INTERVAL_MS): void {
     this.timer = setInterval(() => this.check(), intervalMs)
     this.timer.unref()
+  }
+
+  /**
+   * Copy and truncate, as for agents: the daemon's stderr (uncaught errors,
+   * see client/ensure-daemon.ts) is an O_APPEND descriptor on daemon.log
+   * that the daemon cannot reopen, and so is the logger's stream.
+   */
+  private checkDaemonLog(): void {
+    const file = this.paths.daemonLog
+    try {
+      if (rotateIfNeeded(file, this.daemonLog.maxBytes, this.daemonLog.retain)) this.log.info('log rotated', { file })
+    } catch (err) {
+      this.log.error('log rotation failed', { file, err })
+    }
   }
 
   stop(): void {
@@ -24,6 +40,7 @@ export class LogRotator {
   }
 
   check(): void {
+    this.checkDaemonLog()
     for (const inst of this.supervisor.all()) {
       const { logMaxBytes, logRetain } = inst.record.agent
       const files = agentLogPaths(this.paths, inst.record.id)

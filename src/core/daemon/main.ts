@@ -3,6 +3,7 @@
  * or in the foreground by `orch daemon run` (systemd). Exits 0 at once when
  * another daemon already holds this ORCH_HOME.
  */
+import { OrchError } from '../errors/orch-error.js'
 import { orchPaths } from '../paths.js'
 import { Daemon } from './daemon.js'
 
@@ -11,7 +12,9 @@ const EXIT_CRASHED = 70
 
 const paths = orchPaths()
 const daemon = await Daemon.start(paths, () => setImmediate(() => process.exit(0))).catch((err: Error) => {
-  process.stderr.write(`orch daemon failed to start: ${err.stack ?? err.message}\n`)
+  // An error on purpose (a file of an unknown format, say) reads as its code and message; a bug shows its stack.
+  const what = err instanceof OrchError ? `${err.code}: ${err.message}` : (err.stack ?? err.message)
+  process.stderr.write(`orch daemon failed to start: ${what}\n`)
   process.exit(1)
 })
 if (!daemon) {

@@ -1,12 +1,12 @@
 import { ErrorCode } from './codes.js'
 import { OrchError } from './orch-error.js'
 
-/** A persisted file orch cannot read safely: an unknown format version, or a shape it does not know. */
+/** A persisted file of a wrong shape or of a format version this orch does not know. The message names the file and what to do. */
 export class FileFormatError extends OrchError {
-  readonly file: string
-
-  constructor(file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(ErrorCode.FILE_FORMAT, message, { file })
-    this.file = file
   }
 }

@@ -1,3 +1,4 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 
 /**
@@ -11,5 +12,15 @@ export async function fsyncDir(dir: string): Promise<void> {
     await fd.sync()
   } finally {
     await fd.close()
+  }
+}
+
+/** fsyncDir, for the small files written synchronously (desired.json, plugins.json). */
+export function fsyncDirSync(dir: string): void {
+  const fd = openSync(dir, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
   }
 }

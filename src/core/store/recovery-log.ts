@@ -1,31 +1,33 @@
 /** What a store dropped from a damaged file so the daemon could start. */
 export interface RecoveryNote {
-  /** the damaged file */
+  /** the damaged file, absolute path */
   file: string
-  /** how many lines (or records) could not be read */
+  /** how many lines (records, documents, entries) could not be read */
   lines: number
   /** where the unreadable bytes were moved; null when they could not be kept (e.g. the disk is full) */
   movedTo: string | null
-  /** what was wrong, for a person */
+  /** what was wrong, in words a person can act on */
   reason: string
   /** ms since the epoch */
   at: number
 }
 
 /**
- * The daemon's list of repairs made at start-up, shown by `orch daemon
- * status`. Stores note what they moved aside; `onNote` (the daemon's log)
- * hears each note as it is made.
+ * What the daemon repaired in its persisted files since it started: every
+ * store that moves bytes aside notes it here, `onNote` (the daemon's log)
+ * hears each note as it is made, and `orch daemon status` shows the list, so
+ * a recovery is never silent.
  */
 export class RecoveryLog {
   private readonly notes: RecoveryNote[] = []
 
   constructor(private readonly onNote: (note: RecoveryNote) => void = () => {}) {}
 
-  note(n: Omit<RecoveryNote, 'at'>): void {
-    const note = { ...n, at: Date.now() }
+  note(n: Omit<RecoveryNote, 'at'> & { at?: number }): RecoveryNote {
+    const note: RecoveryNote = { ...n, at: n.at ?? Date.now() }
     this.notes.push(note)
     this.onNote(note)
+    return note
   }
 
   list(): RecoveryNote[] {

@@ -1,9 +1,11 @@
+import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
 import { resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
 import { applyConfig, instanceId, newRecord } from '../apply-config.js'
 import type { Handler } from '../context.js'
+import { noteRecovery } from '../recover-files.js'
 import { agentDescription, agentInfo } from './agent-info.js'
 
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
@@ -62,9 +64,17 @@ export const agentsDescribe: H<'agents.describe'> = (params, ctx) => {
 
 /** Starts what desired.json says was running: after a reboot, or after `orch kill`. */
 export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
-  const state = readDesiredState(ctx.paths.desiredState)
+  const read = readDesiredState(ctx.paths.desiredState)
+  const lost = read.movedTo ? { movedTo: read.movedTo } : ctx.recovery.list().find((r) => r.file === ctx.paths.desiredState)
+  if (read.movedTo) noteRecovery(ctx.log, ctx.recovery, { file: ctx.paths.desiredState, lines: 1, movedTo: read.movedTo, reason: read.reason })
+  if (!read.state && lost) {
+    throw new FileFormatError(
+      ctx.paths.desiredState,
+      `${ctx.paths.desiredState} was unreadable and was moved to ${lost.movedTo}: nothing to resurrect from it. Start your agents with \`orch start <config>\``,
+    )
+  }
   const started: string[] = []
-  for (const { agent, configPath, spec } of state?.agents ?? []) {
+  for (const { agent, configPath, spec } of read.state?.agents ?? []) {
     for (let n = 0; n < agent.instances; n++) {
       const inst = ctx.supervisor.get(instanceId(agent, n)) ?? ctx.supervisor.upsert(newRecord(agent, n, spec, configPath))
       if (ctx.supervisor.start(inst, 'resurrected')) started.push(inst.record.id)

@@ -1,0 +1,20 @@
+import { FileFormatError } from '../errors/file-format-error.js'
+import { quote } from '../schema/field.js'
+
+/** Files written before formats carried a version are version 1. */
+export const UNVERSIONED_FORMAT = 1
+
+/**
+ * The format version `value` claims, checked against the one this orch
+ * writes. A newer version is an error, never a silent cast: reading a
+ * newer orch's file as if it were ours could lose or misread what it holds.
+ */
+export function checkFormatVersion(file: string, value: unknown, current: number): number {
+  if (value === undefined) return UNVERSIONED_FORMAT
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= current) return value as number
+  throw new FileFormatError(
+    file,
+    `${file} has format version ${quote(value)}, but this orch (format ${current}) cannot read it: it was written by a newer orch, or edited by hand. ` +
+      'Run the orch that wrote it, or move the file away to start without it.',
+  )
+}
