@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { connect, type Socket } from 'node:net'
+import { BusyError } from '../errors/busy-error.js'
+import { ErrorCode } from '../errors/codes.js'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
 import { OrchError } from '../errors/orch-error.js'
 import { FrameTooLargeError } from '../errors/frame-too-large-error.js'
@@ -7,6 +9,18 @@ import { FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from '../protocol/framing.
 import { isEventFrame, isResponseFrame, type EventFrame } from '../protocol/frames.js'
 import type { MethodName, ParamsOf, ResultOf } from '../protocol/methods.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
+
+/** How long connect keeps retrying a daemon too busy to accept (EAGAIN: its backlog is full; or E_BUSY) before saying so. */
+export const CONNECT_BUSY_RETRY_MS = 3_000
+const BUSY_BACKOFF_INITIAL_MS = 5
+const BUSY_BACKOFF_MAX_MS = 250
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** The daemon is there but cannot take us now: worth a short retry, and not "no daemon". */
+function isBusy(err: unknown): boolean {
+  return err instanceof BusyError || (err instanceof DaemonUnreachableError && (err.data as { code?: string } | undefined)?.code === 'EAGAIN')
+}
 
 interface Pending {
   resolve: (v: unknown) => void
@@ -40,8 +54,10 @@ export class DaemonClient {
     const decoder = new FrameDecoder(
       (line) => this.onFrame(line),
       (err) => {
-        // A reply we cannot read leaves its caller unanswered: fail every call and drop the connection.
-        this.failAll(err)
+        // A reply we cannot read leaves its caller unanswered: drop the connection. What was asked
+        // may have been done, so this is a lost connection (an SDK retries on a new one), not a
+        // request too large (which is split and sent again on this one, see Outbox).
+        this.failAll(new DaemonUnreachableError(`the daemon sent a frame we cannot read (${err.message}); connection dropped`, { code: err.code }))
         socket.destroy()
       },
     )
@@ -53,8 +69,35 @@ export class DaemonClient {
     })
   }
 
-  /** Connects and says hello; rejects with E_DAEMON_UNREACHABLE when nothing listens. */
-  static connect(socketPath: string, opts: ConnectOptions = { client: 'cli' }): Promise<DaemonClient> {
+  /**
+   * Connects and says hello; rejects with E_DAEMON_UNREACHABLE when nothing
+   * listens. A daemon too busy to take the connection (a full listen backlog
+   * makes connect fail with EAGAIN; a full connection table answers E_BUSY)
+   * is retried with backoff for CONNECT_BUSY_RETRY_MS, then reported as E_BUSY:
+   * it runs, so starting another would not help.
+   */
+  static async connect(socketPath: string, opts: ConnectOptions = { client: 'cli' }): Promise<DaemonClient> {
+    const deadline = Date.now() + CONNECT_BUSY_RETRY_MS
+    let delay = BUSY_BACKOFF_INITIAL_MS
+    for (;;) {
+      try {
+        return await DaemonClient.connectOnce(socketPath, opts)
+      } catch (err) {
+        if (!isBusy(err)) throw err
+        if (Date.now() + delay > deadline) {
+          if (err instanceof BusyError) throw err
+          throw new BusyError(
+            `the daemon on ${socketPath} runs but accepts no connection: more clients wait to connect than it can queue (EAGAIN for ${CONNECT_BUSY_RETRY_MS / 1000}s); try again, or find what opens so many connections`,
+            { code: 'EAGAIN' },
+          )
+        }
+        await sleep(delay)
+        delay = Math.min(delay * 2, BUSY_BACKOFF_MAX_MS)
+      }
+    }
+  }
+
+  private static connectOnce(socketPath: string, opts: ConnectOptions): Promise<DaemonClient> {
     return new Promise((resolve, reject) => {
       const socket = connect(socketPath)
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -134,6 +177,11 @@ export class DaemonClient {
       return
     }
     if (isResponseFrame(msg)) {
+      // A refusal of the whole connection (too many open): every call on it fails with it.
+      if (msg.id === null && 'error' in msg && msg.error.code === ErrorCode.BUSY) {
+        this.closedError ??= new BusyError(msg.error.message, msg.error.data)
+        return
+      }
       const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined
       if (!p) return
       this.pending.delete(msg.id as number)

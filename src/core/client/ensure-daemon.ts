@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { DaemonStartError } from '../errors/daemon-start-error.js'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
+import { checkHomeOwned } from '../daemon/home.js'
 import { DAEMON_MAIN } from '../daemon/version.js'
 import { DETACHED_ENV } from '../daemon/watchdog.js'
 import type { OrchPaths } from '../paths.js'
@@ -31,8 +32,13 @@ function sizeOf(file: string): number {
   }
 }
 
-/** Connects to the daemon of this ORCH_HOME, or null when none answers. */
+/**
+ * Connects to the daemon of this ORCH_HOME, or null when none answers.
+ * Refuses (E_HOME_NOT_OWNED) a home another user owns: a socket there may be
+ * anyone's daemon, and we would hand it our configs and environment.
+ */
 export async function connectIfRunning(paths: OrchPaths): Promise<DaemonClient | null> {
+  checkHomeOwned(paths, { deep: false })
   try {
     return await DaemonClient.connect(paths.socket)
   } catch (err) {
@@ -50,6 +56,8 @@ export async function ensureDaemon(paths: OrchPaths): Promise<{ client: DaemonCl
   const existing = await connectIfRunning(paths)
   if (existing) return { client: existing, started: false }
 
+  // The daemon refuses such a home too, but from here the error keeps its code.
+  checkHomeOwned(paths)
   mkdirSync(paths.home, { recursive: true, mode: 0o700 })
   const logStart = sizeOf(paths.daemonLog)
   const out = openSync(paths.daemonLog, 'a', 0o600)

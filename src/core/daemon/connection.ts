@@ -1,11 +1,24 @@
 import type { Socket } from 'node:net'
-import { encodeFrame } from '../protocol/framing.js'
+import { ErrorCode } from '../errors/codes.js'
+import type { Logger } from '../log/logger.js'
+import { MAX_FRAME_BYTES, encodeFrame } from '../protocol/framing.js'
 import type { EventFrame, ResponseFrame } from '../protocol/frames.js'
 import type { Recipient } from '../queue/queue-options.js'
 
+/** Unsent output past which we stop reading a connection's requests until it reads its answers. */
+export const OUTPUT_PAUSE_BYTES = 1024 * 1024
+/** Unsent output past which the connection is dropped: its peer is not reading (pushed events keep coming while paused). */
+export const OUTPUT_DROP_BYTES = 32 * 1024 * 1024
+
 let nextId = 1
 
-/** One client of the daemon: a CLI call or an agent. */
+/**
+ * One client of the daemon: a CLI call or an agent. It owns the backpressure
+ * of its socket: a peer that sends requests without reading the answers
+ * would otherwise make the daemon buffer every answer (546 MB for 800 of
+ * them, measured). Past OUTPUT_PAUSE_BYTES of unsent output we stop reading
+ * its socket and hold the frames already read, until the output drains.
+ */
 export class Connection {
   readonly id = nextId++
   /** set by hello */
@@ -15,9 +28,17 @@ export class Connection {
   /** set by queue.consume: messages are pushed to this connection through it */
   recipient: Recipient | null = null
   private closeHandlers: Array<() => void> = []
+  private paused = false
+  /** frames read while paused (at most one read's worth: the socket is paused too) */
+  private held: string[] = []
 
-  constructor(readonly socket: Socket) {
+  constructor(
+    readonly socket: Socket,
+    private readonly handle: (conn: Connection, line: string) => void,
+    private readonly log?: Logger,
+  ) {
     socket.once('close', () => {
+      this.held = []
       for (const fn of this.closeHandlers) fn()
       this.closeHandlers = []
     })
@@ -31,6 +52,12 @@ export class Connection {
     this.closeHandlers.push(fn)
   }
 
+  /** A decoded frame: handled now, or held while the peer does not read its answers. */
+  receive(line: string): void {
+    if (this.paused) this.held.push(line)
+    else this.handle(this, line)
+  }
+
   /**
    * Writes a frame. Frames of one tick leave in one write: the socket is
    * corked until the next tick, so a group commit that answers hundreds of
@@ -39,10 +66,50 @@ export class Connection {
   send(frame: ResponseFrame | EventFrame): boolean {
     const { socket } = this
     if (socket.destroyed) return false
+    let text = encodeFrame(frame)
+    if (Buffer.byteLength(text) > MAX_FRAME_BYTES) {
+      // The peer would drop it unread and wait for an answer forever: answer what happened instead.
+      if (!('id' in frame)) {
+        this.log?.warn('event over the frame limit not sent', { connection: this.id, event: frame.event, bytes: Buffer.byteLength(text) })
+        return false
+      }
+      text = encodeFrame(oversizeAnswer(frame.id, Buffer.byteLength(text)))
+    }
     if (socket.writableCorked === 0) {
       socket.cork()
       process.nextTick(() => socket.uncork())
     }
-    return socket.write(encodeFrame(frame))
+    const ok = socket.write(text)
+    this.checkOutput()
+    return ok
+  }
+
+  private checkOutput(): void {
+    const unsent = this.socket.writableLength
+    if (unsent > OUTPUT_DROP_BYTES) {
+      this.log?.warn('dropping a connection that does not read what the daemon sends', { connection: this.id, agent: this.agent, unsentBytes: unsent })
+      this.socket.destroy()
+    } else if (unsent > OUTPUT_PAUSE_BYTES && !this.paused) {
+      this.paused = true
+      this.socket.pause()
+      this.socket.once('drain', () => this.resume())
+    }
+  }
+
+  private resume(): void {
+    this.paused = false
+    while (!this.paused && this.held.length > 0 && !this.socket.destroyed) this.handle(this, this.held.shift()!)
+    if (!this.paused && !this.socket.destroyed) this.socket.resume()
+  }
+}
+
+function oversizeAnswer(id: number | string | null, bytes: number): ResponseFrame {
+  return {
+    id,
+    error: {
+      code: ErrorCode.FRAME_TOO_LARGE,
+      message: `the answer is ${bytes} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit; the request itself succeeded: ask for less at once (e.g. a smaller limit)`,
+      data: { bytes, limit: MAX_FRAME_BYTES, succeeded: true },
+    },
   }
 }

@@ -1,17 +1,37 @@
-import { createServer, type Server } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { ErrorCode } from '../errors/codes.js'
 import { OrchError } from '../errors/orch-error.js'
 import type { Logger } from '../log/logger.js'
-import { FrameDecoder } from '../protocol/framing.js'
+import { FrameDecoder, encodeFrame } from '../protocol/framing.js'
 import { isRequestFrame, type WireError } from '../protocol/frames.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
 import { checkSchema, formatProblems, isPlainObject, quote, type Schema } from '../schema/field.js'
 import { Connection } from './connection.js'
 import type { DaemonContext, Handler } from './context.js'
 
+/** Connections open at once; more are answered E_BUSY and closed. ORCH_MAX_CONNECTIONS overrides it (big teams). */
+export const DEFAULT_MAX_CONNECTIONS = 256
+/** An unfinished frame that gets no byte for this long closes its connection. ORCH_FRAME_TIMEOUT_MS overrides it. */
+export const DEFAULT_FRAME_TIMEOUT_MS = 30_000
+/** Refused connections are logged at most this often, with a count. */
+const BUSY_LOG_INTERVAL_MS = 10_000
+
 export interface Dispatch {
   handlers: Record<string, Handler<any, any>>
   schemas: Record<string, Schema>
+}
+
+export interface ServerLimits {
+  maxConnections: number
+  frameTimeoutMs: number
+}
+
+export function serverLimits(env: NodeJS.ProcessEnv = process.env): ServerLimits {
+  return {
+    maxConnections: Number(env.ORCH_MAX_CONNECTIONS) || DEFAULT_MAX_CONNECTIONS,
+    frameTimeoutMs: Number(env.ORCH_FRAME_TIMEOUT_MS) || DEFAULT_FRAME_TIMEOUT_MS,
+  }
 }
 
 function wireError(code: string, message: string, data?: unknown): { error: WireError } {
@@ -21,68 +41,124 @@ function wireError(code: string, message: string, data?: unknown): { error: Wire
 /**
  * The control socket. Each frame is parsed, checked and handed to the
  * handler of its method; whatever goes wrong is answered as an error on that
- * request and never reaches the rest of the daemon.
+ * request and never reaches the rest of the daemon. A client costs bounded
+ * memory: one partial frame (up to the frame cap, closed when it stalls),
+ * answers up to the backpressure limits of Connection, and there are at most
+ * `maxConnections` of them.
  */
-export function createControlServer(ctx: DaemonContext, dispatch: Dispatch, log: Logger): { server: Server; connections: Set<Connection> } {
+export function createControlServer(
+  ctx: DaemonContext,
+  dispatch: Dispatch,
+  log: Logger,
+  limits: ServerLimits = serverLimits(),
+): { server: Server; connections: Set<Connection> } {
   const connections = new Set<Connection>()
+  let refused = 0
+  let lastBusyLog = 0
+
   const server = createServer((socket) => {
-    const conn = new Connection(socket)
+    socket.on('error', () => socket.destroy())
+    if (connections.size >= limits.maxConnections) {
+      refuseBusy(socket)
+      return
+    }
+    const conn = new Connection(socket, (c, line) => void handleFrame(c, line), log)
     connections.add(conn)
     conn.onClose(() => connections.delete(conn))
-    socket.on('error', () => socket.destroy())
     const decoder = new FrameDecoder(
-      (line) => void handleFrame(conn, line),
+      (line) => conn.receive(line),
       (err) => conn.send({ id: null, ...wireError(err.code, err.message) }),
     )
-    socket.on('data', (chunk) => decoder.push(chunk))
+    socket.on('data', (chunk) => {
+      decoder.push(chunk)
+      // The timer runs only while a frame is unfinished: an idle connection between frames is fine.
+      socket.setTimeout(decoder.partial ? limits.frameTimeoutMs : 0)
+    })
+    socket.on('timeout', () => {
+      if (!decoder.partial) return
+      log.warn('closing a connection whose frame stalled', { connection: conn.id, agent: conn.agent, timeoutMs: limits.frameTimeoutMs })
+      conn.send({ id: null, ...wireError(ErrorCode.PROTOCOL, `an unfinished frame got no byte for ${limits.frameTimeoutMs} ms; closing the connection`) })
+      closeGently(socket)
+    })
   })
 
+  function refuseBusy(socket: Socket): void {
+    refused++
+    if (Date.now() - lastBusyLog >= BUSY_LOG_INTERVAL_MS) {
+      log.warn('connection refused: too many connections', { open: connections.size, max: limits.maxConnections, refusedSinceLastLog: refused })
+      lastBusyLog = Date.now()
+      refused = 0
+    }
+    const message = `the daemon has ${connections.size} connections open, its limit (ORCH_MAX_CONNECTIONS, default ${DEFAULT_MAX_CONNECTIONS}); close some or try again`
+    socket.write(encodeFrame({ id: null, ...wireError(ErrorCode.BUSY, message, { max: limits.maxConnections }) }))
+    closeGently(socket)
+  }
+
   async function handleFrame(conn: Connection, line: string): Promise<void> {
-    let msg: unknown
+    let id: number | string | null = null
+    let method: string | undefined
     try {
-      msg = JSON.parse(line)
-    } catch (err) {
-      conn.send({ id: null, ...wireError(ErrorCode.PROTOCOL, `malformed JSON: ${(err as Error).message}`) })
-      return
-    }
-    if (!isRequestFrame(msg)) {
-      const id = isPlainObject(msg) && (typeof msg.id === 'number' || typeof msg.id === 'string') ? msg.id : null
-      conn.send({ id, ...wireError(ErrorCode.PROTOCOL, 'a request is {"id": number|string, "method": string, "params"?: object}') })
-      return
-    }
-    const { id, method } = msg
-    if (conn.client === null && method !== 'hello') {
-      const hello = `{"id":1,"method":"hello","params":{"version":${PROTOCOL_VERSION},"client":"cli"}}`
-      conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `say hello first: ${hello}`) })
-      return
-    }
-    const handler = Object.prototype.hasOwnProperty.call(dispatch.handlers, method) ? dispatch.handlers[method] : undefined
-    if (!handler) {
-      conn.send({ id, ...wireError(ErrorCode.UNKNOWN_METHOD, `unknown method ${quote(method)}; known: ${Object.keys(dispatch.handlers).join(', ')}`) })
-      return
-    }
-    const params = msg.params ?? {}
-    if (!isPlainObject(params)) {
-      conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `params of '${method}' must be an object, got ${quote(params)}`) })
-      return
-    }
-    const problems = checkSchema(dispatch.schemas[method] ?? {}, params)
-    if (problems.length > 0) {
-      conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `bad params for '${method}': ${formatProblems(problems)}`, { problems }) })
-      return
-    }
-    try {
-      const result = await handler(params, ctx, conn)
+      let msg: unknown
+      try {
+        msg = JSON.parse(line)
+      } catch (err) {
+        conn.send({ id: null, ...wireError(ErrorCode.PROTOCOL, `malformed JSON: ${(err as Error).message}`) })
+        return
+      }
+      if (isPlainObject(msg) && (typeof msg.id === 'number' || typeof msg.id === 'string')) id = msg.id
+      // Before anything recurses into it (schema check, quoting, storing): see json-depth.ts.
+      if (nestsDeeperThan(msg)) {
+        const code = isRequestFrame(msg) ? ErrorCode.BAD_PARAMS : ErrorCode.PROTOCOL
+        conn.send({ id, ...wireError(code, `the frame nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH }) })
+        return
+      }
+      if (!isRequestFrame(msg)) {
+        conn.send({ id, ...wireError(ErrorCode.PROTOCOL, 'a request is {"id": number|string, "method": string, "params"?: object}') })
+        return
+      }
+      method = msg.method
+      if (conn.client === null && method !== 'hello') {
+        const hello = `{"id":1,"method":"hello","params":{"version":${PROTOCOL_VERSION},"client":"cli"}}`
+        conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `say hello first: ${hello}`) })
+        return
+      }
+      const handler = Object.prototype.hasOwnProperty.call(dispatch.handlers, method) ? dispatch.handlers[method] : undefined
+      if (!handler) {
+        conn.send({ id, ...wireError(ErrorCode.UNKNOWN_METHOD, `unknown method ${quote(method)}; known: ${Object.keys(dispatch.handlers).join(', ')}`) })
+        return
+      }
+      const params = msg.params ?? {}
+      if (!isPlainObject(params)) {
+        conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `params of '${method}' must be an object, got ${quote(params)}`) })
+        return
+      }
+      const problems = checkSchema(dispatch.schemas[method] ?? {}, params)
+      if (problems.length > 0) {
+        conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `bad params for '${method}': ${formatProblems(problems)}`, { problems }) })
+        return
+      }
+      let result: unknown
+      try {
+        result = await handler(params, ctx, conn)
+      } catch (err) {
+        if (!(err instanceof OrchError)) throw err
+        conn.send({ id, ...wireError(err.code, err.message, err.data) })
+        return
+      }
       conn.send({ id, result: result ?? null })
     } catch (err) {
-      if (err instanceof OrchError) {
-        conn.send({ id, ...wireError(err.code, err.message, err.data) })
-      } else {
-        log.error('request failed', { method, err })
-        conn.send({ id, ...wireError(ErrorCode.INTERNAL, `internal error in '${method}': ${(err as Error)?.message ?? String(err)} (see daemon.log)`) })
-      }
+      // Every request gets exactly one answer, even when the daemon itself is at fault.
+      log.error('request failed', { method, err })
+      const where = method === undefined ? 'a request' : `'${method}'`
+      conn.send({ id, ...wireError(ErrorCode.INTERNAL, `internal error in ${where}: ${(err as Error)?.message ?? String(err)} (see daemon.log)`) })
     }
   }
 
   return { server, connections }
+}
+
+/** Ends a connection after what was written; a peer that does not read it is cut off shortly after. */
+function closeGently(socket: Socket): void {
+  socket.end()
+  setTimeout(() => socket.destroy(), 1_000).unref()
 }

@@ -243,6 +243,18 @@ describe('FrameDecoder', () => {
   })
 
   describe('against a hostile peer', () => {
+    it('holds a frame sent one byte at a time in about its own size', () => {
+      const { decoder, frames } = collect()
+      const before = process.memoryUsage().arrayBuffers
+      for (let i = 0; i < 200_000; i++) decoder.push(Buffer.from('x'))
+      expect(decoder.partial).toBe(true)
+      // 200 KB of frame: a buffer that doubles holds it in well under 1 MB
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1_000_000)
+      decoder.push(Buffer.from('\n'))
+      expect(frames).toEqual(['x'.repeat(200_000)])
+      expect(decoder.partial).toBe(false)
+    })
+
     it.each([1, 2, 3, 42, 1337])('never throws on random bytes in random chunks (seed %i), and recovers at the next newline', (seed) => {
       const next = rng(seed)
       const cap = 256
@@ -261,7 +273,8 @@ describe('FrameDecoder', () => {
       }).not.toThrow()
       for (const f of frames) {
         expect(f).not.toContain('\n')
-        expect(Buffer.byteLength(f)).toBeLessThanOrEqual(cap)
+        // The cap counts wire bytes; each byte decodes to at most one UTF-16 unit (an invalid one to U+FFFD).
+        expect(f.length).toBeLessThanOrEqual(cap)
       }
       for (const e of errors) expect(e.code).toBe('E_FRAME_TOO_LARGE')
 
