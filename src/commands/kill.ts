@@ -20,6 +20,9 @@ export default class Kill extends OrchCommand<KillResult> {
     let client = await this.daemon({ start: false })
     let recovered = false
     if (!client) {
+      // a watchdog waiting to restart the dead daemon would bring it back after this command
+      const { stopOrphanWatchdog } = await import('../core/daemon/watchdog.js')
+      stopOrphanWatchdog(this.paths)
       const { agentsLeft } = await import('../cli/recorded-agents.js')
       const left = agentsLeft(this.paths)
       if (left.running.length === 0 && left.wanted.length === 0) {

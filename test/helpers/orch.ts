@@ -137,7 +137,8 @@ export async function cleanup(t: TestHome, extraPids: number[] = []): Promise<vo
   await orch(['kill', '--json']).catch(() => {})
   killDaemon(t)
   for (const pid of [...recordedPids(t.paths), ...extraPids]) if (isAlive(pid)) killGroup(pid)
-  rmSync(t.home, { recursive: true, force: true })
+  // a daemon that lost a start race may still be writing its last log line
+  rmSync(t.home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import type { AgentInfo, QueueListingResult, WireMessage } from '../../src/core/protocol/types.js'
-import { fixture, orch, orchJson, ROOT, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
+import { fixture, isAlive, killDaemon, orch, orchJson, ROOT, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const home = useHomes()
 
@@ -72,7 +72,9 @@ describe('agent identity', () => {
     await orchJson(['start', writeConfig(t, [{ name: 'tok', script: fixture('print-token.js'), env: { TOKEN_FILE: tokens }, ...FAST }])])
     const [first] = await waitFor(() => lines<{ token: string; pid: number }>(tokens)[0] && lines<{ token: string; pid: number }>(tokens), 'token written')
     await waitFor(async () => (await ls())[0]!.status === 'online', 'online')
-    process.kill(Number(readFileSync(t.paths.pidFile, 'utf8')), 'SIGKILL')
+    // with its watchdog: it stays down while its records are edited
+    const dead = killDaemon(t)!
+    await waitFor(() => !isAlive(dead), 'daemon gone')
     // what an older orch wrote: the same records without a token
     const db = join(t.paths.dataDir, 'agents.db')
     writeFileSync(db, readFileSync(db, 'utf8').replace(/,"token":"[^"]*"/g, ''))

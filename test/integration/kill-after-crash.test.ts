@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AgentDescription, AgentInfo } from '../../src/core/protocol/types.js'
-import { fixture, isAlive, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
+import { fixture, isAlive, killDaemon, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const home = useHomes()
 
@@ -19,7 +19,8 @@ describe('orch kill after the daemon crashed', () => {
     const pids = agents.map((a) => a.pid!)
     const { pid: daemonPid } = await orchJson<{ pid: number }>(['daemon', 'status'])
 
-    process.kill(daemonPid, 'SIGKILL')
+    // and its watchdog, which would otherwise bring it back before `orch kill`
+    expect(killDaemon(t)).toBe(daemonPid)
     await waitFor(() => !isAlive(daemonPid), 'the daemon gone')
     expect(pids.every(isAlive)).toBe(true)
 

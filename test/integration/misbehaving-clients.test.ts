@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import { PROTOCOL_VERSION } from '../../src/core/protocol/version.js'
+import type { AgentInfo } from '../../src/core/protocol/types.js'
+import { CLI_RESERVED_CONNECTIONS } from '../../src/core/daemon/server.js'
 import { useHomes, orch, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 import { rssBytes } from '../helpers/proc-memory.js'
 import { RawPeer } from '../helpers/raw-socket.js'
@@ -20,6 +22,7 @@ afterEach(() => {
   if (stopped !== null) process.kill(stopped, 'SIGCONT')
   stopped = null
   delete process.env.ORCH_FRAME_TIMEOUT_MS
+  delete process.env.ORCH_MAX_CONNECTIONS
 })
 
 /** Starts the daemon of process.env.ORCH_HOME if needed, and returns its pid. */
@@ -106,7 +109,8 @@ describe('clients that misbehave', () => {
       peers.push({ s, got })
     }
     const busy = (p: { got: Buffer[] }) => Buffer.concat(p.got).toString().includes('"E_BUSY"')
-    await waitFor(() => peers.filter(busy).length === 1_000 - 256, 'the connections past 256 refused with E_BUSY', 30_000)
+    // 256, plus the 16 kept for the CLI (which such peers, saying no hello, hold too)
+    await waitFor(() => peers.filter(busy).length === 1_000 - 256 - CLI_RESERVED_CONNECTIONS, 'the connections past 256 + 16 refused with E_BUSY', 30_000)
     // the daemon has taken (nearly) all of each accepted half-frame: the kernel holds far less than 1 MiB
     await waitFor(() => peers.every((p) => busy(p) || p.s.writableLength === 0), 'the half-frames read', 30_000)
     await probe(t).catch(() => {})
@@ -117,6 +121,19 @@ describe('clients that misbehave', () => {
     await waitFor(() => probe(t).then(() => true), 'the daemon serving again once they are gone')
     expect(daemonLog(t)).toMatch(/connection refused: too many connections/)
   }, 90_000)
+
+  it('keeps a few connections for the CLI: a team at the cap does not lock its owner out', async () => {
+    const t = home()
+    process.env.ORCH_MAX_CONNECTIONS = '3'
+    await orchJson(['start', writeConfig(t, [{ name: 'ext', type: 'external', instances: 4 }])])
+    const agents: DaemonClient[] = []
+    for (let i = 0; i < 3; i++) agents.push(await DaemonClient.connect(t.paths.socket, { client: 'agent', agent: `ext:${i}` }))
+    const fourth = await DaemonClient.connect(t.paths.socket, { client: 'agent', agent: 'ext:3' }).catch((e: Error & { code?: string }) => e)
+    expect(fourth).toMatchObject({ code: 'E_BUSY', message: expect.stringMatching(/kept beyond that are for the CLI/) })
+    // the owner still gets in
+    expect((await orchJson<AgentInfo[]>(['ls'])).filter((a) => a.status === 'online')).toHaveLength(3)
+    for (const a of agents) a.close()
+  })
 
   it('closes a connection whose unfinished frame stalls', async () => {
     const t = home()

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeF
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AgentInfo, DaemonStatus } from '../../src/core/protocol/types.js'
-import { fixture, isAlive, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { fixture, isAlive, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome, killDaemon as killDaemonAndWatchdog } from '../helpers/orch.js'
 
 const home = useHomes()
 
@@ -30,9 +30,9 @@ function asideOf(file: string): string[] {
 }
 
 /** SIGKILLs the daemon and waits until it is gone, so the test can touch its files before the next one starts. */
+/** kill -9 of the daemon and its watchdog: it stays down while the test edits its files. */
 async function killDaemon(t: TestHome): Promise<void> {
-  const pid = Number(readFileSync(t.paths.pidFile, 'utf8'))
-  process.kill(pid, 'SIGKILL')
+  const pid = killDaemonAndWatchdog(t)!
   await waitFor(() => !isAlive(pid), 'daemon gone')
 }
 

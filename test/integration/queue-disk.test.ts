@@ -33,9 +33,9 @@ describe('a damaged queue.db', () => {
     expect(note.movedTo).toMatch(/queue\.db\.corrupt-/)
     expect(statSync(note.movedTo!).mode & 0o777).toBe(0o600)
     expect(readFileSync(note.movedTo!, 'utf8')).toContain('%%garbage')
-    expect(readFileSync(t.paths.daemonLog, 'utf8')).toMatch(/damaged data file repaired.*queue\.db/)
+    expect(readFileSync(t.paths.daemonLog, 'utf8')).toMatch(/unreadable records moved aside.*queue\.db/)
     const human = await orch(['daemon', 'status'])
-    expect(human.stdout).toMatch(/recovered .*queue\.db: 3 unreadable lines moved to/)
+    expect(human.stdout).toMatch(/queue\.db: 3 records dropped \(.*\), kept in .*queue\.db\.corrupt-/)
   })
 
   it('of an unknown format version is a clear E_FILE_FORMAT error naming the file', async () => {
@@ -44,7 +44,7 @@ describe('a damaged queue.db', () => {
     const db = join(t.paths.dataDir, 'queue.db')
     writeFileSync(db, `{"_id":"$orch","kind":"meta","version":99}\n${doc(1)}\n`)
     const r = await orch(['ls'])
-    expect(r.error?.message).toMatch(/FileFormatError: .*queue\.db is in queue format version 99, and this orch reads version 1.*move the file away/)
+    expect(r.error?.message).toMatch(/E_FILE_FORMAT: .*queue\.db is in queue format version 99, and this orch reads version 1.*move the file away/)
     expect(r.error?.message).toContain(db)
   })
 })

@@ -1,6 +1,6 @@
 // The daemon comes back by itself: a watchdog restarts a background daemon that dies without a clean shutdown.
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
@@ -117,5 +117,50 @@ describe('a daemon that comes back by itself', () => {
     } finally {
       child.kill('SIGTERM')
     }
+  })
+})
+
+describe('a watchdog that knows when not to restart', () => {
+  /** Kills the daemon young `kills` times: its watchdog then waits 100 ms × 2^kills before the next restart. */
+  async function slowWatchdog(t: TestHome, kills = 2): Promise<DaemonStatus> {
+    await orchJson(['ls'])
+    let s = (await ask<DaemonStatus>(t, 'daemon.status'))!
+    for (let i = 0; i < kills; i++) {
+      process.kill(s.pid, 'SIGKILL')
+      const old = s.pid
+      s = await waitFor(async () => {
+        const st = await ask<DaemonStatus>(t, 'daemon.status')
+        return st && st.pid !== old && st
+      }, 'restarted')
+    }
+    return s
+  }
+
+  it('does not restart a daemon whose home was removed meanwhile', async () => {
+    const t = home()
+    const s = await slowWatchdog(t)
+    process.kill(s.pid, 'SIGKILL')
+    rmSync(t.home, { recursive: true, force: true })
+    await waitFor(() => !isAlive(s.watchdogPid!), 'the watchdog gone')
+    expect(existsSync(t.home)).toBe(false)
+  })
+
+  it('gives way to a daemon started meanwhile, and orch daemon stop also ends a watchdog waiting to restart', async () => {
+    const t = home()
+    // 1.6 s: time enough for a command to start a daemon first
+    const s = await slowWatchdog(t, 4)
+    process.kill(s.pid, 'SIGKILL')
+    // a command starts a daemon before the watchdog's wait is over: the watchdog must not start a second one
+    await orchJson(['ls'])
+    const started = (await ask<DaemonStatus>(t, 'daemon.status'))!
+    expect(started.pid).not.toBe(s.watchdogPid)
+    await waitFor(() => !isAlive(s.watchdogPid!), 'the old watchdog gone')
+    expect((await ask<DaemonStatus>(t, 'daemon.status'))!.pid).toBe(started.pid)
+
+    const again = await slowWatchdog(t)
+    process.kill(again.pid, 'SIGKILL')
+    await orchJson(['daemon', 'stop'])
+    await waitFor(() => !isAlive(again.watchdogPid!), 'the waiting watchdog stopped')
+    expect(await ask(t, 'daemon.status')).toBeNull()
   })
 })

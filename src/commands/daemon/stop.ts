@@ -8,6 +8,9 @@ export default class DaemonStop extends OrchCommand<{ pid: number | null }> {
     await this.parse(DaemonStop)
     const client = await this.daemon({ start: false })
     if (!client) {
+      // a watchdog waiting to restart a dead daemon: stopping the daemon means that one too
+      const { stopOrphanWatchdog } = await import('../../core/daemon/watchdog.js')
+      stopOrphanWatchdog(this.paths)
       if (!this.jsonEnabled()) this.log(`no daemon runs for ${this.paths.home}`)
       return { pid: null }
     }

@@ -27,6 +27,8 @@ export class Connection {
   agent: string | null = null
   /** set by queue.consume: messages are pushed to this connection through it */
   recipient: Recipient | null = null
+  /** accepted past the connection limit, into the slots kept for the CLI: it may not say hello as an agent */
+  reserved = false
   private closeHandlers: Array<() => void> = []
   private paused = false
   /** frames read while paused (at most one read's worth: the socket is paused too) */

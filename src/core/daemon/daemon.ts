@@ -108,8 +108,10 @@ export class Daemon {
     if (!lock) return null
     const log = createLogger(paths.daemonLog)
     log.info('daemon starting', { home: paths.home, version: ORCH_VERSION, node: process.version })
+    // at once: a start that fails from here on (a full disk, a damaged file) is retried by it too
+    const watchdog = Watchdog.start(paths, DAEMON_MAIN, lock.generation, log)
     if (fixedMode !== null) log.warn(`ORCH_HOME had mode ${fixedMode.toString(8)}; set to 700`, { home: paths.home })
-    const recovery = new RecoveryLog((note) => log.warn('damaged data file repaired: unreadable records moved aside', { ...note }))
+    const recovery = new RecoveryLog((note) => log.warn('unreadable records moved aside', { ...note }))
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
     const store = await StateStore.open(paths.dataDir, {
@@ -132,11 +134,16 @@ export class Daemon {
     supervisor.adopt(await store.all())
     daemon.syncAgents()
     await daemon.listen()
-    writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
+    // for people and scripts; the lock, not this file, says which daemon runs: a full disk must not stop it
+    try {
+      writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 })
+    } catch (err) {
+      log.warn('cannot write daemon.pid', { err })
+    }
     monitor.start()
     daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
-    daemon.watchdog = Watchdog.start(paths, DAEMON_MAIN, log)
+    daemon.watchdog = watchdog
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
     log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
     return daemon

@@ -7,6 +7,8 @@ import type { OrchPaths } from '../paths.js'
 
 export interface DaemonLock {
   release(): void
+  /** the `lock.<n>` this daemon holds: a daemon started later holds a greater one */
+  generation: number
 }
 
 /** Lock generations are `lock.<n>` in ORCH_HOME; kept short so they fit where orch.sock fits. */
@@ -59,7 +61,7 @@ export async function acquireLock(paths: OrchPaths): Promise<DaemonLock | null> 
       for (const n of generations(paths.home)) if (n < mine) unlinkQuiet(generationPath(paths.home, n))
       // A daemon of an older orch (abstract-namespace lock) may still answer on the socket.
       if (await listening(paths.socket)) return close(server)
-      return { release: () => server.close() }
+      return { release: () => server.close(), generation: mine }
     }
     throw new OrchError(ErrorCode.INTERNAL, `could not take the daemon lock in ${paths.home} after ${MAX_ROUNDS} rounds of contention`)
   } catch (err) {

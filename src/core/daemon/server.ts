@@ -12,6 +12,11 @@ import type { DaemonContext, Handler } from './context.js'
 
 /** Connections open at once; more are answered E_BUSY and closed. ORCH_MAX_CONNECTIONS overrides it (big teams). */
 export const DEFAULT_MAX_CONNECTIONS = 256
+/**
+ * Slots past the limit that only a CLI may keep: a team holding every
+ * connection must not lock its owner out of `orch ls`, `kill` or `daemon stop`.
+ */
+export const CLI_RESERVED_CONNECTIONS = 16
 /** An unfinished frame that gets no byte for this long closes its connection. ORCH_FRAME_TIMEOUT_MS overrides it. */
 export const DEFAULT_FRAME_TIMEOUT_MS = 30_000
 /** Refused connections are logged at most this often, with a count. */
@@ -58,11 +63,12 @@ export function createControlServer(
 
   const server = createServer((socket) => {
     socket.on('error', () => socket.destroy())
-    if (connections.size >= limits.maxConnections) {
+    if (connections.size >= limits.maxConnections + CLI_RESERVED_CONNECTIONS) {
       refuseBusy(socket)
       return
     }
     const conn = new Connection(socket, (c, line) => void handleFrame(c, line), log)
+    conn.reserved = connections.size >= limits.maxConnections
     connections.add(conn)
     conn.onClose(() => connections.delete(conn))
     const decoder = new FrameDecoder(

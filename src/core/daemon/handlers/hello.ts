@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto'
 import { EXTERNAL_TYPE } from '../../config/defaults.js'
 import { AgentRefusedError } from '../../errors/agent-refused-error.js'
+import { BusyError } from '../../errors/busy-error.js'
+import { DEFAULT_MAX_CONNECTIONS } from '../server.js'
 import { VersionMismatchError } from '../../errors/version-mismatch-error.js'
 import type { ParamsOf, ResultOf } from '../../protocol/methods.js'
 import { PROTOCOL_VERSION } from '../../protocol/version.js'
@@ -51,6 +53,11 @@ export const hello: Handler<ParamsOf<'hello'>, ResultOf<'hello'>> = (params, ctx
     throw new VersionMismatchError(
       `this daemon speaks protocol ${PROTOCOL_VERSION}, the client ${params.version}: run 'orch daemon restart' after upgrading orch`,
       { daemon: PROTOCOL_VERSION, client: params.version },
+    )
+  }
+  if (params.client === 'agent' && conn.reserved) {
+    throw new BusyError(
+      `the daemon has as many connections as it allows (ORCH_MAX_CONNECTIONS, default ${DEFAULT_MAX_CONNECTIONS}); the few kept beyond that are for the CLI: close some, or raise the limit`,
     )
   }
   if (params.client === 'agent' && params.agent) {
