@@ -8,5 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     disableConsoleIntercept: true,
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 })

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { runCommand } from '@oclif/test'
 import { afterEach } from 'vitest'
 import { orchPaths, type OrchPaths } from '../../src/core/paths.js'
+import { recordHome } from './global-setup.js'
 import { procStartTime } from '../../src/core/supervisor/proc.js'
 
 export const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -17,6 +18,7 @@ export interface TestHome {
 /** A fresh ORCH_HOME under /tmp (short, so the socket path fits). Sets process.env.ORCH_HOME for in-process commands. */
 export function makeHome(): TestHome {
   const home = mkdtempSync(join(tmpdir(), 'orch-t-'))
+  recordHome(home)
   process.env.ORCH_HOME = home
   return { home, paths: orchPaths(home) }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { useHomes, fixture, orch, orchJson, waitFor } from '../helpers/orch.js'
+import { recordHome } from '../helpers/global-setup.js'
 import { createOtherUser, IS_ROOT, NOT_ROOT_REASON, type OtherUser } from '../helpers/other-user.js'
 import { fdCount } from '../helpers/proc-memory.js'
 
@@ -46,6 +47,7 @@ function abstractSocketsOf(pid: number): string[] {
 /** A directory in /tmp for the other user to fill: the test removes it. */
 function scratch(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'orch-u-')), 'oh')
+  recordHome(dir)
   dirs.push(dir, join(dir, '..'))
   chmodSync(join(dir, '..'), 0o777)
   return dir

@@ -1,0 +1,45 @@
+// A safety net under every test's own clean-up: whatever this run left behind
+// in the homes it made (a daemon a late command started after a test's
+// clean-up, its watchdog, an agent) is killed by pid at the end, and the homes
+// are removed. Only homes this run made: another run on the machine (CI in a
+// clone) is left alone.
+import { appendFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const HOMES_FILE_ENV = 'ORCH_TEST_HOMES_FILE'
+
+/** Called by makeHome (in a test worker): this run owns `home`. */
+export function recordHome(home: string): void {
+  const file = process.env[HOMES_FILE_ENV]
+  if (file) appendFileSync(file, `${home}\n`)
+}
+
+function homeOf(pid: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .find((v) => v.startsWith('ORCH_HOME='))
+      ?.slice('ORCH_HOME='.length)
+  } catch {
+    return undefined
+  }
+}
+
+export default function setup(): () => void {
+  const file = join(tmpdir(), `orch-test-homes-${process.pid}`)
+  writeFileSync(file, '')
+  process.env[HOMES_FILE_ENV] = file
+  return () => {
+    const homes = new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))
+    const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid && homes.has(homeOf(p) ?? ''))
+    for (const pid of left) {
+      try {
+        process.kill(Number(pid), 'SIGKILL')
+      } catch {}
+    }
+    if (left.length > 0) console.warn(`test run: killed ${left.length} process(es) left in its homes: ${left.join(', ')}`)
+    for (const home of homes) rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
+    rmSync(file, { force: true })
+  }
+}
