@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import { orchPaths } from '../../src/core/paths.js'
-import type { DaemonStatus, QueueListingResult } from '../../src/core/protocol/types.js'
+import type { AgentInfo, DaemonStatus, QueueListingResult } from '../../src/core/protocol/types.js'
 import { toMessageDoc } from '../../src/core/queue/nedb-documents.js'
 import { readQueueFile } from '../../src/core/queue/queue-file-reader.js'
 import { cleanup, fixture, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
@@ -96,6 +96,38 @@ describe.skipIf(!CAN_MOUNT)(`a full disk (${NEEDS_ROOT})`, () => {
     disk?.unmount()
     t = undefined
     disk = undefined
+  })
+
+  it('starts on a disk with no byte left: re-adopts agents, serves, and writes their state once space returns', { timeout: 60_000 }, async () => {
+    disk = mountSmallDisk('2m')
+    t = homeOn(disk)
+    const cfg = join(t.home, 'ecosystem.config.json')
+    writeFileSync(cfg, JSON.stringify({ agents: [{ name: 'sink', script: fixture('tick.js'), env: { TICK_MS: '60000' }, startGrace: '100ms' }] }))
+    await orchJson(['start', cfg])
+    const [before] = await waitFor(async () => {
+      const ls = await orchJson<AgentInfo[]>(['ls'])
+      return ls[0]?.status === 'online' && ls
+    }, 'sink online')
+    await orchJson(['send', 'sink', 'kept'])
+    await orchJson(['daemon', 'stop'])
+    // every byte taken
+    const filler = join(disk.dir, 'filler')
+    const fd = openSync(filler, 'w')
+    const chunk = Buffer.alloc(64 * 1024, 1)
+    try {
+      for (;;) writeSync(fd, chunk)
+    } catch (err) {
+      expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC')
+    } finally {
+      closeSync(fd)
+    }
+    const after = await orchJson<AgentInfo[]>(['ls'])
+    expect(after.map((a) => [a.id, a.pid, a.status])).toEqual([[before!.id, before!.pid, 'online']])
+    expect(await pendingCount()).toBe(1)
+    // room again: a state change reaches agents.db
+    unlinkSync(filler)
+    await orchJson(['stop', 'sink'])
+    await waitFor(() => /"status":"stopped"/.test(readFileSync(join(t!.paths.dataDir, 'agents.db'), 'utf8')), 'the stop written')
   })
 
   it('loses no answered send of a burst, stores no refused one, keeps serving, restarts while full, and stores the first send once space returns', { timeout: 120_000 }, async () => {

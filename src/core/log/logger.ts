@@ -19,11 +19,22 @@ function errorFields(fields?: Record<string, unknown>): Record<string, unknown> 
   return out
 }
 
-/** JSON lines: {"time":"…","level":"info","msg":"…",…fields}. */
+/**
+ * JSON lines: {"time":"…","level":"info","msg":"…",…fields}. A write that
+ * fails (a full disk) ends a write stream for good, so the next line opens a
+ * new one: logging resumes by itself once there is room (lines in between are lost).
+ */
 export function createLogger(file: string): Logger {
-  const stream: WriteStream = createWriteStream(file, { flags: 'a', mode: 0o600 })
-  stream.on('error', () => {})
+  let stream: WriteStream | null = null
+  const open = (): WriteStream => {
+    const s = createWriteStream(file, { flags: 'a', mode: 0o600 })
+    s.on('error', () => {
+      if (stream === s) stream = null
+    })
+    return s
+  }
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
+    stream ??= open()
     stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, pid: process.pid, ...errorFields(fields) })}\n`)
   }
   return {
@@ -31,6 +42,6 @@ export function createLogger(file: string): Logger {
     info: (m, f) => log('info', m, f),
     warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    close: () => new Promise((resolve) => (stream ? stream.end(resolve) : resolve())),
   }
 }

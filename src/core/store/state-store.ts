@@ -1,4 +1,4 @@
-import { chmodSync } from 'node:fs'
+import { chmodSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Datastore from 'nedb-promises'
 import type { InstanceRecord } from './instance-record.js'
@@ -29,12 +29,45 @@ function nedbOf(db: Datastore<Doc>): NedbCompaction {
 
 type Doc = InstanceRecord & { _id: string; format?: number }
 
+/** A write refused for lack of room: the store waits for space instead of failing the daemon. */
+function isNoSpace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === 'ENOSPC' || code === 'EDQUOT'
+}
+
+/**
+ * The documents of agents.db read as NeDB would (the last line of an id
+ * wins, a deletion marker removes it), without NeDB's rewrite of the file on
+ * load, which a full disk refuses. Unreadable lines were already moved aside.
+ */
+function readDocs(file: string): Map<string, Doc> {
+  const docs = new Map<string, Doc>()
+  let text = ''
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return docs
+  }
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue
+    try {
+      const doc = JSON.parse(line) as Doc & { $$deleted?: boolean }
+      if (typeof doc._id !== 'string') continue
+      if (doc.$$deleted) docs.delete(doc._id)
+      else docs.set(doc._id, doc)
+    } catch {}
+  }
+  return docs
+}
+
 /**
  * Agent state in NeDB (data/agents.db). Saves are coalesced: many transitions
  * in one tick become one write per instance, in the order they happened.
  */
 export class StateStore {
-  private readonly db: Datastore<Doc>
+  /** null while a full disk keeps NeDB from loading: `readOnly` holds the records meanwhile */
+  private db: Datastore<Doc> | null
+  private readOnly: Map<string, Doc> | null = null
   private readonly dirty = new Map<string, InstanceRecord | null>()
   private flushing: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
@@ -44,9 +77,13 @@ export class StateStore {
     readonly filename: string,
     private readonly onError: (err: unknown, id: string) => void,
   ) {
+    this.db = StateStore.datastore(filename)
+  }
+
+  private static datastore(filename: string): Datastore<Doc> {
     // `modes` reaches @seald-io/nedb untouched; nedb-promises' typings just do not list it.
     const options = { filename, autoload: false, modes: DATA_FILE_MODES } as { filename: string; autoload: boolean }
-    this.db = Datastore.create(options) as Datastore<Doc>
+    return Datastore.create(options) as Datastore<Doc>
   }
 
   /**
@@ -58,15 +95,37 @@ export class StateStore {
     const store = new StateStore(join(dataDir, 'agents.db'), opts.onError ?? (() => {}))
     const repair = repairStateFile(store.filename)
     if (repair) opts.onRepaired?.({ ...repair, file: store.filename })
-    await store.db.load()
-    // A file from an earlier release may be 0644; NeDB only sets the mode of files it creates.
-    chmodSync(store.filename, DATA_FILE_MODES.fileMode)
-    nedbOf(store.db).setAutocompactionInterval(COMPACT_EVERY_MS)
+    try {
+      await store.loaded(store.db!)
+    } catch (err) {
+      if (!isNoSpace(err)) throw err
+      // NeDB rewrites the whole file when it loads, which a full disk refuses: start from the
+      // records as they are, and write again (loading NeDB first) once there is room.
+      store.db = null
+      store.readOnly = readDocs(store.filename)
+      store.onError(err, 'agents.db')
+    }
     return store
   }
 
+  private async loaded(db: Datastore<Doc>): Promise<Datastore<Doc>> {
+    await db.load()
+    // A file from an earlier release may be 0644; NeDB only sets the mode of files it creates.
+    chmodSync(this.filename, DATA_FILE_MODES.fileMode)
+    nedbOf(db).setAutocompactionInterval(COMPACT_EVERY_MS)
+    return db
+  }
+
+  /** The datastore, loaded now if a full disk kept it from loading at start. */
+  private async datastore(): Promise<Datastore<Doc>> {
+    if (this.db) return this.db
+    this.db = await this.loaded(StateStore.datastore(this.filename))
+    this.readOnly = null
+    return this.db
+  }
+
   async all(): Promise<InstanceRecord[]> {
-    const docs = await this.db.find({})
+    const docs = this.db ? await this.db.find({}) : [...(this.readOnly?.values() ?? [])]
     return docs.map(({ _id, format: _format, ...rest }) => ({ ...rest, id: _id }) as InstanceRecord)
   }
 
@@ -94,7 +153,7 @@ export class StateStore {
   async close(): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     await this.flush()
-    nedbOf(this.db).stopAutocompaction()
+    if (this.db) nedbOf(this.db).stopAutocompaction()
   }
 
   private schedule(): void {
@@ -108,8 +167,9 @@ export class StateStore {
     let failed = false
     for (const [id, record] of batch) {
       try {
-        if (record === null) await this.db.remove({ _id: id }, { multi: false })
-        else await this.db.update({ _id: id }, { ...record, _id: id, format: STATE_FORMAT_VERSION }, { upsert: true })
+        const db = await this.datastore()
+        if (record === null) await db.remove({ _id: id }, { multi: false })
+        else await db.update({ _id: id }, { ...record, _id: id, format: STATE_FORMAT_VERSION }, { upsert: true })
       } catch (err) {
         // Keep it for the next pass, unless a newer state of it is already waiting.
         failed = true
