@@ -33,12 +33,21 @@ export default function setup(): () => void {
   return () => {
     const homes = new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))
     const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid && homes.has(homeOf(p) ?? ''))
+    if (left.length > 0) {
+      const what = left.map((pid) => {
+        let cmd = '?'
+        try {
+          cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 2).join(' ').slice(0, 80)
+        } catch {}
+        return `${pid} (${cmd}) in ${homeOf(pid)}`
+      })
+      console.warn(`test run: killed ${left.length} process(es) left in its homes:\n  ${what.join('\n  ')}`)
+    }
     for (const pid of left) {
       try {
         process.kill(Number(pid), 'SIGKILL')
       } catch {}
     }
-    if (left.length > 0) console.warn(`test run: killed ${left.length} process(es) left in its homes: ${left.join(', ')}`)
     for (const home of homes) rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 })
     rmSync(file, { force: true })
   }
