@@ -4,6 +4,17 @@ import { quote } from '../schema/field.js'
 /** Files written before formats carried a version are version 1. */
 export const UNVERSIONED_FORMAT = 1
 
+/** Written by a newer orch: a whole version above the one this orch writes. Not damage: never dropped. */
+export function isNewerFormat(value: unknown, current: number): boolean {
+  return Number.isInteger(value) && (value as number) > current
+}
+
+/** What is wrong with a version that is neither one of ours nor a newer one (damage: null, "1", 0), or null. */
+export function damagedFormat(value: unknown, current: number): string | null {
+  if (value === undefined || isNewerFormat(value, current)) return null
+  return Number.isInteger(value) && (value as number) >= 1 ? null : `format version must be a whole number from 1, got ${quote(value)}`
+}
+
 /**
  * The format version `value` claims, checked against the one this orch
  * writes. A newer version is an error, never a silent cast: reading a

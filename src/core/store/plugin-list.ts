@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { isPlainObject } from '../schema/field.js'
 import { writeFileAtomic } from './atomic-write.js'
-import { checkFormatVersion } from './format-version.js'
+import { checkFormatVersion, damagedFormat, isNewerFormat } from './format-version.js'
 import { moveFileAside } from './move-aside.js'
 
 /** The format of data/plugins.json (field `version`; a bare array, as the first release wrote it, is 1). */
@@ -52,7 +52,11 @@ export class PluginList {
     } catch (err) {
       return this.moveAside(text, `not JSON (${(err as Error).message})`)
     }
-    if (isPlainObject(value)) checkFormatVersion(this.file, value.version, PLUGINS_FORMAT_VERSION)
+    if (isPlainObject(value)) {
+      if (isNewerFormat(value.version, PLUGINS_FORMAT_VERSION)) checkFormatVersion(this.file, value.version, PLUGINS_FORMAT_VERSION)
+      const damaged = damagedFormat(value.version, PLUGINS_FORMAT_VERSION)
+      if (damaged) return this.moveAside(text, damaged)
+    }
     const list = Array.isArray(value) ? value : isPlainObject(value) ? value.plugins : undefined
     if (!Array.isArray(list) || !list.every(isRemembered)) return this.moveAside(text, 'not a list of {spec, baseDir}')
     this.plugins = list.map(({ spec, baseDir }) => ({ spec, baseDir }))

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs'
 import { formatProblems, isPlainObject } from '../schema/field.js'
 import { writeFileAtomic } from './atomic-write.js'
-import { checkFormatVersion } from './format-version.js'
+import { checkFormatVersion, damagedFormat, isNewerFormat } from './format-version.js'
 import { saveLinesAside } from './move-aside.js'
 import { instanceDocProblems } from './persisted-schemas.js'
 
@@ -31,8 +31,12 @@ function problemOf(file: string, line: string): string | null {
     return 'not JSON (a torn or garbage line)'
   }
   if (isPlainObject(doc) && isNedbMarker(doc)) return null
-  // A newer orch's record is not damage: refuse (FileFormatError) rather than drop it.
-  if (isPlainObject(doc)) checkFormatVersion(file, doc.format, STATE_FORMAT_VERSION)
+  if (isPlainObject(doc)) {
+    // A newer orch's record is not damage: refuse (FileFormatError) rather than drop it. A garbled version is damage.
+    if (isNewerFormat(doc.format, STATE_FORMAT_VERSION)) checkFormatVersion(file, doc.format, STATE_FORMAT_VERSION)
+    const damaged = damagedFormat(doc.format, STATE_FORMAT_VERSION)
+    if (damaged) return damaged
+  }
   const problems = instanceDocProblems(doc)
   return problems.length > 0 ? formatProblems(problems) : null
 }

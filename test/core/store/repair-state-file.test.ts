@@ -28,6 +28,16 @@ const record = (id: string, extra: Record<string, unknown> = {}) =>
   })
 
 describe('repairStateFile', () => {
+  it('moves aside a record whose format version is garbled (damage), but refuses a newer one (a newer orch)', () => {
+    const dir = dataDir()
+    const file = join(dir, 'agents.db')
+    writeFileSync(file, `${record('ok')}\n${record('garbled', { format: '1' })}\n${record('zero', { format: 0 })}\n`)
+    const repair = repairStateFile(file)
+    expect(repair).toMatchObject({ dropped: 2, reasons: [expect.stringMatching(/format version must be a whole number from 1, got "1"/), expect.stringMatching(/got 0/)] })
+    writeFileSync(file, `${record('ok')}\n${record('newer', { format: 7 })}\n`)
+    expect(() => repairStateFile(file)).toThrow(FileFormatError)
+  })
+
   it('keeps good records and NeDB markers, drops one wrong-shaped record (too few for NeDB to notice) into a 0600 file', async () => {
     const dir = dataDir()
     const file = join(dir, 'agents.db')
