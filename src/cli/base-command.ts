@@ -18,12 +18,12 @@ export abstract class OrchCommand<T> extends Command {
   }
 
   /** The daemon client; starts the daemon unless `start` is false, then null means none runs. */
-  protected async daemon(): Promise<DaemonClient>
+  protected async daemon(opts?: { start: true; env?: Record<string, string> }): Promise<DaemonClient>
   protected async daemon(opts: { start: false }): Promise<DaemonClient | null>
-  protected async daemon(opts: { start: boolean } = { start: true }): Promise<DaemonClient | null> {
+  protected async daemon(opts: { start: boolean; env?: Record<string, string> } = { start: true }): Promise<DaemonClient | null> {
     if (this.connection) return this.connection
     const { connectIfRunning, ensureDaemon } = await import('../core/client/ensure-daemon.js')
-    this.connection = opts.start ? (await ensureDaemon(this.paths)).client : await connectIfRunning(this.paths)
+    this.connection = opts.start ? (await ensureDaemon(this.paths, opts.env)).client : await connectIfRunning(this.paths)
     return this.connection
   }
 

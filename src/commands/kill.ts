@@ -1,4 +1,5 @@
 import { OrchCommand } from '../cli/base-command.js'
+import { ADOPT_ONLY_ENV } from '../core/daemon/adopt-only.js'
 
 interface KillResult {
   stopped: string[]
@@ -34,7 +35,8 @@ export default class Kill extends OrchCommand<KillResult> {
       if (!this.jsonEnabled()) {
         this.log(`no daemon runs for ${this.paths.home}, but ${left.running.length} agent process(es) it started still run: starting a daemon to stop them`)
       }
-      client = await this.daemon()
+      // adopt-only: an agent meant to run but found dead is not started just to be stopped
+      client = await this.daemon({ start: true, env: { [ADOPT_ONLY_ENV]: '1' } })
       recovered = true
     }
     const { waitForDaemonExit } = await import('../cli/wait-daemon-exit.js')

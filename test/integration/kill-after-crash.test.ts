@@ -42,6 +42,26 @@ describe('orch kill after the daemon crashed', () => {
     expect((await orchJson<{ started: string[] }>(['resurrect'])).started.sort()).toEqual(['stubborn', 'tick:0', 'tick:1'])
   })
 
+  it('does not start an agent it finds dead just to stop it', async () => {
+    const t = home()
+    await orchJson(['start', writeConfig(t, [{ name: 'alive', script: fixture('tick.js'), startGrace: '100ms' }, { name: 'gone', script: fixture('tick.js'), startGrace: '100ms' }])])
+    const agents = await waitFor(async () => {
+      const list = await orchJson<AgentInfo[]>(['ls'])
+      return list.length === 2 && list.every((a) => a.status === 'online') && list
+    }, 'both online')
+    killDaemon(t)
+    const gone = agents.find((a) => a.name === 'gone')!
+    process.kill(gone.pid!, 'SIGKILL')
+    await waitFor(() => !isAlive(gone.pid!), 'gone dead')
+    const r = await orchJson<{ stopped: string[]; recovered?: boolean }>(['kill'])
+    expect(r.recovered).toBe(true)
+    const d = await orchJson<AgentDescription>(['describe', 'gone'])
+    const reasons = d.events.map((e) => e.reason).join('\n')
+    expect(reasons).toMatch(/found dead by a daemon started to stop the agents/)
+    // never spawned again: no restart, no start by the new daemon
+    expect(reasons).not.toMatch(/restart after|started by a new daemon|died while no daemon was running/)
+  })
+
   it('says no daemon runs when nothing was left running', async () => {
     home()
     const r = await orch(['kill'])

@@ -52,7 +52,7 @@ export async function connectIfRunning(paths: OrchPaths): Promise<DaemonClient |
  * callers may each spawn one; the daemon's lock lets one win and the others
  * exit, and every caller connects to the winner.
  */
-export async function ensureDaemon(paths: OrchPaths): Promise<{ client: DaemonClient; started: boolean }> {
+export async function ensureDaemon(paths: OrchPaths, extraEnv: Record<string, string> = {}): Promise<{ client: DaemonClient; started: boolean }> {
   const existing = await connectIfRunning(paths)
   if (existing) return { client: existing, started: false }
 
@@ -64,7 +64,7 @@ export async function ensureDaemon(paths: OrchPaths): Promise<{ client: DaemonCl
   const child = spawn(process.execPath, [DAEMON_MAIN], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...process.env, ORCH_HOME: paths.home, [DETACHED_ENV]: '1' },
+    env: { ...process.env, ...extraEnv, ORCH_HOME: paths.home, [DETACHED_ENV]: '1' },
   })
   closeSync(out)
   let exited: number | null = null

@@ -34,6 +34,7 @@ import { readQueueSettings, writeQueueSettings, type QueueSettings } from './que
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN, ORCH_VERSION } from './version.js'
 import { Watchdog } from './watchdog.js'
+import { takeAdoptOnly } from './adopt-only.js'
 
 function queueSettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'queue-settings.json')
@@ -103,6 +104,7 @@ export class Daemon {
 
   /** Returns null when another daemon already holds this ORCH_HOME. */
   static async start(paths: OrchPaths, onStopped: () => void = () => {}): Promise<Daemon | null> {
+    const adoptOnly = takeAdoptOnly()
     const { fixedMode } = prepareHome(paths)
     const lock = await acquireLock(paths)
     if (!lock) return null
@@ -131,7 +133,7 @@ export class Daemon {
     const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueStore, queueSettings, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
-    supervisor.adopt(await store.all())
+    supervisor.adopt(await store.all(), { startDead: !adoptOnly })
     daemon.syncAgents()
     await daemon.listen()
     // for people and scripts; the lock, not this file, says which daemon runs: a full disk must not stop it

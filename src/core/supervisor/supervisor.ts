@@ -46,6 +46,8 @@ export interface SupervisorEvents {
 export class Supervisor {
   private readonly instances = new Map<string, Instance>()
   private readonly emitter = new EventEmitter()
+  /** false in a daemon started by `orch kill` after a crash: adoption leaves dead agents stopped */
+  private startDead = true
 
   constructor(
     private readonly paths: OrchPaths,
@@ -393,7 +395,8 @@ export class Supervisor {
    * same process start time) are adopted without a restart; ones that died
    * while no daemon ran go through the restart policy.
    */
-  adopt(records: InstanceRecord[]): void {
+  adopt(records: InstanceRecord[], opts: { startDead?: boolean } = {}): void {
+    this.startDead = opts.startDead ?? true
     // All of them first, so `dependsOn` sees every agent before anything starts.
     const adopted = records.map((record) => {
       const inst = newInstance(record)
@@ -429,6 +432,11 @@ export class Supervisor {
     r.procStart = null
     if (r.desired !== 'running' || r.status === 'errored') {
       if (r.status !== 'stopped' && r.status !== 'errored') this.transition(inst, 'stopped', 'found stopped by a new daemon')
+      return
+    }
+    if (!this.startDead) {
+      // a daemon started only to stop what the last one left (`orch kill`): nothing dead is started
+      if (r.status !== 'stopped') this.transition(inst, 'stopped', 'found dead by a daemon started to stop the agents')
       return
     }
     if (diedPid === null || wasStopping) {
