@@ -2,7 +2,6 @@
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 /** A reply's type is the request's type plus this suffix: 'task.run' → 'task.run.reply'. */
 export const REPLY_TYPE_SUFFIX = '.reply'
-export const TOPIC_PREFIX = 'topic:'
 
 /** Reconnect backoff: the daemon's socket usually reappears within a second of a restart. */
 export const RECONNECT_INITIAL_MS = 50

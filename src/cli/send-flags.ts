@@ -1,8 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 import { encodeFrame, MAX_FRAME_BYTES } from '../core/protocol/framing.js'
 import type { SendParams } from '../core/protocol/methods.js'
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/queue/constants.js'
-import { InvalidMessageError } from '../core/queue/errors/invalid-message-error.js'
+import { OrchError } from '../core/errors/orch-error.js'
+import { ErrorCode } from '../core/protocol/error-codes.js'
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/protocol/queue-constants.js'
 import { describeMs, MAX_DURATION_MS, MIN_LEASE_MS, parseDuration } from '../core/schema/units.js'
 
 /** A duration flag of at least `minMs`: '500ms', '5s', '2m', '1h' → ms. */
@@ -64,6 +65,7 @@ export function sendParams(
 export function checkFrameSize(params: SendParams): void {
   const frameBytes = Buffer.byteLength(encodeFrame({ id: 0, method: 'queue.send', params }))
   if (frameBytes >= MAX_FRAME_BYTES) {
-    throw new InvalidMessageError('payload', `payload is about ${frameBytes} bytes of JSON, over the limit of ${DEFAULT_MAX_PAYLOAD_BYTES} bytes`)
+    // the daemon's own refusal (queue/errors InvalidMessageError), worded the same
+    throw new OrchError(ErrorCode.INVALID_MESSAGE, `invalid message: payload is about ${frameBytes} bytes of JSON, over the limit of ${DEFAULT_MAX_PAYLOAD_BYTES} bytes`, { field: 'payload' })
   }
 }

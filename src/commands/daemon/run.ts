@@ -8,7 +8,7 @@ export default class DaemonRun extends OrchCommand<void> {
     await this.parse(DaemonRun)
     process.env.ORCH_HOME = this.paths.home
     const { pathToFileURL } = await import('node:url')
-    const { DAEMON_MAIN } = await import('../../core/client/ensure-daemon.js')
+    const { DAEMON_MAIN } = await import('../../core/package-root.js')
     // The daemon runs from its own modules, not from the CLI bundle.
     await import(pathToFileURL(DAEMON_MAIN).href)
     await new Promise(() => {})

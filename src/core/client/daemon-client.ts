@@ -159,11 +159,6 @@ export class DaemonClient {
     })
   }
 
-  /** Sends a frame that expects no answer (acks, for speed). */
-  notify(frame: unknown): void {
-    if (!this.socket.destroyed) this.socket.write(encodeFrame(frame))
-  }
-
   close(): void {
     this.socket.end()
     this.socket.destroy()

@@ -4,16 +4,14 @@ import { join } from 'node:path'
 import { DaemonStartError } from '../errors/daemon-start-error.js'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
 import { checkHomeOwned } from '../daemon/home.js'
-import { DAEMON_MAIN } from '../daemon/version.js'
-import { DETACHED_ENV } from '../daemon/watchdog.js'
+import { DAEMON_MAIN } from '../package-root.js'
+import { DETACHED_ENV } from '../watchdog-env.js'
 import type { OrchPaths } from '../paths.js'
 import { DaemonClient } from './daemon-client.js'
 
 export const DAEMON_START_TIMEOUT_MS = 10_000
 const POLL_MS = 10
 const LOG_TAIL_LINES = 20
-
-export { DAEMON_MAIN }
 
 function tail(file: string, from: number): string {
   try {

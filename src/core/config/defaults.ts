@@ -10,9 +10,11 @@ export const DEFAULT_KILL_SIGNAL: NodeJS.Signals = 'SIGTERM'
 export const DEFAULT_MONITOR_INTERVAL_MS = 1_000
 /** `monitorInterval: 0` kept a core 27-45% busy sampling an idle team; below this it is refused. */
 export const MIN_MONITOR_INTERVAL_MS = 100
-export const MAX_INSTANCES = 256
 /** One handler at a time per instance, as BullMQ's workers default to. */
 export const DEFAULT_CONCURRENCY = 1
 export const DEFAULT_LEASE_TIMEOUT_MS = 30_000
+/** An agent's log (and daemon.log) is rotated past this size, keeping this many old copies. */
+export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
+export const DEFAULT_LOG_RETAIN = 3
 /** The agent type of a process orch does not spawn but lets join (declared in the config). */
 export const EXTERNAL_TYPE = 'external'

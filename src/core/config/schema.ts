@@ -1,4 +1,4 @@
-import { DURABILITY_VALUES } from '../queue/durability.js'
+import { DURABILITY_VALUES } from './durability.js'
 import type { Schema } from '../schema/field.js'
 import { MIN_LEASE_MS } from '../schema/units.js'
 import { MIN_MONITOR_INTERVAL_MS } from './defaults.js'

@@ -1,4 +1,4 @@
-import type { Durability } from '../queue/durability.js'
+import type { Durability } from './durability.js'
 /** What a user writes in ecosystem.config.ts. */
 export interface AgentDefinition {
   /** Unique name: letters, digits, '_' and '-'. */

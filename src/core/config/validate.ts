@@ -5,9 +5,8 @@ import { checkSchema, isPlainObject, quote, unknownFields, type FieldProblem } f
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
-import { DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_RETAIN } from '../supervisor/log-rotation.js'
 import { COMMON_AGENT_FIELDS, CONFIG_FIELDS, QUEUE_FIELDS } from './schema.js'
-import type { Durability } from '../queue/durability.js'
+import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
 import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
 
@@ -30,8 +29,8 @@ function typeOf(def: Record<string, unknown>): string | undefined {
   return undefined
 }
 
-function resolveAgent(def: AgentDefinition, type: string, configDir: string, configEnv: Record<string, string>): ResolvedAgent {
-  const env: Record<string, string> = { ...configEnv }
+function resolveAgent(def: AgentDefinition, type: string, configDir: string): ResolvedAgent {
+  const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(def.env ?? {})) env[k] = String(v)
   const cwd = def.cwd ? resolve(configDir, def.cwd) : configDir
   return {
@@ -56,8 +55,8 @@ function resolveAgent(def: AgentDefinition, type: string, configDir: string, con
     maxMemoryBytes: parseSize(def.maxMemory) ?? null,
     watch: (def.watch ?? []).map((w) => (isAbsolute(w) ? w : resolve(cwd, w))),
     dependsOn: def.dependsOn ?? [],
-    logMaxBytes: parseSize(def.logMaxSize) ?? DEFAULT_LOG_MAX_BYTES,
-    logRetain: def.logRetain ?? DEFAULT_LOG_RETAIN,
+    logMaxBytes: parseSize(def.logMaxSize) ?? D.DEFAULT_LOG_MAX_BYTES,
+    logRetain: def.logRetain ?? D.DEFAULT_LOG_RETAIN,
     concurrency: def.concurrency ?? D.DEFAULT_CONCURRENCY,
     leaseTimeoutMs: parseDuration(def.leaseTimeout) ?? D.DEFAULT_LEASE_TIMEOUT_MS,
     raw: def,
@@ -127,7 +126,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
         for (const p of type.check(def, { configDir })) errors.push(problemLine(where, p))
       }
     }
-    if (errors.length === before && typeName) agents.push(resolveAgent(def as AgentDefinition, typeName, configDir, {}))
+    if (errors.length === before && typeName) agents.push(resolveAgent(def as AgentDefinition, typeName, configDir))
   })
 
   const names = new Set(agents.map((a) => a.name))

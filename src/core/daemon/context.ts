@@ -6,7 +6,7 @@ import type { PluginRegistry } from '../plugins/registry.js'
 import type { Instance } from '../supervisor/instance.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
-import type { Durability } from '../queue/durability.js'
+import type { Durability } from '../config/durability.js'
 import type { Connection } from './connection.js'
 
 /** What request handlers may use. */

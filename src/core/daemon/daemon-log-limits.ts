@@ -1,5 +1,5 @@
 import { parseSize } from '../schema/units.js'
-import { DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_RETAIN } from '../supervisor/log-rotation.js'
+import { DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_RETAIN } from '../config/defaults.js'
 
 /** Most rotated copies of daemon.log kept, whatever the environment asks. */
 const MAX_DAEMON_LOG_RETAIN = 100

@@ -1,6 +1,6 @@
 import { readFile, rename } from 'node:fs/promises'
 import { FileFormatError } from '../errors/file-format-error.js'
-import { DEFAULT_DURABILITY, DURABILITY_VALUES, type Durability } from '../queue/durability.js'
+import { DEFAULT_DURABILITY, DURABILITY_VALUES, type Durability } from '../config/durability.js'
 import { replaceFile } from '../queue/replace-file.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 

@@ -2,13 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import type { Logger } from '../log/logger.js'
 import type { OrchPaths } from '../paths.js'
-
-/** Set in the environment of a daemon that runs in the background (started by the CLI or by its watchdog). */
-export const DETACHED_ENV = 'ORCH_DAEMON_DETACHED'
-/** The restart delay the watchdog used to start this daemon, so a crash loop backs off. */
-const DELAY_ENV = 'ORCH_WATCHDOG_DELAY_MS'
-/** How many daemons in a row died young before this one. */
-const FAILS_ENV = 'ORCH_WATCHDOG_FAILS'
+import { DELAY_ENV, DETACHED_ENV, FAILS_ENV } from '../watchdog-env.js'
 
 /** A daemon that dies later than this after its start restarts at once (after FIRST_DELAY_MS). */
 const YOUNG_S = 10
@@ -53,9 +47,6 @@ done
 [ "$(cat "$5" 2>/dev/null)" = "$$" ] && rm -f "$5"
 ${DELAY_ENV}=$delay_ms ${FAILS_ENV}=$fails exec "$1" "$2" </dev/null >>"$3" 2>&1
 `
-
-/** Env variables of the watchdog machinery, which agents need not see. */
-export const WATCHDOG_ENV = [DETACHED_ENV, DELAY_ENV, FAILS_ENV]
 
 /** The delay before restarting a daemon that dies young: double the one that started this daemon. */
 function youngDelayMs(): number {

@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { PACKAGE_ROOT } from '../daemon/version.js'
+import { PACKAGE_ROOT } from '../package-root.js'
 import { PluginError } from '../errors/plugin-error.js'
 import { importFresh } from '../config/import-fresh.js'
 import type { OrchPlugin } from './types.js'

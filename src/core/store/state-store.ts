@@ -17,17 +17,17 @@ export interface StateStoreOptions {
   onRepaired?: (repair: StateFileRepair & { file: string }) => void
 }
 
-interface NedbCompaction {
-  setAutocompactionInterval(ms: number): void
-  stopAutocompaction(): void
-}
-
-/** nedb-promises wraps @seald-io/nedb; compaction lives on the wrapped datastore (its typings only show the deprecated path). */
-function nedbOf(db: Datastore<Doc>): NedbCompaction {
-  return (db as unknown as { __original: NedbCompaction }).__original
-}
-
 type Doc = InstanceRecord & { _id: string; format?: number }
+
+/**
+ * nedb-promises' `Datastore.create` returns a proxy that hands on what it
+ * does not wrap to @seald-io/nedb's datastore, its documented way to reach
+ * it; its typings list only `persistence`, whose compaction methods
+ * @seald-io/nedb deprecates (and warns about at every call). Not
+ * `setAutocompactionInterval` through the proxy: its `stopAutocompaction`
+ * sets a field to null, which the proxy's `set` trap refuses (TypeError).
+ */
+type Store = Datastore<Doc> & { compactDatafileAsync(): Promise<void> }
 
 /** A write refused for lack of room: the store waits for space instead of failing the daemon. */
 function isNoSpace(err: unknown): boolean {
@@ -66,12 +66,13 @@ function readDocs(file: string): Map<string, Doc> {
  */
 export class StateStore {
   /** null while a full disk keeps NeDB from loading: `readOnly` holds the records meanwhile */
-  private db: Datastore<Doc> | null
+  private db: Store | null
   private readOnly: Map<string, Doc> | null = null
   private readonly dirty = new Map<string, InstanceRecord | null>()
   private flushing: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
   private lastPassFailed = false
+  private compactTimer: NodeJS.Timeout | null = null
 
   private constructor(
     readonly filename: string,
@@ -80,10 +81,10 @@ export class StateStore {
     this.db = StateStore.datastore(filename)
   }
 
-  private static datastore(filename: string): Datastore<Doc> {
+  private static datastore(filename: string): Store {
     // `modes` reaches @seald-io/nedb untouched; nedb-promises' typings just do not list it.
     const options = { filename, autoload: false, modes: DATA_FILE_MODES } as { filename: string; autoload: boolean }
-    return Datastore.create(options) as Datastore<Doc>
+    return Datastore.create(options) as Store
   }
 
   /**
@@ -108,16 +109,26 @@ export class StateStore {
     return store
   }
 
-  private async loaded(db: Datastore<Doc>): Promise<Datastore<Doc>> {
+  private async loaded(db: Store): Promise<Store> {
     await db.load()
     // A file from an earlier release may be 0644; NeDB only sets the mode of files it creates.
     chmodSync(this.filename, DATA_FILE_MODES.fileMode)
-    nedbOf(db).setAutocompactionInterval(COMPACT_EVERY_MS)
+    this.compactEvery(db)
     return db
   }
 
+  /** NeDB appends every update: rewriting the file now and then keeps it about one line per instance. */
+  private compactEvery(db: Store): void {
+    if (this.compactTimer) clearInterval(this.compactTimer)
+    this.compactTimer = setInterval(() => {
+      // a full disk refuses the rewrite: the file stays as it is until the next try
+      db.compactDatafileAsync().catch((err: unknown) => this.onError(err, 'agents.db'))
+    }, COMPACT_EVERY_MS)
+    this.compactTimer.unref()
+  }
+
   /** The datastore, loaded now if a full disk kept it from loading at start. */
-  private async datastore(): Promise<Datastore<Doc>> {
+  private async datastore(): Promise<Store> {
     if (this.db) return this.db
     this.db = await this.loaded(StateStore.datastore(this.filename))
     this.readOnly = null
@@ -153,7 +164,8 @@ export class StateStore {
   async close(): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     await this.flush()
-    if (this.db) nedbOf(this.db).stopAutocompaction()
+    if (this.compactTimer) clearInterval(this.compactTimer)
+    this.compactTimer = null
   }
 
   private schedule(): void {

@@ -1,7 +1,5 @@
 import { copyFileSync, renameSync, statSync, truncateSync } from 'node:fs'
 
-export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
-export const DEFAULT_LOG_RETAIN = 3
 export const LOG_CHECK_INTERVAL_MS = 10_000
 
 /**

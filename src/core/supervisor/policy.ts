@@ -1,3 +1,7 @@
+import type { RestartHistory } from '../store/instance-record.js'
+
+export type { RestartHistory }
+
 /**
  * The restart policy as a pure function: (policy, history, exit) -> decision.
  * No clocks, no state: the supervisor passes `exit.at` and keeps the history.
@@ -18,13 +22,6 @@ export interface ExitInfo {
   uptimeMs: number
   /** why it ended, when it was not a plain exit (memory limit, ready timeout) */
   cause?: string
-}
-
-export interface RestartHistory {
-  /** when each automatic restart was scheduled (ms epoch), oldest first */
-  restarts: number[]
-  /** failures since the agent last ran long enough to count as stable */
-  consecutive: number
 }
 
 export type RestartDecision =

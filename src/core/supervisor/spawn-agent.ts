@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { agentLogPaths, type OrchPaths } from '../paths.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { procStartTime } from './proc.js'
-import { WATCHDOG_ENV } from '../daemon/watchdog.js'
+import { WATCHDOG_ENV } from '../watchdog-env.js'
 
 export interface Spawned {
   child: ChildProcess

@@ -1,0 +1,56 @@
+/**
+ * Every stable error code orch puts on the wire or on an error it throws, in
+ * one table: the daemon's, the queue's and the agent SDK's own. Add new ones
+ * at the end; never rename, reuse or renumber one.
+ */
+export const ErrorCode = {
+  CONFIG_INVALID: 'E_CONFIG_INVALID',
+  CONFIG_NOT_FOUND: 'E_CONFIG_NOT_FOUND',
+  UNKNOWN_AGENT: 'E_UNKNOWN_AGENT',
+  PROTOCOL: 'E_PROTOCOL',
+  BAD_PARAMS: 'E_BAD_PARAMS',
+  UNKNOWN_METHOD: 'E_UNKNOWN_METHOD',
+  FRAME_TOO_LARGE: 'E_FRAME_TOO_LARGE',
+  VERSION_MISMATCH: 'E_VERSION_MISMATCH',
+  DAEMON_UNREACHABLE: 'E_DAEMON_UNREACHABLE',
+  DAEMON_START_FAILED: 'E_DAEMON_START_FAILED',
+  SOCKET_PATH_TOO_LONG: 'E_SOCKET_PATH_TOO_LONG',
+  PLUGIN: 'E_PLUGIN',
+  STOP_FAILED: 'E_STOP_FAILED',
+  INTERNAL: 'E_INTERNAL',
+  NOT_AN_AGENT: 'E_NOT_AN_AGENT',
+  TIMEOUT: 'E_TIMEOUT',
+  AGENT_REFUSED: 'E_AGENT_REFUSED',
+  /** a persisted file of an unknown format version or a wrong shape */
+  FILE_FORMAT: 'E_FILE_FORMAT',
+  /** ORCH_HOME (or a file in it) belongs to another user */
+  HOME_NOT_OWNED: 'E_HOME_NOT_OWNED',
+  /** the daemon refuses a connection or a request for lack of room (connection cap, backpressure) */
+  BUSY: 'E_BUSY',
+  /** a send (or subscription) refused before anything was stored */
+  INVALID_MESSAGE: 'E_INVALID_MESSAGE',
+  UNKNOWN_RECIPIENT: 'E_UNKNOWN_RECIPIENT',
+  NOT_LEASED: 'E_NOT_LEASED',
+  QUEUE_CLOSED: 'E_QUEUE_CLOSED',
+  /** the store could not write (disk full, short write): the sends of that write were not stored */
+  STORE_FULL: 'E_STORE_FULL',
+  /** raised by the agent SDK itself: the agent was closed */
+  AGENT_CLOSED: 'E_AGENT_CLOSED',
+} as const
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** The codes the queue throws (queue/errors), a view of the table above. */
+export const QueueErrorCode = {
+  INVALID_MESSAGE: ErrorCode.INVALID_MESSAGE,
+  UNKNOWN_RECIPIENT: ErrorCode.UNKNOWN_RECIPIENT,
+  NOT_LEASED: ErrorCode.NOT_LEASED,
+  QUEUE_CLOSED: ErrorCode.QUEUE_CLOSED,
+  STORE_FULL: ErrorCode.STORE_FULL,
+} as const
+export type QueueErrorCodeValue = (typeof QueueErrorCode)[keyof typeof QueueErrorCode]
+
+/** The codes the agent SDK raises itself (agent/errors), a view of the table above. */
+export const AgentErrorCode = {
+  AGENT_CLOSED: ErrorCode.AGENT_CLOSED,
+} as const
+export type AgentErrorCodeValue = (typeof AgentErrorCode)[keyof typeof AgentErrorCode]
