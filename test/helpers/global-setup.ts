@@ -12,7 +12,9 @@ export const HOMES_FILE_ENV = 'ORCH_TEST_HOMES_FILE'
 /** Called by makeHome (in a test worker): this run owns `home`. */
 export function recordHome(home: string): void {
   const file = process.env[HOMES_FILE_ENV]
-  if (file) appendFileSync(file, `${home}\n`)
+  // the test file that made it, to name it if it leaves something behind
+  const by = /[\w./-]+\.test\.ts/.exec(new Error().stack ?? '')?.[0] ?? '?'
+  if (file) appendFileSync(file, `${home}\t${by}\n`)
 }
 
 function homeOf(pid: string): string | undefined {
@@ -31,7 +33,13 @@ export default function setup(): () => void {
   writeFileSync(file, '')
   process.env[HOMES_FILE_ENV] = file
   return () => {
-    const homes = new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))
+    const made = new Map(
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t') as [string, string]),
+    )
+    const homes = new Set(made.keys())
     const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid && homes.has(homeOf(p) ?? ''))
     if (left.length > 0) {
       const what = left.map((pid) => {
@@ -39,7 +47,8 @@ export default function setup(): () => void {
         try {
           cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 2).join(' ').slice(0, 80)
         } catch {}
-        return `${pid} (${cmd}) in ${homeOf(pid)}`
+        const home = homeOf(pid) ?? '?'
+        return `${pid} (${cmd}) in ${home}, made by ${made.get(home) ?? '?'}`
       })
       console.warn(`test run: killed ${left.length} process(es) left in its homes:\n  ${what.join('\n  ')}`)
     }
