@@ -7,6 +7,7 @@ import { loadPlugin } from '../plugins/load.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { SpawnSpec } from '../plugins/types.js'
 import type { InstanceRecord } from '../store/instance-record.js'
+import { dependencyLayers } from '../supervisor/targets.js'
 import type { DaemonContext } from './context.js'
 
 export function instanceId(agent: ResolvedAgent, index: number): string {
@@ -95,9 +96,9 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
       if (!wanted.has(old.record.id)) await supervisor.remove(old)
     }
   }
-  for (const inst of toStart) {
-    if (supervisor.start(inst, 'started by orch start')) result.started.push(inst.record.id)
-    else result.unchanged.push(inst.record.id)
-  }
+  // what others depend on first, so that they wait for an agent that is starting, not one not yet asked to
+  const started = new Set<string>()
+  for (const inst of dependencyLayers(toStart).flat()) if (supervisor.start(inst, 'started by orch start')) started.add(inst.record.id)
+  for (const inst of toStart) (started.has(inst.record.id) ? result.started : result.unchanged).push(inst.record.id)
   return result
 }
