@@ -85,6 +85,7 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
   const { supervisor } = ctx
   const result: ApplyResult = { started: [], unchanged: [] }
   const toStart = []
+  const removed: Array<{ id: string; reason: string }> = []
   for (const [i, agent] of agents.entries()) {
     const wanted = new Set<string>()
     for (let n = 0; n < agent.instances; n++) {
@@ -93,8 +94,16 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
       toStart.push(inst)
     }
     for (const old of supervisor.ofAgent(agent.name)) {
-      if (!wanted.has(old.record.id)) await supervisor.remove(old)
+      if (wanted.has(old.record.id)) continue
+      // stopped first: the queue takes back what it held when its process ends
+      await supervisor.remove(old)
+      removed.push({ id: old.record.id, reason: `instance ${old.record.id} was removed (instances ${old.record.agent.instances} → ${agent.instances})` })
     }
+  }
+  if (removed.length > 0) {
+    // the queue knows the new instance counts before it decides what a removed id still receives
+    ctx.syncAgents()
+    for (const { id, reason } of removed) ctx.queue.removeInstance(id, reason)
   }
   // what others depend on first, so that they wait for an agent that is starting, not one not yet asked to
   const started = new Set<string>()

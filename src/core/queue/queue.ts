@@ -1,4 +1,4 @@
-import { AgentDirectory, agentOfKey } from './addressing.js'
+import { AgentDirectory, agentOfKey, replyKeyOf } from './addressing.js'
 import { buildMessage } from './build-message.js'
 import { EXPIRED_REASON } from './constants.js'
 import { Deadlines } from './deadlines.js'
@@ -82,6 +82,33 @@ export class MessageQueue {
   /** Known agent names → instance count; `send` checks `to` against them. */
   setAgents(agents: ReadonlyMap<string, number>): void {
     this.directory.set(agents)
+  }
+
+  /**
+   * An instance id is gone for good (its agent was scaled down; call
+   * `setAgents` with the new counts first). Its connections are dropped, so
+   * what it held goes back at once; its topic subscriptions go; and what
+   * waits addressed to it becomes a dead letter with `reason`, unless the id
+   * is still served (`worker:0` is the instance of a `worker` run as one).
+   * Nothing is re-routed to other instances behind the sender's back.
+   */
+  removeInstance(id: string, reason: string): void {
+    this.assertOpen()
+    this.detach(id, reason)
+    for (const s of this.topics.ofSubscriber(id)) {
+      this.topics.remove(s)
+      this.inBackground(this.store.removeSubscription(s))
+    }
+    if (this.directory.serves(id)) return
+    const dead: Message[] = []
+    for (const entry of this.entries.values()) {
+      if (entry.msg.to !== id || (entry.state !== 'ready' && entry.state !== 'delayed')) continue
+      this.deadLetter(entry, reason)
+      dead.push(entry.msg)
+    }
+    this.order.prune(id)
+    this.order.prune(replyKeyOf(id))
+    this.persistInBackground(dead)
   }
 
   /**
