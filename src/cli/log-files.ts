@@ -40,6 +40,18 @@ export function findLogFiles(paths: OrchPaths, name: string | undefined, stream:
 }
 
 /**
+ * Drops the files of instances an agent no longer has (it was scaled down:
+ * `worker:3` of a `worker` that runs 2 now, or `worker` of one that runs
+ * several), given the instances a daemon has. Files of agent names the
+ * daemon does not know are kept: they may be the only trace of a deleted one.
+ */
+export function withoutRemoved(files: LogFile[], instances: ReadonlyArray<{ id: string; name: string }>): LogFile[] {
+  const ids = new Set(instances.map((i) => i.id))
+  const names = new Set(instances.map((i) => i.name))
+  return files.filter((f) => ids.has(f.agent) || !names.has(f.agent.split(':')[0]!))
+}
+
+/**
  * Where the last `n` lines of the first `end` bytes start and end, scanning
  * back from `end` for newlines one chunk at a time and keeping only their
  * positions: a 50 MB line costs one pass over it, not a copy per chunk.
@@ -93,14 +105,25 @@ export function lastLines(file: LogFile, n: number): LogLine[] {
   }
 }
 
-/** Prints lines appended from now on; picks up agents that appear later and files that were rotated. Never resolves. */
-export function followLogs(paths: OrchPaths, name: string | undefined, stream: 'out' | 'err', print: (l: LogLine) => void): Promise<never> {
+/**
+ * Prints lines appended from now on; picks up agents that appear later and
+ * files that were rotated; never the `hidden` files (of removed instances).
+ * Never resolves.
+ */
+export function followLogs(
+  paths: OrchPaths,
+  name: string | undefined,
+  stream: 'out' | 'err',
+  print: (l: LogLine) => void,
+  hidden: ReadonlySet<string> = new Set(),
+): Promise<never> {
   const offsets = new Map<string, number>()
   const cutters = new Map<string, LineCutter>()
   const buf = Buffer.allocUnsafe(READ_CHUNK)
   for (const f of findLogFiles(paths, name, stream)) offsets.set(f.path, statSync(f.path).size)
   const poll = (): void => {
     for (const f of findLogFiles(paths, name, stream)) {
+      if (hidden.has(f.path)) continue
       let fd: number
       try {
         fd = openSync(f.path, 'r')

@@ -4,48 +4,55 @@ import { formatBytes, formatDuration, formatTime, table } from '../cli/format.js
 import { safeCell } from '../cli/safe-text.js'
 import type { AgentDescription } from '../core/protocol/types.js'
 
-export default class Describe extends OrchCommand<AgentDescription> {
+/** What `orch describe all` prints when no agent is defined. */
+export const NO_AGENTS = 'no agents; start some with: orch start ecosystem.config.ts'
+
+function render(d: AgentDescription): string {
+  const field = (k: string, v: unknown): string => `${k.padEnd(12)} ${safeCell(String(v))}`
+  return [
+    field('name', d.id),
+    field('type', d.type),
+    field('status', d.status),
+    field('desired', d.desired),
+    field('pid', d.pid ?? '-'),
+    field('uptime', d.pid === null ? '-' : formatDuration(d.uptime)),
+    field('restarts', d.restarts),
+    field('cpu', d.pid === null ? '-' : `${d.cpu}%`),
+    field('memory', d.pid === null ? '-' : formatBytes(d.memory)),
+    field('inbox', d.inbox),
+    field('command', [d.command, ...d.args].join(' ')),
+    field('cwd', d.cwd),
+    field('config', d.configPath ?? '-'),
+    field('out log', d.logs.out),
+    field('err log', d.logs.err),
+    '',
+    'definition',
+    ...JSON.stringify(d.definition, null, 2).split('\n').map((l) => `  ${l}`),
+    '',
+    'events',
+    table(['time', 'from', 'to', 'reason'], d.events.map((e) => [formatTime(e.at), e.from ?? '-', e.to, e.reason])),
+    '',
+    'usage',
+    d.usage.length === 0
+      ? '  (no samples)'
+      : table(['time', 'cpu', 'memory'], d.usage.map((u) => [formatTime(u.at), `${u.cpu}%`, formatBytes(u.memory)])),
+  ].join('\n')
+}
+
+export default class Describe extends OrchCommand<AgentDescription | AgentDescription[]> {
   static override summary = 'Show an agent: definition, state, the last 20 events with their reasons, resource history.'
-  static override examples = ['<%= config.bin %> describe agent_1', '<%= config.bin %> describe worker:1 --json']
+  static override description = "'all' shows every instance (a list with --json, empty when no agent is defined)."
+  static override examples = ['<%= config.bin %> describe agent_1', '<%= config.bin %> describe worker:1 --json', '<%= config.bin %> describe all']
   static override args = {
-    name: Args.string({ description: 'agent name or instance (name:N)', required: true }),
+    name: Args.string({ description: "agent name, instance (name:N), or 'all'", required: true }),
   }
 
-  async run(): Promise<AgentDescription> {
+  async run(): Promise<AgentDescription | AgentDescription[]> {
     const { args } = await this.parse(Describe)
     const d = await (await this.daemon()).call('agents.describe', { name: args.name })
     if (this.jsonEnabled()) return d
-    const field = (k: string, v: unknown): string => `${k.padEnd(12)} ${safeCell(String(v))}`
-    this.log(
-      [
-        field('name', d.id),
-        field('type', d.type),
-        field('status', d.status),
-        field('desired', d.desired),
-        field('pid', d.pid ?? '-'),
-        field('uptime', d.pid === null ? '-' : formatDuration(d.uptime)),
-        field('restarts', d.restarts),
-        field('cpu', d.pid === null ? '-' : `${d.cpu}%`),
-        field('memory', d.pid === null ? '-' : formatBytes(d.memory)),
-        field('inbox', d.inbox),
-        field('command', [d.command, ...d.args].join(' ')),
-        field('cwd', d.cwd),
-        field('config', d.configPath ?? '-'),
-        field('out log', d.logs.out),
-        field('err log', d.logs.err),
-        '',
-        'definition',
-        ...JSON.stringify(d.definition, null, 2).split('\n').map((l) => `  ${l}`),
-        '',
-        'events',
-        table(['time', 'from', 'to', 'reason'], d.events.map((e) => [formatTime(e.at), e.from ?? '-', e.to, e.reason])),
-        '',
-        'usage',
-        d.usage.length === 0
-          ? '  (no samples)'
-          : table(['time', 'cpu', 'memory'], d.usage.map((u) => [formatTime(u.at), `${u.cpu}%`, formatBytes(u.memory)])),
-      ].join('\n'),
-    )
+    const all = Array.isArray(d) ? d : [d]
+    this.log(all.length === 0 ? NO_AGENTS : all.map(render).join('\n\n'))
     return d
   }
 }

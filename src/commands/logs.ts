@@ -6,7 +6,8 @@ import type { LogLine } from '../cli/log-files.js'
 export default class Logs extends OrchCommand<LogLine[]> {
   static override summary = "Show the last lines of agents' output; -f follows."
   static override description =
-    'Reads the log files under $ORCH_HOME/logs directly (the daemon is not involved). With no name, every agent is ' +
+    'Reads the log files under $ORCH_HOME/logs directly; a running daemon is only asked which instances exist, so ' +
+    'those an agent no longer has (scaled down) are not shown. With no name, every agent is ' +
     'shown, each line prefixed with its agent. stdout by default; --err shows stderr. Control characters are shown ' +
     'escaped (\\x1b) unless --raw; a line over 16 KiB shows its first 16 KiB and how many bytes were cut.'
   static override examples = [
@@ -26,10 +27,15 @@ export default class Logs extends OrchCommand<LogLine[]> {
 
   async run(): Promise<LogLine[]> {
     const { args, flags } = await this.parse(Logs)
-    const { findLogFiles, followLogs, lastLines } = await import('../cli/log-files.js')
+    const { findLogFiles, followLogs, lastLines, withoutRemoved } = await import('../cli/log-files.js')
     const stream = flags.err ? 'err' : 'out'
-    const files = findLogFiles(this.paths, args.name, stream)
-    if (args.name && files.length === 0) await this.explainMissing(args.name)
+    const found = findLogFiles(this.paths, args.name, stream)
+    // no daemon running: nothing says which instances were removed, so every file shows
+    const client = await this.daemon({ start: false })
+    const files = client ? withoutRemoved(found, await client.call('agents.list', {})) : found
+    const hidden = new Set(found.filter((f) => !files.includes(f)).map((f) => f.path))
+    // an unknown name is an error that lists the known ones; a known agent may simply have no output yet
+    if (args.name && files.length === 0 && client) await client.call('agents.describe', { name: args.name })
     const prefix = files.length > 1 || !args.name
     const print = (l: LogLine): void => {
       if (this.jsonEnabled()) {
@@ -42,14 +48,11 @@ export default class Logs extends OrchCommand<LogLine[]> {
     }
     const lines = files.flatMap((f) => lastLines(f, flags.lines))
     for (const l of lines) print(l)
-    if (flags.follow) await followLogs(this.paths, args.name, stream, print)
+    if (flags.follow) {
+      // following reads files only: no daemon connection held open for hours
+      client?.close()
+      await followLogs(this.paths, args.name, stream, print, hidden)
+    }
     return lines
-  }
-
-  /** An unknown name is an error that lists the known ones; a known agent may simply have no output yet. */
-  private async explainMissing(name: string): Promise<void> {
-    const client = await this.daemon({ start: false })
-    if (!client) return
-    await client.call('agents.describe', { name })
   }
 }

@@ -117,7 +117,8 @@ describe('order', () => {
     await waitFor(async () => (await ls()).every((a) => a.status === 'online'), 'both online')
     const app = (await describeAgent('app')).events
     const db = (await describeAgent('db')).events
-    expect(app[0]!.reason).toBe('waiting for db to be online')
+    // db is started first (dependency order), so app waits for a db that is starting
+    expect(app[0]!.reason).toBe('waiting for db (starting)')
     const dbOnline = db.find((e) => e.to === 'online')!.at
     const appSpawned = app.find((e) => e.to === 'starting' && e.reason.includes('db online'))!.at
     expect(appSpawned).toBeGreaterThanOrEqual(dbOnline)

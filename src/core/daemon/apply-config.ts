@@ -7,6 +7,7 @@ import { loadPlugin } from '../plugins/load.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { SpawnSpec } from '../plugins/types.js'
 import type { InstanceRecord } from '../store/instance-record.js'
+import { dependencyLayers } from '../supervisor/targets.js'
 import type { DaemonContext } from './context.js'
 
 export function instanceId(agent: ResolvedAgent, index: number): string {
@@ -84,6 +85,7 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
   const { supervisor } = ctx
   const result: ApplyResult = { started: [], unchanged: [] }
   const toStart = []
+  const removed: Array<{ id: string; reason: string }> = []
   for (const [i, agent] of agents.entries()) {
     const wanted = new Set<string>()
     for (let n = 0; n < agent.instances; n++) {
@@ -92,12 +94,20 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
       toStart.push(inst)
     }
     for (const old of supervisor.ofAgent(agent.name)) {
-      if (!wanted.has(old.record.id)) await supervisor.remove(old)
+      if (wanted.has(old.record.id)) continue
+      // stopped first: the queue takes back what it held when its process ends
+      await supervisor.remove(old)
+      removed.push({ id: old.record.id, reason: `instance ${old.record.id} was removed (instances ${old.record.agent.instances} → ${agent.instances})` })
     }
   }
-  for (const inst of toStart) {
-    if (supervisor.start(inst, 'started by orch start')) result.started.push(inst.record.id)
-    else result.unchanged.push(inst.record.id)
+  if (removed.length > 0) {
+    // the queue knows the new instance counts before it decides what a removed id still receives
+    ctx.syncAgents()
+    for (const { id, reason } of removed) ctx.queue.removeInstance(id, reason)
   }
+  // what others depend on first, so that they wait for an agent that is starting, not one not yet asked to
+  const started = new Set<string>()
+  for (const inst of dependencyLayers(toStart).flat()) if (supervisor.start(inst, 'started by orch start')) started.add(inst.record.id)
+  for (const inst of toStart) (started.has(inst.record.id) ? result.started : result.unchanged).push(inst.record.id)
   return result
 }

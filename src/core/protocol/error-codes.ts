@@ -36,6 +36,10 @@ export const ErrorCode = {
   STORE_FULL: 'E_STORE_FULL',
   /** raised by the agent SDK itself: the agent was closed */
   AGENT_CLOSED: 'E_AGENT_CLOSED',
+  /** `queue.replay` of an id (or prefix) that names no dead letter */
+  NO_DEAD_LETTER: 'E_NO_DEAD_LETTER',
+  /** `queue.replay` of a prefix that names several dead letters */
+  AMBIGUOUS_ID: 'E_AMBIGUOUS_ID',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -46,6 +50,8 @@ export const QueueErrorCode = {
   NOT_LEASED: ErrorCode.NOT_LEASED,
   QUEUE_CLOSED: ErrorCode.QUEUE_CLOSED,
   STORE_FULL: ErrorCode.STORE_FULL,
+  NO_DEAD_LETTER: ErrorCode.NO_DEAD_LETTER,
+  AMBIGUOUS_ID: ErrorCode.AMBIGUOUS_ID,
 } as const
 export type QueueErrorCodeValue = (typeof QueueErrorCode)[keyof typeof QueueErrorCode]
 

@@ -23,7 +23,8 @@ export interface Methods {
   'agents.stop': { params: { target: string }; result: AgentInfo[] }
   'agents.restart': { params: { target: string }; result: AgentInfo[] }
   'agents.delete': { params: { target: string }; result: { deleted: string[] } }
-  'agents.describe': { params: { name: string }; result: AgentDescription }
+  /** `all` answers every instance (an empty list when there are none); a name or an instance id, one description. */
+  'agents.describe': { params: { name: string }; result: AgentDescription | AgentDescription[] }
   'agents.resurrect': { params: Record<string, never>; result: { started: string[] } }
   'agent.ready': { params: Record<string, never>; result: { ok: true } }
   /** `duplicate` when a send with the same `key` was already stored: `ids` are the first send's. */

@@ -46,6 +46,14 @@ export class AgentDirectory {
     this.agents = new Map(agents)
   }
 
+  /** Whether `to` is a known agent name or one of its instances (attached recipients aside). */
+  serves(to: string): boolean {
+    if (this.agents.has(to)) return true
+    const instance = parseInstanceId(to)
+    const count = instance && this.agents.get(instance.name)
+    return count !== undefined && instance !== undefined && instance.index >= FIRST_INSTANCE_INDEX && instance.index < FIRST_INSTANCE_INDEX + count
+  }
+
   /**
    * Checks a non-topic address and returns it as the dispatch key. Also
    * accepts the id of any attached recipient (the CLI, or an SDK client

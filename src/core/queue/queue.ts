@@ -1,10 +1,11 @@
-import { AgentDirectory, agentOfKey } from './addressing.js'
+import { AgentDirectory, agentOfKey, replyKeyOf } from './addressing.js'
 import { buildMessage } from './build-message.js'
 import { EXPIRED_REASON } from './constants.js'
 import { Deadlines } from './deadlines.js'
 import { DispatchOrder } from './dispatch-order.js'
 import { EntryCounts } from './entry-counts.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
+import { AmbiguousIdError, NoDeadLetterError } from './errors/dead-letter-errors.js'
 import { MessageNotLeasedError } from './errors/message-not-leased-error.js'
 import { QueueClosedError } from './errors/queue-closed-error.js'
 import { Leases } from './leases.js'
@@ -81,6 +82,33 @@ export class MessageQueue {
   /** Known agent names → instance count; `send` checks `to` against them. */
   setAgents(agents: ReadonlyMap<string, number>): void {
     this.directory.set(agents)
+  }
+
+  /**
+   * An instance id is gone for good (its agent was scaled down; call
+   * `setAgents` with the new counts first). Its connections are dropped, so
+   * what it held goes back at once; its topic subscriptions go; and what
+   * waits addressed to it becomes a dead letter with `reason`, unless the id
+   * is still served (`worker:0` is the instance of a `worker` run as one).
+   * Nothing is re-routed to other instances behind the sender's back.
+   */
+  removeInstance(id: string, reason: string): void {
+    this.assertOpen()
+    this.detach(id, reason)
+    for (const s of this.topics.ofSubscriber(id)) {
+      this.topics.remove(s)
+      this.inBackground(this.store.removeSubscription(s))
+    }
+    if (this.directory.serves(id)) return
+    const dead: Message[] = []
+    for (const entry of this.entries.values()) {
+      if (entry.msg.to !== id || (entry.state !== 'ready' && entry.state !== 'delayed')) continue
+      this.deadLetter(entry, reason)
+      dead.push(entry.msg)
+    }
+    this.order.prune(id)
+    this.order.prune(replyKeyOf(id))
+    this.persistInBackground(dead)
   }
 
   /**
@@ -269,11 +297,15 @@ export class MessageQueue {
     return [...this.deadLetters.values()].map((e) => ({ ...e.msg }))
   }
 
-  /** Dead letter(s) back to pending with attempts 0 and no lastError or ttl; REPLAY_ALL for all. Returns how many. */
+  /**
+   * Dead letter(s) back to pending with attempts 0 and no lastError or ttl.
+   * REPLAY_ALL replays all; otherwise a full id or a prefix that starts
+   * exactly one dead letter's id (NoDeadLetterError, AmbiguousIdError).
+   * Returns how many.
+   */
   async replay(idOrAll: string): Promise<number> {
     this.assertOpen()
-    const single = this.deadLetters.get(idOrAll)
-    const entries = idOrAll === REPLAY_ALL ? [...this.deadLetters.values()] : single ? [single] : []
+    const entries = idOrAll === REPLAY_ALL ? [...this.deadLetters.values()] : [this.deadLetterOf(idOrAll)]
     for (const entry of entries) {
       this.deadLetters.delete(entry.msg.id)
       const m = entry.msg
@@ -289,6 +321,16 @@ export class MessageQueue {
     this.pump()
     await this.store.update(entries.map((e) => e.msg))
     return entries.length
+  }
+
+  /** The dead letter whose id is `idOrPrefix` or, failing that, the only one whose id starts with it. */
+  private deadLetterOf(idOrPrefix: string): QueueEntry {
+    const exact = this.deadLetters.get(idOrPrefix)
+    if (exact) return exact
+    const matches = idOrPrefix === '' ? [] : [...this.deadLetters.values()].filter((e) => e.msg.id.startsWith(idOrPrefix))
+    if (matches.length === 0) throw new NoDeadLetterError(idOrPrefix)
+    if (matches.length > 1) throw new AmbiguousIdError(idOrPrefix, matches.map((e) => e.msg.id))
+    return matches[0]!
   }
 
   /** Removes the pending and dead messages of an agent (its name and its instances); in-flight ones stay. */

@@ -24,6 +24,13 @@ export class Topics {
     return true
   }
 
+  /** The subscriptions of one subscriber, every topic. */
+  ofSubscriber(subscriber: string): Subscription[] {
+    const out: Subscription[] = []
+    for (const [topic, set] of this.subscribers) if (set.has(subscriber)) out.push({ topic, subscriber })
+    return out
+  }
+
   of(topic: string): readonly string[] {
     const set = this.subscribers.get(topic)
     return set ? [...set] : []

@@ -98,7 +98,7 @@ export class Supervisor {
     this.store.save(r)
     this.log.info('agent state', { agent: r.id, from, to, reason, agentPid: r.pid })
     this.emit('state', r, from, to, reason)
-    if (to === 'online') this.startWaiters()
+    this.startWaiters(r.name)
   }
 
   private setDesired(inst: Instance, desired: 'running' | 'stopped'): void {
@@ -159,7 +159,7 @@ export class Supervisor {
     const waiting = this.unmetDependencies(r.agent)
     if (waiting.length > 0) {
       inst.waitingFor = waiting
-      this.transition(inst, 'starting', `waiting for ${waiting.join(', ')} to be online`)
+      this.transition(inst, 'starting', this.waitReason(waiting))
       return true
     }
     inst.waitingFor = undefined
@@ -174,14 +174,42 @@ export class Supervisor {
     })
   }
 
-  private startWaiters(): void {
+  /**
+   * `waiting for db (errored), cache (starting, backoff)`: what each unmet
+   * dependency's instances are doing, so a wait that cannot end by itself
+   * (an errored or stopped dependency) says so.
+   */
+  private waitReason(deps: string[]): string {
+    const states = deps.map((dep) => {
+      const pending = this.ofAgent(dep)
+        .filter((i) => i.record.status !== 'online')
+        // asked to run and not spawned yet (the spawn is under way): starting, not a stop that needs a hand
+        .map((i) => (i.record.status === 'stopped' && i.record.desired === 'running' ? 'starting' : i.record.status))
+      return `${dep} (${[...new Set(pending)].join(', ')})`
+    })
+    return `waiting for ${states.join(', ')}`
+  }
+
+  /**
+   * After `changed` (an agent name; every agent when omitted) changed state:
+   * instances waiting for it start once nothing they depend on is pending,
+   * or else show what they wait for now.
+   */
+  private startWaiters(changed?: string): void {
     for (const inst of this.instances.values()) {
       if (!inst.waitingFor || inst.record.desired !== 'running') continue
-      if (this.unmetDependencies(inst.record.agent).length === 0) {
+      if (changed !== undefined && !inst.record.agent.dependsOn.includes(changed)) continue
+      const waiting = this.unmetDependencies(inst.record.agent)
+      if (waiting.length === 0) {
         const deps = inst.waitingFor.join(', ')
         inst.waitingFor = undefined
         void this.launch(inst, `${deps} online`)
+        continue
       }
+      inst.waitingFor = waiting
+      const reason = this.waitReason(waiting)
+      // a starting → starting event, only when what it waits for changed: the reason is what `orch describe` shows
+      if (inst.record.events.at(-1)?.reason !== reason) this.transition(inst, 'starting', reason)
     }
   }
 

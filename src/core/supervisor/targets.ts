@@ -2,9 +2,12 @@ import { UnknownAgentError } from '../errors/unknown-agent-error.js'
 import type { Instance } from './instance.js'
 import type { Supervisor } from './supervisor.js'
 
+/** The target that names every agent. */
+export const ALL_AGENTS = 'all'
+
 /** Resolves `all`, an agent name, or one instance (`name:N`) to instances; unknown names list the known ones. */
 export function resolveTarget(supervisor: Supervisor, target: string): Instance[] {
-  if (target === 'all') return supervisor.all()
+  if (target === ALL_AGENTS) return supervisor.all()
   const byId = supervisor.get(target)
   if (byId) return [byId]
   const byName = supervisor.ofAgent(target)

@@ -94,7 +94,7 @@ describe.each(STORE_KINDS)('MessageQueue delivery, failure and dead letters: $na
     q.detach('bob', 'gone')
     expect(q.dead()).toHaveLength(3)
     expect(await q.replay(sent[1]!.id)).toBe(1)
-    expect(await q.replay('no-such-id')).toBe(0)
+    await expect(q.replay('no-such-id')).rejects.toMatchObject({ code: 'E_NO_DEAD_LETTER', message: expect.stringMatching(/no dead letter with id 'no-such-id'/) })
     const replayed = q.list('bob').pending
     expect(replayed).toHaveLength(1)
     expect(replayed[0]).toMatchObject({ id: sent[1]!.id, attempts: 0 })
@@ -109,6 +109,25 @@ describe.each(STORE_KINDS)('MessageQueue delivery, failure and dead letters: $na
     reopened.attach(bob2)
     // replay keeps each message's place in the order
     expect(bob2.received.map((m) => m.id)).toEqual(sent.map((m) => m.id))
+  })
+
+  it('replays a dead letter by a prefix of its id, and refuses a prefix that names several or none', async () => {
+    const q = await h.open({ maxAttempts: 1 })
+    // 40 ids over 16 hex digits: some first digit starts several of them
+    const sent = (await Promise.all(Array.from({ length: 40 }, () => q.send({ from: 'a', to: 'bob', type: 't' })))).flat()
+    q.attach(recipient('bob'))
+    q.detach('bob', 'gone')
+    expect(q.dead()).toHaveLength(40)
+    const digit = sent.map((m) => m.id[0]!).find((d, i, all) => all.indexOf(d) !== i)!
+    const shared = sent.filter((m) => m.id.startsWith(digit))
+    await expect(q.replay(digit)).rejects.toMatchObject({
+      code: 'E_AMBIGUOUS_ID',
+      message: expect.stringContaining(`'${digit}' is the start of ${shared.length} dead letters' ids (${shared.slice(0, 5).map((m) => m.id).join(', ')}`),
+    })
+    await expect(q.replay('xyz')).rejects.toMatchObject({ code: 'E_NO_DEAD_LETTER' })
+    expect(await q.replay(shared[0]!.id.slice(0, 12))).toBe(1)
+    expect(q.list('bob').pending.map((m) => m.id)).toEqual([shared[0]!.id])
+    expect(q.dead()).toHaveLength(39)
   })
 
   it('purges the pending and dead messages of an agent, not what is in flight or for others', async () => {

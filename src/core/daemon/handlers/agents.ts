@@ -1,21 +1,24 @@
 import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
-import { resolveTarget } from '../../supervisor/targets.js'
+import type { Instance } from '../../supervisor/instance.js'
+import { ALL_AGENTS, resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
 import { applyConfig, instanceId, newRecord } from '../apply-config.js'
-import type { Handler } from '../context.js'
+import type { DaemonContext, Handler } from '../context.js'
 import { noteRecovery } from '../recover-files.js'
 import { agentDescription, agentInfo } from './agent-info.js'
 
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
 
+/** Every instance, by name then instance. */
+function sortedInstances(ctx: DaemonContext): Instance[] {
+  return ctx.supervisor.all().sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
+}
+
 export const agentsList: H<'agents.list'> = (_p, ctx) => {
   const now = Date.now()
-  return ctx.supervisor
-    .all()
-    .sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
-    .map((i) => agentInfo(i, ctx, now))
+  return sortedInstances(ctx).map((i) => agentInfo(i, ctx, now))
 }
 
 /** `orch start CONFIG` applies a config; `orch start NAME|all` starts known agents again. */
@@ -57,7 +60,9 @@ export const agentsDelete: H<'agents.delete'> = async (params, ctx) => {
   return { deleted: instances.map((i) => i.record.id) }
 }
 
+/** A name or an instance: its (first) instance. `all`: every instance, in `agents.list` order; none is an empty list. */
 export const agentsDescribe: H<'agents.describe'> = (params, ctx) => {
+  if (params.name === ALL_AGENTS) return sortedInstances(ctx).map((i) => agentDescription(i, ctx))
   const instances = resolveTarget(ctx.supervisor, params.name)
   return agentDescription(instances[0]!, ctx)
 }
