@@ -151,7 +151,8 @@ describe.skipIf(!hasPython)('the Python example agent', () => {
     await startTeam(t)
     await waitFor(() => /^node_peer received from py: \{"n":\d+,"from":"python"\}$/m.test(logOf(t, 'node_peer')), 'node_peer got a ping from py')
     await waitFor(() => /^py received from node_peer: \{"pong": \{"n": \d+, "from": "python"\}, "lang": "node"\}$/m.test(logOf(t, 'py')), 'py got the Node reply')
-    expect(logOf(t, 'py')).toMatch(/^py ping \d+ answered in \d+ ms$/m)
+    // printed after the reply is handled, which may be a moment after the line above
+    await waitFor(() => /^py ping \d+ answered in \d+ ms$/m.test(logOf(t, 'py')), 'py noting the round trip')
     expect(logOf(t, 'py', 'err')).toBe('')
   })
 
