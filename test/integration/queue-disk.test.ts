@@ -8,6 +8,7 @@ import { toMessageDoc } from '../../src/core/queue/nedb-documents.js'
 import { readQueueFile } from '../../src/core/queue/queue-file-reader.js'
 import { cleanup, fixture, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 import { CAN_MOUNT, mountSmallDisk, NEEDS_ROOT, type SmallDisk } from '../helpers/tmpfs.js'
+import { recordHome } from '../helpers/global-setup.js'
 
 const home = useHomes()
 
@@ -84,6 +85,7 @@ function homeOn(disk: SmallDisk): TestHome {
   // below the mount point, which cleanup could not remove
   const dir = join(disk.dir, 'home')
   mkdirSync(dir, { mode: 0o700 })
+  recordHome(dir)
   process.env.ORCH_HOME = dir
   return { home: dir, paths: orchPaths(dir) }
 }
