@@ -25,7 +25,7 @@ import type { Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
 import { handlers } from './handlers/index.js'
 import { prepareHome } from './home.js'
-import { checkDesiredState, noteRecovery } from './recover-files.js'
+import { checkDesiredState } from './recover-files.js'
 import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
 import { daemonLogLimits } from './daemon-log-limits.js'
@@ -119,11 +119,11 @@ export class Daemon {
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
     const store = await StateStore.open(paths.dataDir, {
       onError: (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }),
-      onRepaired: (r) => noteRecovery(log, recovery, { file: r.file, lines: r.dropped, movedTo: r.movedTo, reason: r.reasons.join('; ') }),
+      onRepaired: (r) => recovery.note({ file: r.file, lines: r.dropped, movedTo: r.movedTo, reason: r.reasons.join('; ') }),
     })
     const plugins = new PluginList(join(paths.dataDir, 'plugins.json'))
     const pluginRepair = plugins.load()
-    if (pluginRepair) noteRecovery(log, recovery, pluginRepair)
+    if (pluginRepair) recovery.note(pluginRepair)
     checkDesiredState(paths, log, recovery)
     const supervisor = new Supervisor(paths, store, log)
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)

@@ -1,12 +1,7 @@
 import type { Logger } from '../log/logger.js'
 import type { OrchPaths } from '../paths.js'
 import { readDesiredState } from '../store/desired-state.js'
-import type { RecoveryLog, RecoveryNote } from '../store/recovery-log.js'
-
-/** Every repair is listed in `orch daemon status` and logged (by the RecoveryLog's listener): never silent. */
-export function noteRecovery(_log: Logger, recovery: RecoveryLog, entry: Omit<RecoveryNote, 'at'>): void {
-  recovery.note(entry)
-}
+import type { RecoveryLog } from '../store/recovery-log.js'
 
 /**
  * Looks at desired.json at start-up, before the daemon writes it again: bytes
@@ -16,7 +11,7 @@ export function noteRecovery(_log: Logger, recovery: RecoveryLog, entry: Omit<Re
 export function checkDesiredState(paths: OrchPaths, log: Logger, recovery: RecoveryLog): void {
   try {
     const read = readDesiredState(paths.desiredState)
-    if (read.movedTo) noteRecovery(log, recovery, { file: paths.desiredState, lines: 1, movedTo: read.movedTo, reason: read.reason })
+    if (read.movedTo) recovery.note({ file: paths.desiredState, lines: 1, movedTo: read.movedTo, reason: read.reason })
   } catch (err) {
     // Only advisory at start-up: `orch resurrect` reads the file again and reports the error.
     log.warn('desired.json cannot be used by orch resurrect', { err })

@@ -79,3 +79,8 @@ export function recipient(id: string, name = id, onDeliver?: (m: Message) => voi
     },
   }
 }
+
+/** A message as the store keeps it, numbered `n` (id `m<n>`, seq `n`); tests override what they vary. */
+export function storedMessage(n: number, over: Partial<Message> = {}): Message {
+  return { id: `m${n}`, from: 'a', to: 'b', type: 't', priority: 0, payload: { n }, hops: 0, attempts: 0, createdAt: 1_000 + n, seq: n, ...over }
+}

@@ -3,21 +3,11 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '../../../src/core/queue/message.js'
 import { NedbQueueStore } from '../../../src/core/queue/nedb-store.js'
+import { storedMessage } from './helpers.js'
 import { CAN_MOUNT, mountSmallDisk, NEEDS_ROOT, type SmallDisk } from '../../helpers/tmpfs.js'
 
 const PAYLOAD = 'p'.repeat(1_500)
-const message = (n: number): Message => ({
-  id: `m${n}`,
-  from: 'a',
-  to: 'b',
-  type: 't',
-  priority: 0,
-  payload: { n, pad: PAYLOAD },
-  hops: 0,
-  attempts: 0,
-  createdAt: 1_000 + n,
-  seq: n,
-})
+const message = (n: number): Message => storedMessage(n, { payload: { n, pad: PAYLOAD } })
 
 let disk: SmallDisk | undefined
 const stores: NedbQueueStore[] = []

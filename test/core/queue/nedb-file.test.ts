@@ -5,24 +5,14 @@ import Datastore from 'nedb-promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '../../../src/core/queue/message.js'
 import { NedbQueueStore } from '../../../src/core/queue/nedb-store.js'
+import { storedMessage } from './helpers.js'
 
 const dirs: string[] = []
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
 })
 
-const message = (n: number): Message => ({
-  id: `m${n}`,
-  from: 'a',
-  to: 'b',
-  type: 't',
-  priority: n % 3,
-  payload: { n, 'dotted.key': true, $dollar: 1 },
-  hops: 0,
-  attempts: 0,
-  createdAt: 1_000 + n,
-  seq: n,
-})
+const message = (n: number): Message => storedMessage(n, { priority: n % 3, payload: { n, 'dotted.key': true, $dollar: 1 } })
 
 async function file(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'orch-nedbfile-'))

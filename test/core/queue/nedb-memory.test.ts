@@ -6,6 +6,7 @@ import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '../../../src/core/queue/message.js'
 import { NedbQueueStore } from '../../../src/core/queue/nedb-store.js'
+import { storedMessage } from './helpers.js'
 
 // A real collection before each reading, so heap figures are what is retained.
 setFlagsFromString('--expose-gc')
@@ -27,18 +28,7 @@ function flatText(n: number): string {
   return b.toString('latin1')
 }
 
-const message = (n: number): Message => ({
-  id: `m${n}`,
-  from: 'a',
-  to: 'b',
-  type: 't',
-  priority: 0,
-  payload: { text: flatText(n) },
-  hops: 0,
-  attempts: 0,
-  createdAt: 1_000 + n,
-  seq: n + 1,
-})
+const message = (n: number): Message => storedMessage(n, { payload: { text: flatText(n) }, seq: n + 1 })
 
 const dirs: string[] = []
 afterEach(async () => {

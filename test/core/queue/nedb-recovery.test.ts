@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Message } from '../../../src/core/queue/message.js'
 import { NedbQueueStore } from '../../../src/core/queue/nedb-store.js'
+import { storedMessage } from './helpers.js'
 import { toMessageDoc } from '../../../src/core/queue/nedb-documents.js'
 import { RecoveryLog } from '../../../src/core/store/recovery-log.js'
 
@@ -12,18 +13,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
 })
 
-const message = (n: number): Message => ({
-  id: `m${n}`,
-  from: 'a',
-  to: 'b',
-  type: 't',
-  priority: 0,
-  payload: { n },
-  hops: 0,
-  attempts: 0,
-  createdAt: 1_000 + n,
-  seq: n,
-})
+const message = (n: number): Message => storedMessage(n)
 const line = (n: number): string => JSON.stringify(toMessageDoc(message(n)))
 const fiveGood = [1, 2, 3, 4, 5].map(line)
 

@@ -6,7 +6,6 @@ import { ALL_AGENTS, resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
 import { applyConfig, instanceId, newRecord } from '../apply-config.js'
 import type { DaemonContext, Handler } from '../context.js'
-import { noteRecovery } from '../recover-files.js'
 import { agentDescription, agentInfo } from './agent-info.js'
 
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
@@ -71,7 +70,7 @@ export const agentsDescribe: H<'agents.describe'> = (params, ctx) => {
 export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
   const read = readDesiredState(ctx.paths.desiredState)
   const lost = read.movedTo ? { movedTo: read.movedTo } : ctx.recovery.list().find((r) => r.file === ctx.paths.desiredState)
-  if (read.movedTo) noteRecovery(ctx.log, ctx.recovery, { file: ctx.paths.desiredState, lines: 1, movedTo: read.movedTo, reason: read.reason })
+  if (read.movedTo) ctx.recovery.note({ file: ctx.paths.desiredState, lines: 1, movedTo: read.movedTo, reason: read.reason })
   if (!read.state && lost) {
     throw new FileFormatError(
       ctx.paths.desiredState,
