@@ -17,7 +17,7 @@ import { writeDesiredState } from '../store/desired-state.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { PluginList } from '../store/plugin-list.js'
 import { RecoveryLog } from '../store/recovery-log.js'
-import { StateStore } from '../store/state-store.js'
+import { NedbStateStore } from '../store/nedb-state-store.js'
 import type { Instance } from '../supervisor/instance.js'
 import { Supervisor } from '../supervisor/supervisor.js'
 import { dependencyLayers } from '../supervisor/targets.js'
@@ -68,7 +68,7 @@ export class Daemon {
     private readonly lock: DaemonLock,
     readonly log: Logger,
     readonly registry: PluginRegistry,
-    private readonly store: StateStore,
+    private readonly store: NedbStateStore,
     readonly supervisor: Supervisor,
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
@@ -117,7 +117,7 @@ export class Daemon {
     const recovery = new RecoveryLog((note) => log.warn('unreadable records moved aside', { ...note }))
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
-    const store = await StateStore.open(paths.dataDir, {
+    const store = await NedbStateStore.open(paths.dataDir, {
       onError: (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }),
       onRepaired: (r) => recovery.note({ file: r.file, lines: r.dropped, movedTo: r.movedTo, reason: r.reasons.join('; ') }),
     })
