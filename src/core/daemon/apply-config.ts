@@ -66,7 +66,7 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
       const plugin = await loadPlugin(spec, loaded.dir)
       if (!ctx.registry.has(plugin.name)) {
         ctx.registry.add(plugin, spec)
-        ctx.rememberPlugin(spec, loaded.dir)
+        ctx.plugins.remember(spec, loaded.dir)
       }
     }
   }

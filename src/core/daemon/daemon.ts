@@ -18,9 +18,9 @@ import type { InstanceRecord } from '../store/instance-record.js'
 import { PluginList } from '../store/plugin-list.js'
 import { RecoveryLog } from '../store/recovery-log.js'
 import { NedbStateStore } from '../store/nedb-state-store.js'
-import type { Instance } from '../supervisor/instance.js'
+import type { InstanceView } from '../supervisor/instance.js'
+import { ChildProcessSpawner, procProbe } from '../supervisor/process-spawner.js'
 import { Supervisor } from '../supervisor/supervisor.js'
-import { dependencyLayers } from '../supervisor/targets.js'
 import type { Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
 import { handlers } from './handlers/index.js'
@@ -92,11 +92,9 @@ export class Daemon {
       version: ORCH_VERSION,
       queue,
       recovery,
+      plugins,
       setQueueDurability: (d) => this.setQueueDurability(d),
-      inbox: (name) => queue.inboxCount(name),
       syncAgents: () => this.syncAgents(),
-      rememberPlugin: (spec, baseDir) => this.rememberPlugin(spec, baseDir),
-      stopInstances: (instances, reason) => this.stopInstances(instances, reason),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
       watchdogPid: () => this.watchdogPid,
@@ -125,7 +123,7 @@ export class Daemon {
     const pluginRepair = plugins.load()
     if (pluginRepair) recovery.note(pluginRepair)
     checkDesiredState(paths, log, recovery)
-    const supervisor = new Supervisor(paths, store, log)
+    const supervisor = new Supervisor({ store, log, spawner: new ChildProcessSpawner(paths), probe: procProbe })
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
     // the settings the last config gave: the queue opens before any config is loaded
     const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)
@@ -227,7 +225,7 @@ export class Daemon {
 
   private saveDesired(): void {
     if (this.freezeDesired) return
-    const byName = new Map<string, Instance>()
+    const byName = new Map<string, InstanceView>()
     for (const inst of this.supervisor.all()) {
       if (inst.record.desired === 'running' && !byName.has(inst.record.name)) byName.set(inst.record.name, inst)
     }
@@ -241,10 +239,6 @@ export class Daemon {
     }
   }
 
-  private rememberPlugin(spec: string, baseDir: string): void {
-    this.plugins.remember(spec, baseDir)
-  }
-
   private async loadRememberedPlugins(): Promise<void> {
     for (const { spec, baseDir } of this.plugins.all()) {
       try {
@@ -256,16 +250,10 @@ export class Daemon {
     }
   }
 
-  private async stopInstances(instances: Instance[], reason: string): Promise<void> {
-    for (const layer of dependencyLayers(instances).reverse()) {
-      await Promise.all(layer.map((inst) => this.supervisor.stop(inst, reason)))
-    }
-  }
-
   private async stopAgentsForKill(): Promise<void> {
     this.saveDesired()
     this.freezeDesired = true
-    await this.stopInstances(this.supervisor.all(), 'orch kill')
+    await this.supervisor.stopAll(this.supervisor.all(), 'orch kill')
   }
 
   /** The one way out. Agents keep running unless `stopAgents`. */
