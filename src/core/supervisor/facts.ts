@@ -15,7 +15,7 @@ export function factsOf(
   const facts = new Set<LifecycleFact>()
   const ctx: EventContext = { reason: '' }
   if (r.agent.type === EXTERNAL_TYPE) facts.add('external')
-  if (inst.peers > 0) facts.add('connected')
+  if (facts.has('external')) facts.add(inst.peers > 0 ? 'connected' : 'not connected')
   if (inst.spawning) facts.add('spawning')
   if (r.pid !== null) facts.add('spawned')
   if (inst.waitingFor) facts.add('waiting')

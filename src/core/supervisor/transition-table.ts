@@ -26,7 +26,7 @@ function policyRows(event: LifecycleEvent): TransitionRow[] {
 export const TRANSITION_TABLE: readonly TransitionRow[] = [
   // ---- external agents: not spawned, online while connected
   { from: [...DOWN, 'backoff', 'starting'], event: 'start', when: ['external', 'connected'], to: 'online', effects: [] },
-  { from: [...DOWN, 'backoff'], event: 'start', when: ['external'], to: 'starting', effects: [] },
+  { from: [...DOWN, 'backoff', 'online'], event: 'start', when: ['external', 'not connected'], to: 'starting', effects: [] },
   { from: ['starting'], event: 'connected', when: ['external'], to: 'online', effects: [] },
   { from: ['online'], event: 'disconnected', when: ['external'], to: 'starting', effects: [] },
 

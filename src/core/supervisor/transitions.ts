@@ -34,6 +34,7 @@ export type LifecycleEvent = keyof typeof LIFECYCLE_EVENTS
 export const LIFECYCLE_FACTS = {
   external: 'an external agent (not spawned by orch)',
   connected: 'an external agent with an open connection',
+  'not connected': 'an external agent with no open connection',
   spawning: 'a spawn is under way',
   spawned: 'it has a process (a pid)',
   waiting: 'it waits for `dependsOn`',

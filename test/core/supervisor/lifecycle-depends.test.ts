@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { agent, harness } from './helpers/harness.js'
+import { agent, harness, record } from './helpers/harness.js'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -87,5 +87,11 @@ describe('external agents', () => {
     await h.sup.stop(ext, 'stopped by user')
     expect(h.story('ext').slice(1)).toEqual(['starting→online: connected (pid 99)', 'online→starting: disconnected', 'starting→stopped: stopped by user'])
     expect(h.spawner.count('ext')).toBe(0)
+  })
+
+  it('a new daemon shows one saved online as starting until it connects again', async () => {
+    const h = harness()
+    h.sup.adopt([record(agent('ext', { type: 'external' }), { status: 'online', desired: 'running' })])
+    expect(h.story('ext')).toEqual(['online→starting: started by a new daemon; waiting for it to connect (external agent)'])
   })
 })
