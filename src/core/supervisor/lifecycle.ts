@@ -10,7 +10,7 @@ import { describeExit, formatMs, type ExitInfo } from './policy.js'
 import { newAttempt, prepare } from './prepare-effects.js'
 import type { ProcessProbe, Spawner } from './spawner.js'
 import type { Emit } from './supervisor-events.js'
-import { PREPARE_EFFECTS, transition, type LifecycleEffect, type TransitionResult } from './transitions.js'
+import { isPrepareEffect, transition, type ActEffect, type TransitionResult } from './transitions.js'
 
 /** ORCH_AGENT_TOKEN: 32 random bytes, base64url. */
 const TOKEN_BYTES = 32
@@ -49,9 +49,9 @@ export class Lifecycle {
     const { facts, ctx } = factsOf(inst, input, (name) => this.host.ofAgent(name))
     const result = transition(inst.record.status, input.event, facts)
     const deps = { spawner: this.host.spawner, emit: this.host.emit, onExit: this.onExit }
-    for (const e of result.effects) if (PREPARE_EFFECTS.has(e)) prepare(e, inst, input, ctx, deps)
+    for (const e of result.effects) if (isPrepareEffect(e)) prepare(e, inst, input, ctx, deps)
     if (result.to !== null) this.record(inst, result.to, ctx.reason)
-    for (const e of result.effects) if (!PREPARE_EFFECTS.has(e)) this.act(e, inst, input, ctx)
+    for (const e of result.effects) if (!isPrepareEffect(e)) this.act(e, inst, input, ctx)
     return result
   }
 
@@ -89,7 +89,7 @@ export class Lifecycle {
   }
 
   /** The effects that reach outside the instance, after the transition is recorded. */
-  private act(effect: LifecycleEffect, inst: Instance, input: LifecycleInput, ctx: EventContext): void {
+  private act(effect: ActEffect, inst: Instance, input: LifecycleInput, ctx: EventContext): void {
     const r = inst.record
     switch (effect) {
       case 'spawn':
@@ -139,7 +139,7 @@ export class Lifecycle {
         this.host.start(inst, 'started by a new daemon', false)
         return
       default:
-        throw new Error(`not an act effect: ${effect}`)
+        effect satisfies never
     }
   }
 

@@ -3,7 +3,7 @@ import { clearTimers } from './instance.js'
 import type { EventContext, LifecycleInput } from './lifecycle-input.js'
 import type { Emit } from './supervisor-events.js'
 import type { Spawner } from './spawner.js'
-import type { LifecycleEffect } from './transitions.js'
+import type { PrepareEffect } from './transitions.js'
 
 export interface PrepareDeps {
   spawner: Spawner
@@ -20,7 +20,7 @@ export function newAttempt(inst: Instance): number {
 }
 
 /** The effects that change the instance before its transition is recorded. */
-export function prepare(effect: LifecycleEffect, inst: Instance, input: LifecycleInput, ctx: EventContext, deps: PrepareDeps): void {
+export function prepare(effect: PrepareEffect, inst: Instance, input: LifecycleInput, ctx: EventContext, deps: PrepareDeps): void {
   const r = inst.record
   switch (effect) {
     case 'reset-budget':
@@ -73,6 +73,6 @@ export function prepare(effect: LifecycleEffect, inst: Instance, input: Lifecycl
       r.token = null
       return
     default:
-      throw new Error(`not a prepare effect: ${effect}`)
+      effect satisfies never
   }
 }

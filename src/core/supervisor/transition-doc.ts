@@ -1,8 +1,9 @@
 import {
-  LIFECYCLE_EFFECTS,
+  ACT_EFFECTS,
   LIFECYCLE_EVENTS,
   LIFECYCLE_FACTS,
   PREPARE_EFFECTS,
+  isPrepareEffect,
   TRANSITION_TABLE,
   type TransitionRow,
 } from './transitions.js'
@@ -18,7 +19,7 @@ function rowLine(row: TransitionRow): string {
   const from = row.from.map(code).join(', ')
   const when = row.when?.join(' and ') ?? ''
   const to = row.to === null ? (row.effects.length === 0 ? 'ignored' : 'stays') : `**${row.to}**`
-  const effects = row.effects.map((e) => (PREPARE_EFFECTS.has(e) ? `${e}*` : e)).join(', ')
+  const effects = row.effects.map((e) => (isPrepareEffect(e) ? `${e}*` : e)).join(', ')
   return `| ${from} | ${code(row.event)} | ${cell(when)} | ${to} | ${effects} | ${cell(row.note ?? '')} |`
 }
 
@@ -43,7 +44,9 @@ export function renderTransitionDoc(): string {
     '',
     ...legend('when', LIFECYCLE_FACTS),
     '',
-    ...legend('effect', LIFECYCLE_EFFECTS),
+    ...legend('effect*', PREPARE_EFFECTS),
+    '',
+    ...legend('effect', ACT_EFFECTS),
     '',
     DOC_END,
   ].join('\n')

@@ -55,18 +55,19 @@ export const LIFECYCLE_FACTS = {
 
 export type LifecycleFact = keyof typeof LIFECYCLE_FACTS
 
-/**
- * Effects in `PREPARE_EFFECTS` update the instance before the transition is
- * recorded (so the state event shows the new pid, or none); the others run after.
- */
-export const LIFECYCLE_EFFECTS = {
+/** Effects that update the instance before the transition is recorded (so the state event shows the new pid, or none). */
+export const PREPARE_EFFECTS = {
   'reset-budget': 'a fresh restart budget (a manual start)',
   'wait-for-dependencies': 'remember what it waits for; it starts when they are online',
-  'take-process': 'record the new pid, start time and start time of day',
+  'take-process': 'record the new pid, its process start time and when it started',
   'clean-up': 'forget the pid and token, kill what the dead process left in its group, report the exit',
   'cancel-attempt': 'a new attempt: timers, exit watchers and spawns of the old one are void',
   'count-restart': 'count the restart (window and backoff history)',
   'release-process': 'forget the stopped pid and token',
+} as const
+
+/** Effects that run after the transition is recorded. */
+export const ACT_EFFECTS = {
   spawn: 'a new attempt: new token, spawn the process detached in its own group',
   'arm-start-timer': 'after `startGrace` → grace-elapsed, or after `readyTimeout` → ready-timeout',
   'emit-spawned': 'tell plugins it started',
@@ -83,17 +84,15 @@ export const LIFECYCLE_EFFECTS = {
   'renew-token': 'restart an agent spawned without an agent token, so that it can connect',
 } as const
 
-export type LifecycleEffect = keyof typeof LIFECYCLE_EFFECTS
+export const LIFECYCLE_EFFECTS = { ...PREPARE_EFFECTS, ...ACT_EFFECTS }
 
-export const PREPARE_EFFECTS: ReadonlySet<LifecycleEffect> = new Set([
-  'reset-budget',
-  'wait-for-dependencies',
-  'take-process',
-  'clean-up',
-  'cancel-attempt',
-  'count-restart',
-  'release-process',
-])
+export type PrepareEffect = keyof typeof PREPARE_EFFECTS
+export type ActEffect = keyof typeof ACT_EFFECTS
+export type LifecycleEffect = PrepareEffect | ActEffect
+
+export function isPrepareEffect(effect: LifecycleEffect): effect is PrepareEffect {
+  return Object.hasOwn(PREPARE_EFFECTS, effect)
+}
 
 export interface TransitionRow {
   from: readonly AgentStatus[]
