@@ -80,7 +80,7 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
   }
   const specs = agents.map((a) => spawnSpecOf(ctx.registry, a))
   ctx.monitor.setInterval(config.monitorIntervalMs)
-  if (config.queue.durability) ctx.setQueueDurability(config.queue.durability)
+  if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
 
   const { supervisor } = ctx
   const result: ApplyResult = { started: [], unchanged: [] }

@@ -6,8 +6,8 @@ import type { PluginRegistry } from '../plugins/registry.js'
 import type { PluginList } from '../store/plugin-list.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
-import type { Durability } from '../config/durability.js'
 import type { Connection } from './connection.js'
+import type { QueueDurability } from './queue-durability.js'
 
 /** What request handlers may use. */
 export interface DaemonContext {
@@ -24,7 +24,7 @@ export interface DaemonContext {
   /** the plugins configs loaded, so a restarted daemon loads them again */
   plugins: PluginList
   /** `queue.durability` of a config: applied at once and remembered for the next start */
-  setQueueDurability(durability: Durability): void
+  queueDurability: QueueDurability
   /** tells the queue which agents exist (after start, delete) */
   syncAgents(): void
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */

@@ -10,7 +10,6 @@ import { PluginRegistry } from '../plugins/registry.js'
 import type { AgentHookEvent } from '../plugins/types.js'
 import { METHOD_PARAMS } from '../protocol/methods.js'
 import type { Message } from '../queue/message.js'
-import type { Durability } from '../config/durability.js'
 import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
@@ -30,7 +29,8 @@ import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
 import { daemonLogLimits } from './daemon-log-limits.js'
 import { LogRotator } from './log-rotator.js'
-import { readQueueSettings, writeQueueSettings, type QueueSettings } from './queue-settings.js'
+import { QueueDurability } from './queue-durability.js'
+import { readQueueSettings } from './queue-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
 import { ORCH_VERSION } from './version.js'
@@ -55,7 +55,6 @@ export class Daemon {
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
   private watchdog: Watchdog | null = null
-  private settingsWrite: Promise<void> = Promise.resolve()
   readonly ctx: DaemonContext
 
   /** The pid of the watchdog that restarts this daemon if it dies (null in the foreground). */
@@ -72,8 +71,7 @@ export class Daemon {
     readonly supervisor: Supervisor,
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
-    private readonly queueStore: NedbQueueStore,
-    private queueSettings: QueueSettings,
+    queueDurability: QueueDurability,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -93,7 +91,7 @@ export class Daemon {
       queue,
       recovery,
       plugins,
-      setQueueDurability: (d) => this.setQueueDurability(d),
+      queueDurability,
       syncAgents: () => this.syncAgents(),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
@@ -129,7 +127,8 @@ export class Daemon {
     const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueStore, queueSettings, recovery, plugins, onStopped)
+    const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all(), { startDead: !adoptOnly })
@@ -189,19 +188,6 @@ export class Daemon {
     queue.on('delivered', (m) => registry.emit('messageDelivered', msgEvent(m)))
     queue.on('deadLettered', (m) => registry.emit('messageDeadLettered', msgEvent(m)))
     queue.on('error', (err) => this.log.error('queue error', { err }))
-  }
-
-  /** From a config's `queue.durability`: applies from the next write, and is remembered for the next start. */
-  private setQueueDurability(durability: Durability): void {
-    if (durability === this.queueSettings.durability) return
-    this.queueSettings = { ...this.queueSettings, durability }
-    this.queueStore.setDurability(durability)
-    this.log.info('queue durability set', { durability })
-    const settings = this.queueSettings
-    // one write at a time, in order: the last setting is the one on disk
-    this.settingsWrite = this.settingsWrite
-      .then(() => writeQueueSettings(queueSettingsFile(this.paths), settings))
-      .catch((err) => this.log.error('cannot remember the queue settings; the next start uses the previous ones until the next orch start', { err }))
   }
 
   /** After the set of agents changed: the queue's recipients and the file watchers follow. */
