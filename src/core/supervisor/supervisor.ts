@@ -193,13 +193,15 @@ export class Supervisor {
     if (inst.record.desired === 'running') this.lifecycle.dispatch(inst, { event: 'connected', reason: pid ? `connected (pid ${pid})` : 'connected' })
   }
 
+  /** One of its connections closed; the last one makes it `starting` again. A deleted instance has nothing left to show. */
   externalDisconnected(view: InstanceView): void {
-    const inst = view as Instance
+    const inst = this.own(view)
+    if (!inst) return
     inst.peers = Math.max(0, inst.peers - 1)
     if (inst.peers > 0) return
     inst.peerPid = undefined
     inst.record.startedAt = null
-    if (inst.record.desired === 'running' && this.own(inst)) this.lifecycle.dispatch(inst, { event: 'disconnected' })
+    if (inst.record.desired === 'running') this.lifecycle.dispatch(inst, { event: 'disconnected' })
   }
 
   // ---- what the monitor reports -----------------------------------------
