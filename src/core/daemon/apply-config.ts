@@ -66,7 +66,7 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
       const plugin = await loadPlugin(spec, loaded.dir)
       if (!ctx.registry.has(plugin.name)) {
         ctx.registry.add(plugin, spec)
-        ctx.rememberPlugin(spec, loaded.dir)
+        ctx.plugins.remember(spec, loaded.dir)
       }
     }
   }
@@ -80,7 +80,7 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
   }
   const specs = agents.map((a) => spawnSpecOf(ctx.registry, a))
   ctx.monitor.setInterval(config.monitorIntervalMs)
-  if (config.queue.durability) ctx.setQueueDurability(config.queue.durability)
+  if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
 
   const { supervisor } = ctx
   const result: ApplyResult = { started: [], unchanged: [] }

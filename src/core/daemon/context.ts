@@ -3,11 +3,11 @@ import type { Monitor } from '../monitor/monitor.js'
 import type { MessageQueue } from '../queue/queue.js'
 import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
-import type { Instance } from '../supervisor/instance.js'
+import type { PluginList } from '../store/plugin-list.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
-import type { Durability } from '../config/durability.js'
 import type { Connection } from './connection.js'
+import type { QueueDurability } from './queue-durability.js'
 
 /** What request handlers may use. */
 export interface DaemonContext {
@@ -21,16 +21,12 @@ export interface DaemonContext {
   queue: MessageQueue
   /** what stores repaired at start-up, for `orch daemon status` */
   recovery: RecoveryLog
+  /** the plugins configs loaded, so a restarted daemon loads them again */
+  plugins: PluginList
   /** `queue.durability` of a config: applied at once and remembered for the next start */
-  setQueueDurability(durability: Durability): void
-  /** pending messages for an agent */
-  inbox(agentName: string): number
+  queueDurability: QueueDurability
   /** tells the queue which agents exist (after start, delete) */
   syncAgents(): void
-  /** keeps a config's plugin so a restarted daemon loads it again */
-  rememberPlugin(spec: string, baseDir: string): void
-  /** stops instances, dependents before what they depend on */
-  stopInstances(instances: Instance[], reason: string): Promise<void>
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */
   stopAgentsForKill(): Promise<void>
   /** the watchdog that restarts this daemon if it dies, when it runs in the background */

@@ -10,17 +10,16 @@ import { PluginRegistry } from '../plugins/registry.js'
 import type { AgentHookEvent } from '../plugins/types.js'
 import { METHOD_PARAMS } from '../protocol/methods.js'
 import type { Message } from '../queue/message.js'
-import type { Durability } from '../config/durability.js'
 import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
 import { writeDesiredState } from '../store/desired-state.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { PluginList } from '../store/plugin-list.js'
 import { RecoveryLog } from '../store/recovery-log.js'
-import { StateStore } from '../store/state-store.js'
-import type { Instance } from '../supervisor/instance.js'
+import { NedbStateStore } from '../store/nedb-state-store.js'
+import type { InstanceView } from '../supervisor/instance.js'
+import { ChildProcessSpawner, procProbe } from '../supervisor/process-spawner.js'
 import { Supervisor } from '../supervisor/supervisor.js'
-import { dependencyLayers } from '../supervisor/targets.js'
 import type { Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
 import { handlers } from './handlers/index.js'
@@ -30,7 +29,8 @@ import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
 import { daemonLogLimits } from './daemon-log-limits.js'
 import { LogRotator } from './log-rotator.js'
-import { readQueueSettings, writeQueueSettings, type QueueSettings } from './queue-settings.js'
+import { QueueDurability } from './queue-durability.js'
+import { readQueueSettings } from './queue-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
 import { ORCH_VERSION } from './version.js'
@@ -55,7 +55,6 @@ export class Daemon {
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
   private watchdog: Watchdog | null = null
-  private settingsWrite: Promise<void> = Promise.resolve()
   readonly ctx: DaemonContext
 
   /** The pid of the watchdog that restarts this daemon if it dies (null in the foreground). */
@@ -68,12 +67,11 @@ export class Daemon {
     private readonly lock: DaemonLock,
     readonly log: Logger,
     readonly registry: PluginRegistry,
-    private readonly store: StateStore,
+    private readonly store: NedbStateStore,
     readonly supervisor: Supervisor,
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
-    private readonly queueStore: NedbQueueStore,
-    private queueSettings: QueueSettings,
+    queueDurability: QueueDurability,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -92,11 +90,9 @@ export class Daemon {
       version: ORCH_VERSION,
       queue,
       recovery,
-      setQueueDurability: (d) => this.setQueueDurability(d),
-      inbox: (name) => queue.inboxCount(name),
+      plugins,
+      queueDurability,
       syncAgents: () => this.syncAgents(),
-      rememberPlugin: (spec, baseDir) => this.rememberPlugin(spec, baseDir),
-      stopInstances: (instances, reason) => this.stopInstances(instances, reason),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
       watchdogPid: () => this.watchdogPid,
@@ -117,7 +113,7 @@ export class Daemon {
     const recovery = new RecoveryLog((note) => log.warn('unreadable records moved aside', { ...note }))
     const registry = new PluginRegistry((plugin, hook, err) => log.error('plugin hook failed', { plugin, hook, err }))
     for (const name of BUILTIN_PLUGINS) registry.add(await loadBuiltinPlugin(name))
-    const store = await StateStore.open(paths.dataDir, {
+    const store = await NedbStateStore.open(paths.dataDir, {
       onError: (err, id) => log.error('cannot write agent state; will retry', { agent: id, err }),
       onRepaired: (r) => recovery.note({ file: r.file, lines: r.dropped, movedTo: r.movedTo, reason: r.reasons.join('; ') }),
     })
@@ -125,13 +121,14 @@ export class Daemon {
     const pluginRepair = plugins.load()
     if (pluginRepair) recovery.note(pluginRepair)
     checkDesiredState(paths, log, recovery)
-    const supervisor = new Supervisor(paths, store, log)
+    const supervisor = new Supervisor({ store, log, spawner: new ChildProcessSpawner(paths), probe: procProbe })
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
     // the settings the last config gave: the queue opens before any config is loaded
     const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueStore, queueSettings, recovery, plugins, onStopped)
+    const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all(), { startDead: !adoptOnly })
@@ -193,19 +190,6 @@ export class Daemon {
     queue.on('error', (err) => this.log.error('queue error', { err }))
   }
 
-  /** From a config's `queue.durability`: applies from the next write, and is remembered for the next start. */
-  private setQueueDurability(durability: Durability): void {
-    if (durability === this.queueSettings.durability) return
-    this.queueSettings = { ...this.queueSettings, durability }
-    this.queueStore.setDurability(durability)
-    this.log.info('queue durability set', { durability })
-    const settings = this.queueSettings
-    // one write at a time, in order: the last setting is the one on disk
-    this.settingsWrite = this.settingsWrite
-      .then(() => writeQueueSettings(queueSettingsFile(this.paths), settings))
-      .catch((err) => this.log.error('cannot remember the queue settings; the next start uses the previous ones until the next orch start', { err }))
-  }
-
   /** After the set of agents changed: the queue's recipients and the file watchers follow. */
   private syncAgents(): void {
     const counts = new Map<string, number>()
@@ -227,7 +211,7 @@ export class Daemon {
 
   private saveDesired(): void {
     if (this.freezeDesired) return
-    const byName = new Map<string, Instance>()
+    const byName = new Map<string, InstanceView>()
     for (const inst of this.supervisor.all()) {
       if (inst.record.desired === 'running' && !byName.has(inst.record.name)) byName.set(inst.record.name, inst)
     }
@@ -241,10 +225,6 @@ export class Daemon {
     }
   }
 
-  private rememberPlugin(spec: string, baseDir: string): void {
-    this.plugins.remember(spec, baseDir)
-  }
-
   private async loadRememberedPlugins(): Promise<void> {
     for (const { spec, baseDir } of this.plugins.all()) {
       try {
@@ -256,16 +236,10 @@ export class Daemon {
     }
   }
 
-  private async stopInstances(instances: Instance[], reason: string): Promise<void> {
-    for (const layer of dependencyLayers(instances).reverse()) {
-      await Promise.all(layer.map((inst) => this.supervisor.stop(inst, reason)))
-    }
-  }
-
   private async stopAgentsForKill(): Promise<void> {
     this.saveDesired()
     this.freezeDesired = true
-    await this.stopInstances(this.supervisor.all(), 'orch kill')
+    await this.supervisor.stopAll(this.supervisor.all(), 'orch kill')
   }
 
   /** The one way out. Agents keep running unless `stopAgents`. */

@@ -1,11 +1,10 @@
 import pidusage from 'pidusage'
 import { MIN_MONITOR_INTERVAL_MS } from '../config/defaults.js'
 import type { Logger } from '../log/logger.js'
-import { USAGE_HISTORY } from '../supervisor/instance.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 
-/** Consecutive samples over `maxMemory` before the agent is restarted. */
-export const MEMORY_STRIKES = 2
+/** Where samples go: the supervisor owns what they mean (history, memory limits, lost processes). */
+export type UsageReceiver = Pick<Supervisor, 'processes' | 'reportUsage' | 'reportMissing'>
 
 /**
  * Samples CPU and memory of every agent pid in one pidusage call per
@@ -22,7 +21,7 @@ export class Monitor {
   private daemonCpu = 0
 
   constructor(
-    private readonly supervisor: Supervisor,
+    private readonly supervisor: UsageReceiver,
     private intervalMs: number,
     private readonly log: Logger,
   ) {
@@ -60,10 +59,9 @@ export class Monitor {
     if (this.running) return
     this.running = true
     try {
-      const live = this.supervisor.all().filter((i) => i.record.pid !== null)
-      const suspects = new Set<string>()
+      const live = this.supervisor.processes()
       if (live.length > 0) {
-        const pids = live.map((i) => i.record.pid!)
+        const pids = live.map((p) => p.pid)
         let stats: Record<string, pidusage.Status | undefined> = {}
         try {
           stats = await pidusage(pids, { maxage: this.intervalMs * 3 })
@@ -72,21 +70,17 @@ export class Monitor {
           if (pids.length > 1) this.log.warn('pidusage failed', { err })
         }
         const now = Date.now()
-        for (const inst of live) {
-          const s = stats[String(inst.record.pid)]
+        const suspects = new Set<string>()
+        for (const { id, pid } of live) {
+          const s = stats[String(pid)]
           // A zombie (dead, not yet reaped by an init that may never reap) still reads, with no memory.
-          if (!s || s.memory === 0) {
-            suspects.add(inst.record.id)
-            continue
-          }
-          inst.usage.push({ at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
-          if (inst.usage.length > USAGE_HISTORY) inst.usage.shift()
-          this.checkMemory(inst.record.id, s.memory)
+          if (!s || s.memory === 0) suspects.add(id)
+          else this.supervisor.reportUsage(id, { at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
         }
         // pidusage reads each pid through a descriptor opened on that very
         // process, so a pid reused by another process fails too: only the
         // pids that failed need the start-time check.
-        this.supervisor.checkAdopted(suspects)
+        this.supervisor.reportMissing(suspects)
       }
       const now = Date.now()
       const cpu = process.cpuUsage(this.lastCpu)
@@ -97,17 +91,6 @@ export class Monitor {
       this.log.error('monitor sample failed', { err })
     } finally {
       this.running = false
-    }
-  }
-
-  private checkMemory(id: string, memory: number): void {
-    const inst = this.supervisor.get(id)
-    const limit = inst?.record.agent.maxMemoryBytes
-    if (!inst || !limit || inst.record.status === 'stopping') return
-    inst.memoryStrikes = memory > limit ? inst.memoryStrikes + 1 : 0
-    if (inst.memoryStrikes >= MEMORY_STRIKES) {
-      const mb = (n: number): string => `${Math.round(n / 1024 / 1024)}MB`
-      this.supervisor.killForRestart(inst, `memory ${mb(memory)} over limit ${mb(limit)}`)
     }
   }
 }

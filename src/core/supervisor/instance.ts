@@ -1,17 +1,24 @@
-import type { ChildProcess } from 'node:child_process'
 import type { InstanceRecord } from '../store/instance-record.js'
 import type { UsageSample } from '../protocol/types.js'
+import type { AgentProcess } from './spawner.js'
 
 export const USAGE_HISTORY = 60
 export const EVENTS_KEPT = 50
 
-/** Runtime of one agent instance: its persisted record plus what only lives in this daemon. */
+/** Runtime of one agent instance: its persisted record plus what only lives in this daemon. Only the supervisor writes it. */
 export interface Instance {
   record: InstanceRecord
   /** our child process; absent for an agent re-adopted after a daemon restart */
-  child?: ChildProcess
-  /** bumped at every spawn, so stale timers and exit events of an older process are ignored */
-  generation: number
+  proc?: AgentProcess
+  /**
+   * The current attempt. Every timer, exit watcher and spawn carries the
+   * attempt it was made for; what comes back for another one is void.
+   */
+  attempt: number
+  /** a spawn of the current attempt is under way */
+  spawning: boolean
+  /** the reason the current attempt's spawn was made for, recorded once it is spawned */
+  launchReason: string
   timers: Set<NodeJS.Timeout>
   usage: UsageSample[]
   /** consecutive samples over maxMemory */
@@ -25,8 +32,15 @@ export interface Instance {
   peerPid?: number
 }
 
+/** What request handlers, the monitor and the daemon may read of an instance; changes go through the supervisor. */
+export interface InstanceView {
+  readonly record: Readonly<InstanceRecord>
+  readonly usage: readonly UsageSample[]
+  readonly peerPid?: number
+}
+
 export function newInstance(record: InstanceRecord): Instance {
-  return { record, generation: 0, timers: new Set(), usage: [], memoryStrikes: 0, peers: 0 }
+  return { record, attempt: 0, spawning: false, launchReason: '', timers: new Set(), usage: [], memoryStrikes: 0, peers: 0 }
 }
 
 export function clearTimers(inst: Instance): void {

@@ -1,12 +1,12 @@
 import { UnknownAgentError } from '../errors/unknown-agent-error.js'
-import type { Instance } from './instance.js'
+import type { InstanceView } from './instance.js'
 import type { Supervisor } from './supervisor.js'
 
 /** The target that names every agent. */
 export const ALL_AGENTS = 'all'
 
 /** Resolves `all`, an agent name, or one instance (`name:N`) to instances; unknown names list the known ones. */
-export function resolveTarget(supervisor: Supervisor, target: string): Instance[] {
+export function resolveTarget(supervisor: Supervisor, target: string): InstanceView[] {
   if (target === ALL_AGENTS) return supervisor.all()
   const byId = supervisor.get(target)
   if (byId) return [byId]
@@ -25,7 +25,7 @@ export function resolveTarget(supervisor: Supervisor, target: string): Instance[
  * Groups instances into layers by `dependsOn`: layer 0 depends on nothing
  * in the set, layer 1 only on layer 0, and so on. Stop walks them backwards.
  */
-export function dependencyLayers(instances: Instance[]): Instance[][] {
+export function dependencyLayers<T extends InstanceView>(instances: T[]): T[][] {
   const names = new Set(instances.map((i) => i.record.name))
   const depth = new Map<string, number>()
   const byName = new Map(instances.map((i) => [i.record.name, i.record.agent.dependsOn] as const))
@@ -39,7 +39,7 @@ export function dependencyLayers(instances: Instance[]): Instance[][] {
     depth.set(name, d)
     return d
   }
-  const layers: Instance[][] = []
+  const layers: T[][] = []
   for (const inst of instances) {
     const d = depthOf(inst.record.name, new Set())
     ;(layers[d] ??= []).push(inst)

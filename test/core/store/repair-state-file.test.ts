@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FileFormatError } from '../../../src/core/errors/file-format-error.js'
 import { repairStateFile } from '../../../src/core/store/repair-state-file.js'
-import { StateStore } from '../../../src/core/store/state-store.js'
+import { NedbStateStore } from '../../../src/core/store/nedb-state-store.js'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -50,7 +50,7 @@ describe('repairStateFile', () => {
     expect(readFileSync(repair!.movedTo, 'utf8')).toBe(`${noAgent}\n`)
     expect(statSync(repair!.movedTo).mode & 0o777).toBe(0o600)
     expect(readFileSync(file, 'utf8')).toBe(`${[...good, marker].join('\n')}\n`)
-    const store = await StateStore.open(dir)
+    const store = await NedbStateStore.open(dir)
     expect((await store.all()).map((r) => r.id).sort()).toEqual(good.slice(0, 11).map((_, i) => `a${i}`).sort())
     await store.close()
     expect(statSync(file).mode & 0o777).toBe(0o600)

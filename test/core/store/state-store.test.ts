@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, it, vi } from 'vitest'
 import type { InstanceRecord } from '../../../src/core/store/instance-record.js'
-import { StateStore } from '../../../src/core/store/state-store.js'
+import { NedbStateStore } from '../../../src/core/store/nedb-state-store.js'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -25,7 +25,7 @@ it('compacts agents.db every 10 minutes while open, and stops when closed', asyn
   const dir = mkdtempSync(join(tmpdir(), 'orch-state-'))
   dirs.push(dir)
   const file = join(dir, 'agents.db')
-  const store = await StateStore.open(dir)
+  const store = await NedbStateStore.open(dir)
   for (let i = 1; i <= 3; i++) {
     store.save(record(i))
     await store.flush()

@@ -1,9 +1,9 @@
 import type { AgentDescription, AgentInfo } from '../../protocol/types.js'
 import { agentLogPaths } from '../../paths.js'
-import type { Instance } from '../../supervisor/instance.js'
+import type { InstanceView } from '../../supervisor/instance.js'
 import type { DaemonContext } from '../context.js'
 
-export function agentInfo(inst: Instance, ctx: DaemonContext, now = Date.now()): AgentInfo {
+export function agentInfo(inst: InstanceView, ctx: DaemonContext, now = Date.now()): AgentInfo {
   const r = inst.record
   const last = inst.usage[inst.usage.length - 1]
   // an external agent has no process of ours: show the pid it said hello with
@@ -19,12 +19,12 @@ export function agentInfo(inst: Instance, ctx: DaemonContext, now = Date.now()):
     restarts: r.restarts,
     cpu: r.pid !== null ? (last?.cpu ?? 0) : 0,
     memory: r.pid !== null ? (last?.memory ?? 0) : 0,
-    inbox: ctx.inbox(r.name),
+    inbox: ctx.queue.inboxCount(r.name),
     desired: r.desired,
   }
 }
 
-export function agentDescription(inst: Instance, ctx: DaemonContext): AgentDescription {
+export function agentDescription(inst: InstanceView, ctx: DaemonContext): AgentDescription {
   const r = inst.record
   return {
     ...agentInfo(inst, ctx),

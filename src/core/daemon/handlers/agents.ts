@@ -1,7 +1,7 @@
 import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
-import type { Instance } from '../../supervisor/instance.js'
+import type { InstanceView } from '../../supervisor/instance.js'
 import { ALL_AGENTS, resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
 import { applyConfig, instanceId, newRecord } from '../apply-config.js'
@@ -11,7 +11,7 @@ import { agentDescription, agentInfo } from './agent-info.js'
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
 
 /** Every instance, by name then instance. */
-function sortedInstances(ctx: DaemonContext): Instance[] {
+function sortedInstances(ctx: DaemonContext): InstanceView[] {
   return ctx.supervisor.all().sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
 }
 
@@ -37,23 +37,19 @@ export const agentsStart: H<'agents.start'> = async (params, ctx) => {
 
 export const agentsStop: H<'agents.stop'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
-  await ctx.stopInstances(instances, 'stopped by user')
+  await ctx.supervisor.stopAll(instances, 'stopped by user')
   return instances.map((i) => agentInfo(i, ctx))
 }
 
 export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
-  await ctx.stopInstances(instances, 'restart requested by user')
-  for (const inst of instances) {
-    inst.record.restarts++
-    ctx.supervisor.start(inst, 'restarted by user')
-  }
+  await ctx.supervisor.restart(instances, 'restart requested by user', 'restarted by user')
   return instances.map((i) => agentInfo(i, ctx))
 }
 
 export const agentsDelete: H<'agents.delete'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
-  await ctx.stopInstances(instances, 'deleted by user')
+  await ctx.supervisor.stopAll(instances, 'deleted by user')
   for (const inst of instances) await ctx.supervisor.remove(inst)
   ctx.syncAgents()
   return { deleted: instances.map((i) => i.record.id) }
