@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import * as v from 'valibot'
 import { definePlugin, type AgentType } from '../../src/core/plugins/types.js'
+import { strings } from '../../src/core/schema/fields.js'
+import { about } from '../../src/core/schema/object-of.js'
 
 const TS_EXTENSIONS = /\.(ts|mts|cts|tsx)$/
 
@@ -14,7 +17,7 @@ const nodeType: AgentType = {
   name: 'node',
   description: 'a .js or .ts script run by the Node.js that runs orch',
   options: {
-    nodeArgs: { kind: 'stringArray' },
+    nodeArgs: v.optional(about(strings(), "Node.js options before the script, e.g. ['--inspect'] (type 'node')")),
   },
   check(def, { configDir }) {
     if (typeof def.script !== 'string') return [{ field: 'script', value: undefined, allowed: 'required: the path of a .js or .ts script' }]

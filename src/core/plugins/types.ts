@@ -1,4 +1,5 @@
-import type { FieldProblem, Schema } from '../schema/field.js'
+import type { ObjectEntries } from 'valibot'
+import type { FieldProblem } from '../schema/problems.js'
 import type { ResolvedAgent } from '../config/types.js'
 import type { AgentStatus } from '../protocol/types.js'
 
@@ -17,8 +18,13 @@ export interface AgentType {
   name: string
   /** One line for `orch describe` and errors. */
   description: string
-  /** Options this type accepts beyond the common agent fields. */
-  options?: Schema
+  /**
+   * Options this type accepts beyond the common agent fields: Valibot schemas
+   * by field name, written with `v` and orch's field builders (`str`,
+   * `duration`, ...) from 'orch', e.g. `{ nodeArgs: v.optional(strings()) }`.
+   * A field that is not `v.optional` is required.
+   */
+  options?: ObjectEntries
   /** Checks that need more than one field (e.g. "script is required"). */
   check?(def: Record<string, unknown>, ctx: { configDir: string }): FieldProblem[]
   /** Turns a validated definition into the command to run. */

@@ -65,7 +65,12 @@ describe('validateConfig: the config as a whole', () => {
   })
 
   it('requires agents', () => {
-    expect(configError({}).message).toContain("field 'agents' is required")
+    expect(configError({}).data.errors).toEqual(["field 'agents' is required: an array of agent definitions"])
+  })
+
+  it('takes a $schema (the JSON Schema a .json or .yaml config names for editor completion), which must be a string', () => {
+    expect(validate({ $schema: './node_modules/orch/schema.json', agents: [] }).agents).toEqual([])
+    expect(configError({ $schema: 1, agents: [] }).data.errors).toEqual(["field '$schema' must be a string, got 1"])
   })
 
   it.each([[{ name: 'a', script }], ['a'], [3], [null]])('rejects agents that is not an array: %j', (value) => {
@@ -76,7 +81,7 @@ describe('validateConfig: the config as a whole', () => {
   it('rejects an unknown top-level field, listing the allowed ones', () => {
     const err = configError({ agents: [], agent: [] })
     expect(err.message).toContain("unknown top-level field 'agent'")
-    expect(err.message).toContain('allowed: plugins, agents, monitorInterval')
+    expect(err.message).toContain('allowed: plugins, agents, monitorInterval, queue, $schema')
   })
 
   it('checks plugins and monitorInterval', () => {
@@ -95,6 +100,7 @@ describe('validateConfig: the config as a whole', () => {
     expect(validate({ queue: { durability: 'fsync' }, agents: [] }).queue).toEqual({ durability: 'fsync' })
     expect(() => validate({ queue: { durability: 'always' }, agents: [] })).toThrow(/field 'queue.durability' must be one of "buffered", "fsync", got "always"/)
     expect(() => validate({ queue: { fsync: true }, agents: [] })).toThrow(/unknown field 'queue.fsync'; allowed: durability/)
+    expect(() => validate({ queue: 'fsync', agents: [] })).toThrow(/field 'queue' must be an object with durability, got "fsync"/)
   })
 
   it('accepts an empty list of agents', () => {
@@ -106,6 +112,10 @@ describe('validateConfig: names', () => {
   it('requires a name, saying what a name is', () => {
     const line = onlyProblem({ script })
     expect(line).toBe("agents[0]: field 'name' is required: a name of 1 to 64 letters, digits, '_' or '-'")
+  })
+
+  it('reads a name set to undefined as a missing name', () => {
+    expect(onlyProblem({ name: undefined, script })).toBe("agents[0]: field 'name' is required: a name of 1 to 64 letters, digits, '_' or '-'")
   })
 
   it.each([['bad name'], ['a/b'], ['ü'], [''], ['x'.repeat(65)], ['a.b']])('rejects the name %j, quoting it', (name) => {
@@ -182,10 +192,11 @@ describe('validateConfig: field values', () => {
     ['readyTimeout', { readyTimeout: true }, 'a duration', 'true'],
     ['maxMemory', { maxMemory: 'lots' }, "a size such as '300M', '1G', '512K' or a number of bytes", '"lots"'],
     ['autorestart', { autorestart: 'sometimes' }, 'one of true, false, "on-failure"', '"sometimes"'],
-    ['env', { env: { A: { nested: 1 } } }, 'an object of string values', '{"A":{"nested":1}}'],
+    // an entry of env or args that is wrong is named by its place: the rest of the object is fine
+    ['env.A', { env: { A: { nested: 1 } } }, 'a string (or a number or boolean)', '{"nested":1}'],
     ['env', { env: 'A=1' }, 'an object of string values', '"A=1"'],
     ['args', { args: '--port 80' }, 'an array of strings', '"--port 80"'],
-    ['args', { args: ['--port', 80] }, 'an array of strings', '["--port",80]'],
+    ['args[1]', { args: ['--port', 80] }, 'a string', '80'],
     ['cwd', { cwd: '' }, 'a non-empty string', '""'],
     ['killSignal', { killSignal: 'TERM' }, "a signal name such as 'SIGTERM' or 'SIGINT'", '"TERM"'],
     ['watch', { watch: './src' }, 'an array of strings', '"./src"'],
