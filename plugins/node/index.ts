@@ -17,7 +17,7 @@ const nodeType: AgentType = {
   name: 'node',
   description: 'a .js or .ts script run by the Node.js that runs orch',
   options: {
-    nodeArgs: v.optional(about(strings(), "Node.js options before the script, e.g. ['--inspect'] (type 'node')")),
+    nodeArgs: v.optional(about(strings(), "Node.js options before the script, e.g. ['--inspect']")),
   },
   check(def, { configDir }) {
     if (typeof def.script !== 'string') return [{ field: 'script', value: undefined, allowed: 'required: the path of a .js or .ts script' }]

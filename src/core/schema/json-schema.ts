@@ -11,5 +11,7 @@ import type { GenericSchema } from 'valibot'
 export function toJsonSchema(schema: GenericSchema): Record<string, unknown> {
   return convert(schema, {
     overrideSchema: (c) => (c.valibotSchema.type === 'custom' ? {} : undefined),
+    // JSON has no NaN or Infinity: every JSON number is finite, so `finite` (num()) adds nothing
+    overrideAction: (c) => (c.valibotAction.type === 'finite' ? c.jsonSchema : undefined),
   }) as Record<string, unknown>
 }

@@ -7,6 +7,7 @@ import * as D from '../../../src/core/config/defaults.js'
 import { validateConfig } from '../../../src/core/config/validate.js'
 import { ConfigError } from '../../../src/core/errors/config-error.js'
 import { PluginRegistry } from '../../../src/core/plugins/registry.js'
+import { definePlugin, duration, int, str, v, type AgentType } from '../../../src/index.js'
 
 const configDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/configs')
 const file = join(configDir, 'ecosystem.config.ts')
@@ -488,5 +489,46 @@ describe('validateConfig: a good config', () => {
     const copy = structuredClone(raw)
     validate(raw)
     expect(raw).toEqual(copy)
+  })
+})
+
+describe("validateConfig: a plugin type's options (Valibot schemas)", () => {
+  const http: AgentType = {
+    name: 'http',
+    description: 'a static file server',
+    options: { root: str({ nonEmpty: true }), port: v.optional(int({ min: 1, max: 65535 })), idle: v.optional(duration()) },
+    toSpawnSpec: () => ({ command: 'true', args: [] }),
+  }
+  const withHttp = () => {
+    const r = new PluginRegistry()
+    for (const p of [nodePlugin, processPlugin, definePlugin({ name: 'orch-http', agentTypes: [http] })]) r.add(p)
+    return r
+  }
+  const check = (def: Record<string, unknown>) => validateConfig({ agents: [def] }, file, configDir, withHttp())
+
+  it('takes good options and keeps them in raw', () => {
+    expect(check({ name: 'web', type: 'http', root: '.', port: 8080, idle: '30s' }).agents[0]!.raw).toMatchObject({ root: '.', port: 8080 })
+  })
+
+  it('reports a missing required option, a bad one and an unknown field, in the words of the common fields', () => {
+    let err: ConfigError & { data: { errors: string[] } } | undefined
+    try {
+      check({ name: 'web', type: 'http', port: 0, idle: 'soon', prot: 80 })
+    } catch (e) {
+      err = e as typeof err
+    }
+    expect(err!.data.errors).toEqual([
+      "agents[0] (agent 'web'): field 'root' is required: a non-empty string",
+      "agents[0] (agent 'web'): field 'port' must be a whole number from 1 to 65535, got 0",
+      expect.stringMatching(/^agents\[0\] \(agent 'web'\): field 'idle' must be a duration such as .*, got "soon"$/),
+      expect.stringMatching(/^agents\[0\] \(agent 'web'\): unknown field 'prot' for type 'http'; allowed: name, .*, leaseTimeout, root, port, idle$/),
+    ])
+  })
+
+  it('refuses a plugin whose options are not Valibot schemas (the format before Valibot), naming the option', () => {
+    const old = { ...http, options: { root: { kind: 'string', required: true } } } as unknown as AgentType
+    expect(() => new PluginRegistry().add({ name: 'old', agentTypes: [old] })).toThrow(
+      /option 'root' of agent type 'http' \(plugin 'old'\) is not a Valibot schema, got \{"kind":"string","required":true\}: write options with `v`/,
+    )
   })
 })
