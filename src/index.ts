@@ -1,7 +1,7 @@
 export { defineConfig } from './core/config/define.js'
 export type { AgentDefinition, OrchConfig, ResolvedAgent } from './core/config/types.js'
-export { definePlugin } from './core/plugins/types.js'
-export type { AgentType, OrchPlugin, PluginHooks, SpawnSpec } from './core/plugins/types.js'
+export { defineAgentType, definePlugin } from './core/plugins/types.js'
+export type { AgentOptions, AgentType, OrchPlugin, PluginHooks, SpawnSpec } from './core/plugins/types.js'
 export type { AgentInfo, AgentStatus, AgentEvent, AgentDescription } from './core/protocol/types.js'
 // Plugin option schemas are written in Valibot, with orch's field types (they say what they allow in orch's errors).
 export * as v from 'valibot'

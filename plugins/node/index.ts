@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import * as v from 'valibot'
-import { definePlugin, type AgentType } from '../../src/core/plugins/types.js'
+import { defineAgentType, definePlugin } from '../../src/core/plugins/types.js'
 import { strings } from '../../src/core/schema/fields.js'
 import { about } from '../../src/core/schema/object-of.js'
 
@@ -13,7 +13,7 @@ function tsLoaderArgs(script: string): string[] {
   return ['--import', import.meta.resolve('jiti/register')]
 }
 
-const nodeType: AgentType = {
+const nodeType = defineAgentType({
   name: 'node',
   description: 'a .js or .ts script run by the Node.js that runs orch',
   options: {
@@ -27,9 +27,9 @@ const nodeType: AgentType = {
   },
   toSpawnSpec(agent) {
     const script = resolve(agent.cwd, agent.raw.script as string)
-    const nodeArgs = (agent.raw.nodeArgs as string[] | undefined) ?? []
+    const nodeArgs = agent.raw.nodeArgs ?? []
     return { command: process.execPath, args: [...nodeArgs, ...tsLoaderArgs(script), script, ...agent.args] }
   },
-}
+})
 
 export default definePlugin({ name: 'orch-node', agentTypes: [nodeType] })

@@ -7,7 +7,7 @@ import * as D from '../../../src/core/config/defaults.js'
 import { validateConfig } from '../../../src/core/config/validate.js'
 import { ConfigError } from '../../../src/core/errors/config-error.js'
 import { PluginRegistry } from '../../../src/core/plugins/registry.js'
-import { definePlugin, duration, int, str, v, type AgentType } from '../../../src/index.js'
+import { defineAgentType, definePlugin, duration, int, str, v, type AgentType } from '../../../src/index.js'
 
 const configDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/configs')
 const file = join(configDir, 'ecosystem.config.ts')
@@ -493,12 +493,13 @@ describe('validateConfig: a good config', () => {
 })
 
 describe("validateConfig: a plugin type's options (Valibot schemas)", () => {
-  const http: AgentType = {
+  const http = defineAgentType({
     name: 'http',
     description: 'a static file server',
     options: { root: str({ nonEmpty: true }), port: v.optional(int({ min: 1, max: 65535 })), idle: v.optional(duration()) },
-    toSpawnSpec: () => ({ command: 'true', args: [] }),
-  }
+    // typed by the options: root is a string (tsc refuses `args: [port]`, a number or undefined)
+    toSpawnSpec: (a) => ({ command: 'serve', args: [a.raw.root] }),
+  })
   const withHttp = () => {
     const r = new PluginRegistry()
     for (const p of [nodePlugin, processPlugin, definePlugin({ name: 'orch-http', agentTypes: [http] })]) r.add(p)
@@ -507,7 +508,9 @@ describe("validateConfig: a plugin type's options (Valibot schemas)", () => {
   const check = (def: Record<string, unknown>) => validateConfig({ agents: [def] }, file, configDir, withHttp())
 
   it('takes good options and keeps them in raw', () => {
-    expect(check({ name: 'web', type: 'http', root: '.', port: 8080, idle: '30s' }).agents[0]!.raw).toMatchObject({ root: '.', port: 8080 })
+    const [web] = check({ name: 'web', type: 'http', root: '.', port: 8080, idle: '30s' }).agents
+    expect(web!.raw).toMatchObject({ root: '.', port: 8080 })
+    expect(http.toSpawnSpec(web as Parameters<typeof http.toSpawnSpec>[0])).toEqual({ command: 'serve', args: ['.'] })
   })
 
   it('reports a missing required option, a bad one and an unknown field, in the words of the common fields', () => {
