@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { definePlugin, type AgentType } from '../../src/core/plugins/types.js'
+import * as v from 'valibot'
+import { defineAgentType, definePlugin } from '../../src/core/plugins/types.js'
+import { strings } from '../../src/core/schema/fields.js'
+import { about } from '../../src/core/schema/object-of.js'
 
 const TS_EXTENSIONS = /\.(ts|mts|cts|tsx)$/
 
@@ -10,11 +13,11 @@ function tsLoaderArgs(script: string): string[] {
   return ['--import', import.meta.resolve('jiti/register')]
 }
 
-const nodeType: AgentType = {
+const nodeType = defineAgentType({
   name: 'node',
   description: 'a .js or .ts script run by the Node.js that runs orch',
   options: {
-    nodeArgs: { kind: 'stringArray' },
+    nodeArgs: v.optional(about(strings(), "Node.js options before the script, e.g. ['--inspect']")),
   },
   check(def, { configDir }) {
     if (typeof def.script !== 'string') return [{ field: 'script', value: undefined, allowed: 'required: the path of a .js or .ts script' }]
@@ -24,9 +27,9 @@ const nodeType: AgentType = {
   },
   toSpawnSpec(agent) {
     const script = resolve(agent.cwd, agent.raw.script as string)
-    const nodeArgs = (agent.raw.nodeArgs as string[] | undefined) ?? []
+    const nodeArgs = agent.raw.nodeArgs ?? []
     return { command: process.execPath, args: [...nodeArgs, ...tsLoaderArgs(script), script, ...agent.args] }
   },
-}
+})
 
 export default definePlugin({ name: 'orch-node', agentTypes: [nodeType] })

@@ -199,13 +199,13 @@ describe('agents', () => {
     const t = home()
     writeFileSync(
       join(t.home, 'echo-plugin.ts'),
-      `import type { OrchPlugin } from '${join(ROOT, 'src/index.ts')}'
+      `import { str, type OrchPlugin } from '${join(ROOT, 'src/index.ts')}'
 const plugin: OrchPlugin = {
   name: 'echo',
   agentTypes: [{
     name: 'echo',
     description: 'prints its words forever',
-    options: { words: { kind: 'string', required: true } },
+    options: { words: str({ nonEmpty: true }) },
     toSpawnSpec: (a) => ({ command: process.execPath, args: ['-e', 'console.log(process.argv[1]); setInterval(() => {}, 1000)', String(a.raw.words)] }),
   }],
 }

@@ -1,58 +1,80 @@
-import { DURABILITY_VALUES } from './durability.js'
-import type { Schema } from '../schema/field.js'
-import { MIN_LEASE_MS } from '../schema/units.js'
-import { MIN_MONITOR_INTERVAL_MS } from './defaults.js'
+import * as v from 'valibot'
+import { duration, int, num, oneOf, signal, size, str, stringMap, strings } from '../schema/fields.js'
+import { about, looseObjectOf, objectOf } from '../schema/object-of.js'
+import { describeMs, MIN_LEASE_MS } from '../schema/units.js'
+import * as D from './defaults.js'
+import { DEFAULT_DURABILITY, DURABILITY_VALUES } from './durability.js'
+
+/**
+ * The config as one Valibot schema: validate.ts checks with it, types.ts
+ * derives AgentDefinition and OrchConfig from it, and schema.json (editor
+ * completion for .json and .yaml configs) is generated from it. The texts
+ * given to `about` are what an editor shows on hover.
+ */
 
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+export const AGENT_NAME_ALLOWED = "a name of 1 to 64 letters, digits, '_' or '-'"
 
-const duration = { kind: 'duration' } as const
+const optional = <S extends v.GenericSchema>(schema: S, text: string) => v.optional(about(schema, text))
+const mb = (bytes: number) => `${bytes / 1024 / 1024}M`
 
 /** Fields every agent accepts, whatever its type. Type options come from the type's plugin. */
-export const COMMON_AGENT_FIELDS: Schema = {
-  name: {
-    kind: 'string',
-    required: true,
-    pattern: AGENT_NAME_PATTERN,
-    patternText: "a name of 1 to 64 letters, digits, '_' or '-'",
-  },
-  type: { kind: 'string', nonEmpty: true },
-  script: { kind: 'string', nonEmpty: true },
-  command: { kind: 'string', nonEmpty: true },
-  args: { kind: 'stringArray' },
-  cwd: { kind: 'string', nonEmpty: true },
-  env: { kind: 'stringMap' },
-  instances: { kind: 'integer', min: 1, max: 256 },
-  autorestart: { kind: 'enum', values: [true, false, 'on-failure'] },
-  maxRestarts: { kind: 'integer', min: 0 },
-  restartWindow: duration,
-  backoff: {
-    kind: 'object',
-    fields: { initial: duration, max: duration, factor: { kind: 'number', min: 1 } },
-  },
-  startGrace: duration,
-  readyTimeout: duration,
-  killTimeout: duration,
+export const COMMON_AGENT_ENTRIES = {
+  name: about(str({ pattern: AGENT_NAME_PATTERN, allowed: AGENT_NAME_ALLOWED }), 'Unique name: 1 to 64 letters, digits, _ or -'),
+  type: optional(str({ nonEmpty: true }), "Agent type from a plugin: 'node' when `script` is given, 'process' when `command` is; also 'external'"),
+  script: optional(str({ nonEmpty: true }), 'The .js or .ts script a node agent runs, relative to `cwd`'),
+  command: optional(str({ nonEmpty: true }), "The program a process agent runs, e.g. 'python3'"),
+  args: optional(strings(), 'Arguments after the script or the command'),
+  cwd: optional(str({ nonEmpty: true }), "Working directory, relative to the config's folder (default: the config's folder)"),
+  env: optional(stringMap(), "Environment variables, on top of the daemon's"),
+  instances: optional(int({ min: 1, max: 256 }), 'Copies to run, ids name:0 … name:N-1 (default 1)'),
+  autorestart: optional(oneOf([true, false, 'on-failure']), "Restart after an exit: true (default), false, or 'on-failure' (not after exit code 0)"),
+  maxRestarts: optional(int({ min: 0 }), `Restarts allowed within restartWindow; past them the agent goes to errored (default ${D.DEFAULT_MAX_RESTARTS})`),
+  restartWindow: optional(duration(), `The sliding window maxRestarts counts in (default '${describeMs(D.DEFAULT_RESTART_WINDOW_MS)}')`),
+  backoff: optional(
+    objectOf({
+      initial: optional(duration(), `First delay before a restart (default '${describeMs(D.DEFAULT_BACKOFF_INITIAL_MS)}')`),
+      max: optional(duration(), `Longest delay (default '${describeMs(D.DEFAULT_BACKOFF_MAX_MS)}')`),
+      factor: optional(num({ min: 1 }), `Growth of the delay at each failure (default ${D.DEFAULT_BACKOFF_FACTOR})`),
+    }),
+    'Exponential delay before each restart; starts over once the agent stayed up',
+  ),
+  startGrace: optional(duration(), `Up this long counts as online (default '${describeMs(D.DEFAULT_START_GRACE_MS)}'), or at once on ready()`),
+  readyTimeout: optional(duration(), 'When set, the agent must call ready() within it or it is restarted'),
+  killTimeout: optional(duration(), `Stop: SIGKILL after this long (default '${describeMs(D.DEFAULT_KILL_TIMEOUT_MS)}')`),
   // a name kill(2) does not know used to pass and read as "process gone" at every stop, leaving copies running
-  killSignal: { kind: 'signal' },
-  maxMemory: { kind: 'size' },
-  watch: { kind: 'stringArray' },
-  dependsOn: { kind: 'stringArray' },
-  logMaxSize: { kind: 'size' },
-  logRetain: { kind: 'integer', min: 0, max: 100 },
-  concurrency: { kind: 'integer', min: 1, max: 10_000 },
-  leaseTimeout: { kind: 'duration', min: MIN_LEASE_MS },
+  killSignal: optional(signal() as unknown as v.GenericSchema<NodeJS.Signals>, `Stop: the signal sent to the process group (default '${D.DEFAULT_KILL_SIGNAL}')`),
+  maxMemory: optional(size(), "Restart when the RSS stays above it, e.g. '300M'"),
+  watch: optional(strings(), 'Restart when a file under these paths changes (relative to cwd)'),
+  dependsOn: optional(strings(), 'Start after these agents are online, stop before them'),
+  logMaxSize: optional(size(), `Rotate each log file past this size (default '${mb(D.DEFAULT_LOG_MAX_BYTES)}')`),
+  logRetain: optional(int({ min: 0, max: 100 }), `Rotated copies kept (default ${D.DEFAULT_LOG_RETAIN})`),
+  concurrency: optional(int({ min: 1, max: 10_000 }), `Messages one instance handles at once (default ${D.DEFAULT_CONCURRENCY})`),
+  leaseTimeout: optional(
+    duration({ min: MIN_LEASE_MS }),
+    `How long a delivered message stays leased without an ack or a renewal (default '${describeMs(D.DEFAULT_LEASE_TIMEOUT_MS)}'); the SDK renews it while the handler runs`,
+  ),
 }
+
+/** An agent definition: the common fields, and its type's options (checked against the type's plugin). */
+export const AGENT_SCHEMA = looseObjectOf(COMMON_AGENT_ENTRIES, "an object such as { name: 'worker', script: './worker.js' }")
 
 /** The daemon-wide queue settings (top-level `queue`). */
-export const QUEUE_FIELDS: Schema = {
-  durability: { kind: 'enum', values: DURABILITY_VALUES },
+export const QUEUE_ENTRIES = {
+  durability: optional(
+    oneOf(DURABILITY_VALUES),
+    `'${DEFAULT_DURABILITY}' (default): an answered send survives a kill -9 of the daemon; 'fsync': it survives a power cut too (each write is fsynced; slower)`,
+  ),
 }
-const QUEUE_FIELDS_SPEC = { kind: 'object', fields: QUEUE_FIELDS } as const
 
-export const CONFIG_FIELDS: Schema = {
-  plugins: { kind: 'stringArray' },
-  agents: { kind: 'json', required: true },
+export const CONFIG_ENTRIES = {
+  plugins: optional(strings(), 'Plugin modules: paths relative to the config file, or package names'),
+  agents: about(v.message(v.array(AGENT_SCHEMA), 'an array of agent definitions'), 'The agents orch starts and keeps running'),
   // sampling every agent with no pause costs a core; a floor keeps the daemon idle when the team is
-  monitorInterval: { kind: 'duration', min: MIN_MONITOR_INTERVAL_MS },
-  queue: QUEUE_FIELDS_SPEC,
+  monitorInterval: optional(duration({ min: D.MIN_MONITOR_INTERVAL_MS }), `How often CPU and memory are sampled (default '${describeMs(D.DEFAULT_MONITOR_INTERVAL_MS)}')`),
+  queue: optional(objectOf(QUEUE_ENTRIES), 'Daemon-wide queue settings'),
+  /** JSON and YAML configs name their JSON Schema here for editor completion; orch itself ignores it. */
+  $schema: optional(str(), "This file's JSON Schema, for editor completion: './node_modules/orch/schema.json'"),
 }
+
+export const CONFIG_SCHEMA = objectOf(CONFIG_ENTRIES, 'an object with agents')

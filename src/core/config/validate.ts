@@ -1,19 +1,21 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import * as v from 'valibot'
 import { ConfigError } from '../errors/config-error.js'
-import { checkSchema, isPlainObject, quote, unknownFields, type FieldProblem } from '../schema/field.js'
+import { isPlainObject, problemsOf, quote, unknownKeys, type FieldProblem } from '../schema/problems.js'
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
-import { COMMON_AGENT_FIELDS, CONFIG_FIELDS, QUEUE_FIELDS } from './schema.js'
+import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, QUEUE_ENTRIES } from './schema.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
+import { typeOf } from './type-of.js'
 import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
 
 function problemLine(where: string, p: FieldProblem): string {
-  return p.value === undefined
-    ? `${where}field '${p.field}' is ${p.allowed}`
-    : `${where}field '${p.field}' must be ${p.allowed}, got ${quote(p.value)}`
+  if (p.value !== undefined) return `${where}field '${p.field}' must be ${p.allowed}, got ${quote(p.value)}`
+  // `name: undefined` reads as a missing name, as it does in the object as written
+  return `${where}field '${p.field}' is ${p.allowed.startsWith('required: ') ? p.allowed : `required: ${p.allowed}`}`
 }
 
 function agentLabel(i: number, raw: unknown): string {
@@ -21,17 +23,14 @@ function agentLabel(i: number, raw: unknown): string {
   return `agents[${i}]${name}: `
 }
 
-/** Which type an agent has: the one it names, or the one its fields imply. */
-function typeOf(def: Record<string, unknown>): string | undefined {
-  if (typeof def.type === 'string') return def.type
-  if (def.script !== undefined) return 'node'
-  if (def.command !== undefined) return 'process'
-  return undefined
-}
+/** The top level without `agents`, which is checked agent by agent against each one's type. */
+const TOP_LEVEL = v.object({ ...CONFIG_ENTRIES, agents: v.optional(v.unknown()) })
+const QUEUE_SCHEMA = v.object(QUEUE_ENTRIES)
+const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
 function resolveAgent(def: AgentDefinition, type: string, configDir: string): ResolvedAgent {
   const env: Record<string, string> = {}
-  for (const [k, v] of Object.entries(def.env ?? {})) env[k] = String(v)
+  for (const [k, value] of Object.entries(def.env ?? {})) env[k] = String(value)
   const cwd = def.cwd ? resolve(configDir, def.cwd) : configDir
   return {
     name: def.name,
@@ -78,13 +77,14 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     errors.push(`it must export a config object (export default defineConfig({ agents: [...] })), got ${quote(raw)}`)
     return fail()
   }
-  for (const p of checkSchema(CONFIG_FIELDS, raw)) errors.push(problemLine('', p))
-  for (const k of unknownFields(CONFIG_FIELDS, raw)) errors.push(`unknown top-level field '${k}'; allowed: ${Object.keys(CONFIG_FIELDS).join(', ')}`)
+  for (const p of problemsOf(TOP_LEVEL, raw)) errors.push(problemLine('', p))
+  for (const k of unknownKeys(TOP_LEVEL, raw)) errors.push(`unknown top-level field '${k}'; allowed: ${allowedList(CONFIG_ENTRIES)}`)
   if (isPlainObject(raw.queue)) {
-    for (const k of unknownFields(QUEUE_FIELDS, raw.queue)) errors.push(`unknown field 'queue.${k}'; allowed: ${Object.keys(QUEUE_FIELDS).join(', ')}`)
+    for (const k of unknownKeys(QUEUE_SCHEMA, raw.queue)) errors.push(`unknown field 'queue.${k}'; allowed: ${allowedList(QUEUE_ENTRIES)}`)
   }
   if (!Array.isArray(raw.agents)) {
-    if (raw.agents !== undefined) errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
+    if (raw.agents === undefined) errors.push("field 'agents' is required: an array of agent definitions")
+    else errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
     return fail()
   }
 
@@ -97,7 +97,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       return
     }
     const before = errors.length
-    for (const p of checkSchema(COMMON_AGENT_FIELDS, def)) errors.push(problemLine(where, p))
+    for (const p of problemsOf(AGENT_SCHEMA, def)) errors.push(problemLine(where, p))
     if (typeof def.name === 'string') {
       const first = seen.get(def.name)
       if (first !== undefined) errors.push(`${where}duplicate name '${def.name}' (also agents[${first}]); names must be unique`)
@@ -106,18 +106,16 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     const typeName = typeOf(def)
     const type = typeName ? registry.type(typeName) : undefined
     if (!typeName) {
-      for (const k of unknownFields(COMMON_AGENT_FIELDS, def)) {
-        errors.push(`${where}unknown field '${k}'; allowed: ${Object.keys(COMMON_AGENT_FIELDS).join(', ')}`)
-      }
+      for (const k of unknownKeys(AGENT_SCHEMA, def)) errors.push(`${where}unknown field '${k}'; allowed: ${allowedList(COMMON_AGENT_ENTRIES)}`)
       errors.push(`${where}field 'script' is required (a Node script to run), or 'command' for any other program, or a 'type'`)
     } else if (!type) {
       errors.push(`${where}field 'type' names an unknown agent type ${quote(typeName)}; known types: ${registry.typeNames().join(', ')} (a plugin listed in 'plugins' can add more)`)
     } else {
-      const options = type.options ?? {}
-      for (const p of checkSchema(options, def)) errors.push(problemLine(where, p))
-      const known = { ...COMMON_AGENT_FIELDS, ...options }
-      for (const k of unknownFields(known, def)) {
-        errors.push(`${where}unknown field '${k}' for type '${typeName}'; allowed: ${Object.keys(known).join(', ')}`)
+      const options = v.object(type.options ?? {})
+      for (const p of problemsOf(options, def)) errors.push(problemLine(where, p))
+      const known = { ...COMMON_AGENT_ENTRIES, ...options.entries }
+      for (const k of unknownKeys({ entries: known }, def)) {
+        errors.push(`${where}unknown field '${k}' for type '${typeName}'; allowed: ${allowedList(known)}`)
       }
       if (typeof def.cwd === 'string' && !existsSync(resolve(configDir, def.cwd))) {
         errors.push(`${where}field 'cwd' must be an existing directory, got ${quote(def.cwd)} (${resolve(configDir, def.cwd)} does not exist)`)

@@ -1,7 +1,9 @@
 import { readFile, rename } from 'node:fs/promises'
+import * as v from 'valibot'
 import { FileFormatError } from '../errors/file-format-error.js'
-import { DEFAULT_DURABILITY, DURABILITY_VALUES, type Durability } from '../config/durability.js'
+import { DEFAULT_DURABILITY } from '../config/durability.js'
 import { replaceFile } from '../queue/replace-file.js'
+import { QUEUE_SETTINGS } from '../store/persisted-schemas.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 
 /**
@@ -12,9 +14,7 @@ import type { RecoveryLog } from '../store/recovery-log.js'
  */
 export const QUEUE_SETTINGS_VERSION = 1
 
-export interface QueueSettings {
-  durability: Durability
-}
+export type QueueSettings = v.InferOutput<typeof QUEUE_SETTINGS>
 
 interface QueueSettingsFile extends QueueSettings {
   version: number
@@ -46,9 +46,8 @@ export async function readQueueSettings(file: string, recovery: RecoveryLog): Pr
         `Run that newer orch, or delete the file (the queue then runs with the default settings until the next 'orch start')`,
     )
   }
-  if (raw && typeof raw === 'object' && raw.version === QUEUE_SETTINGS_VERSION && DURABILITY_VALUES.includes(raw.durability as Durability)) {
-    return { durability: raw.durability as Durability }
-  }
+  const settings = raw?.version === QUEUE_SETTINGS_VERSION ? v.safeParse(QUEUE_SETTINGS, raw) : null
+  if (settings?.success) return settings.output
   const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
   const kept = await rename(file, movedTo).then(
     () => movedTo,

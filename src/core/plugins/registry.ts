@@ -1,10 +1,16 @@
 import { PluginError } from '../errors/plugin-error.js'
+import { quote } from '../schema/problems.js'
 import type { AgentType, OrchPlugin, PluginHooks } from './types.js'
 
 type HookName = keyof PluginHooks
 type HookArg<K extends HookName> = Parameters<NonNullable<PluginHooks[K]>>[0]
 
 export type HookFailure = (plugin: string, hook: string, err: unknown) => void
+
+/** A Valibot schema (of any copy of Valibot: a plugin may bring its own): it runs itself. */
+function isSchema(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'schema' && typeof (x as Record<string, unknown>)['~run'] === 'function'
+}
 
 /** The loaded plugins: agent types by name, and hooks run in isolation. */
 export class PluginRegistry {
@@ -24,6 +30,14 @@ export class PluginRegistry {
       if (owner) throw new PluginError(`agent type '${type.name}' of plugin '${plugin.name}' is already defined by plugin '${owner.plugin}'`)
       if (typeof type.toSpawnSpec !== 'function') {
         throw new PluginError(`agent type '${type.name}' of plugin '${plugin.name}' has no toSpawnSpec function`)
+      }
+      for (const [field, schema] of Object.entries(type.options ?? {})) {
+        if (!isSchema(schema)) {
+          throw new PluginError(
+            `option '${field}' of agent type '${type.name}' (plugin '${plugin.name}') is not a Valibot schema, got ${quote(schema)}: ` +
+              "write options with `v` and the field builders exported by 'orch', e.g. { words: str() } or { port: v.optional(int({ min: 1 })) }",
+          )
+        }
       }
     }
     this.plugins.set(plugin.name, plugin)

@@ -1,4 +1,5 @@
-import type { FieldProblem, Schema } from '../schema/field.js'
+import type { InferInput, ObjectEntries, ObjectSchema } from 'valibot'
+import type { FieldProblem } from '../schema/problems.js'
 import type { ResolvedAgent } from '../config/types.js'
 import type { AgentStatus } from '../protocol/types.js'
 
@@ -11,18 +12,30 @@ export interface SpawnSpec {
   cwd?: string
 }
 
-/** An agent type: the options it accepts and how it turns a definition into a process. */
-export interface AgentType {
+/** The options of a type as an agent definition holds them (as written), typed by their schemas. */
+export type AgentOptions<O extends ObjectEntries> = InferInput<ObjectSchema<O, undefined>>
+
+/**
+ * An agent type: the options it accepts and how it turns a definition into a
+ * process. `O`, the option schemas, also types `agent.raw` in `toSpawnSpec`
+ * (write the type with `defineAgentType` to have it inferred).
+ */
+export interface AgentType<O extends ObjectEntries = ObjectEntries> {
   /** The `type` a config names, e.g. 'node'. */
   name: string
   /** One line for `orch describe` and errors. */
   description: string
-  /** Options this type accepts beyond the common agent fields. */
-  options?: Schema
+  /**
+   * Options this type accepts beyond the common agent fields: Valibot schemas
+   * by field name, written with `v` and orch's field builders (`str`,
+   * `duration`, ...) from 'orch', e.g. `{ nodeArgs: v.optional(strings()) }`.
+   * A field that is not `v.optional` is required.
+   */
+  options?: O
   /** Checks that need more than one field (e.g. "script is required"). */
   check?(def: Record<string, unknown>, ctx: { configDir: string }): FieldProblem[]
   /** Turns a validated definition into the command to run. */
-  toSpawnSpec(agent: ResolvedAgent): SpawnSpec
+  toSpawnSpec(agent: ResolvedAgent & { raw: AgentOptions<O> }): SpawnSpec
 }
 
 export interface AgentHookEvent {
@@ -73,6 +86,11 @@ export interface OrchPlugin {
   name: string
   agentTypes?: AgentType[]
   hooks?: PluginHooks
+}
+
+/** Only adds types: `agent.raw` in `toSpawnSpec` is typed by the options' schemas. */
+export function defineAgentType<const O extends ObjectEntries>(type: AgentType<O>): AgentType<O> {
+  return type
 }
 
 /** Only adds types, like defineConfig. */

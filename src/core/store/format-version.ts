@@ -1,5 +1,5 @@
 import { FileFormatError } from '../errors/file-format-error.js'
-import { quote } from '../schema/field.js'
+import { quote } from '../schema/problems.js'
 
 /** Files written before formats carried a version are version 1. */
 export const UNVERSIONED_FORMAT = 1

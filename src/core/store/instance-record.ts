@@ -1,14 +1,11 @@
+import type * as v from 'valibot'
 import type { ResolvedAgent } from '../config/types.js'
 import type { SpawnSpec } from '../plugins/types.js'
 import type { AgentEvent, AgentStatus } from '../protocol/types.js'
+import type { RESTART_HISTORY } from './persisted-schemas.js'
 
 /** What the restart policy (supervisor/policy.ts) needs to remember of an instance's past exits. */
-export interface RestartHistory {
-  /** when each automatic restart was scheduled (ms epoch), oldest first */
-  restarts: number[]
-  /** failures since the agent last ran long enough to count as stable */
-  consecutive: number
-}
+export type RestartHistory = v.InferOutput<typeof RESTART_HISTORY>
 
 /** What the state store keeps of one agent instance: enough to re-adopt or restart it after a daemon crash. */
 export interface InstanceRecord {

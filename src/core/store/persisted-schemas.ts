@@ -1,113 +1,105 @@
+import * as v from 'valibot'
+import { DURABILITY_VALUES } from '../config/durability.js'
 import { AGENT_NAME_PATTERN } from '../config/schema.js'
 import { AGENT_STATUSES } from '../protocol/types.js'
-import { checkSchema, isPlainObject, type FieldProblem, type FieldSpec, type Schema } from '../schema/field.js'
+import { int, num, oneOf, str, stringMap, strings } from '../schema/fields.js'
+import { looseObjectOf, objectOf } from '../schema/object-of.js'
+import { isPlainObject, problemsOf, type FieldProblem } from '../schema/problems.js'
 
 /**
  * The shapes orch writes to disk, checked when read back: a file a crash,
  * a disk or a person damaged is caught here, not deep in the supervisor.
- * Fields that may be null are checked apart (`NULLABLE`), as field.ts has
- * no null.
+ * A field that may be null may also be absent (`v.nullish`): files written
+ * before it existed lack it.
  */
 
-const name = { kind: 'string', required: true, pattern: AGENT_NAME_PATTERN, patternText: 'an agent name' } as const
-const ms = { kind: 'number', required: true, min: 0 } as const
-const strings = { kind: 'stringArray', required: true } as const
+const name = str({ pattern: AGENT_NAME_PATTERN, allowed: 'an agent name' })
+const ms = num({ min: 0 })
 
 /** A ResolvedAgent (config/types.ts) as the state store and desired.json keep it. */
-const RESOLVED_AGENT: Schema = {
+export const RESOLVED_AGENT = objectOf({
   name,
-  type: { kind: 'string', required: true, nonEmpty: true },
-  cwd: { kind: 'string', required: true },
-  env: { kind: 'stringMap', required: true },
-  args: strings,
-  instances: { kind: 'integer', required: true, min: 1 },
-  autorestart: { kind: 'enum', required: true, values: [true, false, 'on-failure'] },
-  maxRestarts: { kind: 'integer', required: true, min: 0 },
+  type: str({ nonEmpty: true }),
+  cwd: str(),
+  env: stringMap(),
+  args: strings(),
+  instances: int({ min: 1 }),
+  autorestart: oneOf([true, false, 'on-failure']),
+  maxRestarts: int({ min: 0 }),
   restartWindowMs: ms,
-  backoff: { kind: 'object', required: true, fields: { initialMs: ms, maxMs: ms, factor: { kind: 'number', required: true, min: 1 } } },
+  backoff: objectOf({ initialMs: ms, maxMs: ms, factor: num({ min: 1 }) }),
   startGraceMs: ms,
+  readyTimeoutMs: v.nullish(ms),
   killTimeoutMs: ms,
-  killSignal: { kind: 'string', required: true, nonEmpty: true },
-  watch: strings,
-  dependsOn: strings,
+  killSignal: str({ nonEmpty: true }),
+  maxMemoryBytes: v.nullish(ms),
+  watch: strings(),
+  dependsOn: strings(),
   logMaxBytes: ms,
-  logRetain: { kind: 'integer', required: true, min: 0 },
-  concurrency: { kind: 'integer', min: 1 },
-  leaseTimeoutMs: { kind: 'number', min: 0 },
-  raw: { kind: 'object', required: true, fields: {} },
-  configDir: { kind: 'string', required: true },
-}
+  logRetain: int({ min: 0 }),
+  concurrency: v.optional(int({ min: 1 })),
+  leaseTimeoutMs: v.optional(ms),
+  raw: looseObjectOf({}, 'an object'),
+  configDir: str(),
+})
 
-const SPAWN_SPEC: Schema = {
+/** A SpawnSpec (plugins/types.ts). */
+const SPAWN_SPEC = objectOf({
   // empty for an 'external' agent, which orch does not start
-  command: { kind: 'string', required: true },
-  args: strings,
-  env: { kind: 'stringMap' },
-  cwd: { kind: 'string' },
+  command: str(),
+  args: strings(),
+  env: v.optional(stringMap()),
+  cwd: v.optional(str()),
+})
+
+const DESIRED_ENTRY_FIELDS = {
+  agent: RESOLVED_AGENT,
+  spec: SPAWN_SPEC,
+  configPath: v.nullish(str()),
 }
 
 /** One entry of desired.json's `agents`. */
-export const DESIRED_ENTRY: Schema = {
-  agent: { kind: 'object', required: true, fields: RESOLVED_AGENT },
-  spec: { kind: 'object', required: true, fields: SPAWN_SPEC },
-}
+export const DESIRED_ENTRY = objectOf(DESIRED_ENTRY_FIELDS)
+
+/** What the restart policy remembers of an instance's past exits (store/instance-record.ts). */
+export const RESTART_HISTORY = objectOf({
+  /** when each automatic restart was scheduled (ms epoch), oldest first */
+  restarts: v.message(v.array(ms), 'an array of times (ms)'),
+  /** failures since the agent last ran long enough to count as stable */
+  consecutive: int({ min: 0 }),
+})
 
 /** An InstanceRecord (store/instance-record.ts) as a document of data/agents.db. */
-export const INSTANCE_DOC: Schema = {
-  _id: { kind: 'string', required: true, nonEmpty: true },
+export const INSTANCE_DOC = objectOf({
+  _id: str({ nonEmpty: true }),
   name,
-  index: { kind: 'integer', required: true, min: 0 },
-  ...DESIRED_ENTRY,
-  desired: { kind: 'enum', required: true, values: ['running', 'stopped'] },
-  status: { kind: 'enum', required: true, values: AGENT_STATUSES },
-  restarts: { kind: 'integer', required: true, min: 0 },
-  history: { kind: 'object', required: true, fields: { restarts: { kind: 'json', required: true }, consecutive: { kind: 'integer', required: true, min: 0 } } },
-  events: { kind: 'json', required: true },
-  format: { kind: 'integer' },
-}
-
-/** Fields that may also be null (and, unless listed in `required`, absent). */
-const NULLABLE: Record<string, Schema> = {
-  agent: { readyTimeoutMs: { kind: 'number', min: 0 }, maxMemoryBytes: { kind: 'number', min: 0 } },
-  entry: { configPath: { kind: 'string' } },
-  instance: {
-    pid: { kind: 'integer', min: 1 },
-    procStart: { kind: 'number', min: 0 },
-    startedAt: { kind: 'number', min: 0 },
-    token: { kind: 'string' },
-  },
-}
-
-function checkNullable(schema: Schema, obj: unknown, prefix: string): FieldProblem[] {
-  if (!isPlainObject(obj)) return []
-  const present = Object.fromEntries(Object.entries(obj).filter(([k, v]) => k in schema && v !== null))
-  return checkSchema(schema, present, prefix)
-}
-
-function checkArray(value: unknown, field: string, allowed: string, ok: (item: unknown) => boolean): FieldProblem[] {
-  return Array.isArray(value) && value.every(ok) ? [] : [{ field, value, allowed }]
-}
+  index: int({ min: 0 }),
+  ...DESIRED_ENTRY_FIELDS,
+  desired: oneOf(['running', 'stopped']),
+  status: oneOf(AGENT_STATUSES),
+  pid: v.nullish(int({ min: 1 })),
+  procStart: v.nullish(ms),
+  startedAt: v.nullish(ms),
+  token: v.nullish(str()),
+  restarts: int({ min: 0 }),
+  history: RESTART_HISTORY,
+  events: v.message(v.array(objectOf({ at: ms }, 'an event {at, from, to, reason}')), 'an array of {at, from, to, reason}'),
+  format: v.optional(int()),
+})
 
 /** What is wrong with one entry of desired.json's `agents` (prefix: its place, e.g. `agents[2].`). */
 export function desiredEntryProblems(entry: unknown, prefix = ''): FieldProblem[] {
-  if (!isPlainObject(entry)) return [{ field: prefix.replace(/\.$/, ''), value: entry, allowed: 'an object with agent, spec, configPath' }]
-  return [
-    ...checkSchema(DESIRED_ENTRY, entry, prefix),
-    ...checkNullable(NULLABLE.entry!, entry, prefix),
-    ...checkNullable(NULLABLE.agent!, entry.agent, `${prefix}agent.`),
-  ]
+  return problemsOf(DESIRED_ENTRY, entry, prefix)
 }
 
 /** What is wrong with one document of data/agents.db. */
 export function instanceDocProblems(doc: unknown): FieldProblem[] {
   if (!isPlainObject(doc)) return [{ field: '(document)', value: doc, allowed: 'an object' }]
-  const history = isPlainObject(doc.history) ? doc.history : {}
-  return [
-    ...checkSchema(INSTANCE_DOC, doc),
-    ...checkNullable(NULLABLE.entry!, doc, ''),
-    ...checkNullable(NULLABLE.agent!, doc.agent, 'agent.'),
-    ...checkNullable(NULLABLE.instance!, doc, ''),
-    ...checkArray(history.restarts ?? [], 'history.restarts', 'an array of times (ms)', (t) => typeof t === 'number'),
-    ...checkArray(doc.events, 'events', 'an array of {at, from, to, reason}', (e) => isPlainObject(e) && typeof e.at === 'number'),
-  ]
+  return problemsOf(INSTANCE_DOC, doc)
 }
+
+/** One plugin of data/plugins.json (store/plugin-list.ts). */
+export const REMEMBERED_PLUGIN = objectOf({ spec: str({ nonEmpty: true }), baseDir: str() })
+
+/** data/queue-settings.json (daemon/queue-settings.ts), of the version this orch writes. */
+export const QUEUE_SETTINGS = objectOf({ durability: oneOf(DURABILITY_VALUES) })

@@ -1,21 +1,18 @@
 import { readFileSync } from 'node:fs'
-import { isPlainObject } from '../schema/field.js'
+import * as v from 'valibot'
+import { isPlainObject } from '../schema/problems.js'
 import { writeFileAtomic } from './atomic-write.js'
 import { checkFormatVersion, damagedFormat, isNewerFormat } from './format-version.js'
 import { moveFileAside } from './move-aside.js'
+import { REMEMBERED_PLUGIN } from './persisted-schemas.js'
 
 /** The format of data/plugins.json (field `version`; a bare array, as the first release wrote it, is 1). */
 export const PLUGINS_FORMAT_VERSION = 1
 
 /** A config's plugin, kept so a restarted daemon loads it again. */
-export interface RememberedPlugin {
-  spec: string
-  baseDir: string
-}
+export type RememberedPlugin = v.InferOutput<typeof REMEMBERED_PLUGIN>
 
-function isRemembered(p: unknown): p is RememberedPlugin {
-  return isPlainObject(p) && typeof p.spec === 'string' && p.spec !== '' && typeof p.baseDir === 'string'
-}
+const PLUGIN_LIST = v.array(REMEMBERED_PLUGIN)
 
 export interface PluginListRepair {
   file: string
@@ -58,8 +55,10 @@ export class PluginList {
       if (damaged) return this.moveAside(text, damaged)
     }
     const list = Array.isArray(value) ? value : isPlainObject(value) ? value.plugins : undefined
-    if (!Array.isArray(list) || !list.every(isRemembered)) return this.moveAside(text, 'not a list of {spec, baseDir}')
-    this.plugins = list.map(({ spec, baseDir }) => ({ spec, baseDir }))
+    const parsed = v.safeParse(PLUGIN_LIST, list)
+    if (!parsed.success) return this.moveAside(text, 'not a list of {spec, baseDir}')
+    // the output holds only spec and baseDir: anything else a hand edit added is dropped
+    this.plugins = parsed.output
     return null
   }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs'
-import { formatProblems, isPlainObject } from '../schema/field.js'
+import { formatProblems, isPlainObject } from '../schema/problems.js'
 import { writeFileAtomic } from './atomic-write.js'
 import { checkFormatVersion, damagedFormat, isNewerFormat } from './format-version.js'
 import { saveLinesAside } from './move-aside.js'

@@ -7,6 +7,7 @@ import * as D from '../../../src/core/config/defaults.js'
 import { validateConfig } from '../../../src/core/config/validate.js'
 import { ConfigError } from '../../../src/core/errors/config-error.js'
 import { PluginRegistry } from '../../../src/core/plugins/registry.js'
+import { defineAgentType, definePlugin, duration, int, str, v, type AgentType } from '../../../src/index.js'
 
 const configDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/configs')
 const file = join(configDir, 'ecosystem.config.ts')
@@ -65,7 +66,12 @@ describe('validateConfig: the config as a whole', () => {
   })
 
   it('requires agents', () => {
-    expect(configError({}).message).toContain("field 'agents' is required")
+    expect(configError({}).data.errors).toEqual(["field 'agents' is required: an array of agent definitions"])
+  })
+
+  it('takes a $schema (the JSON Schema a .json or .yaml config names for editor completion), which must be a string', () => {
+    expect(validate({ $schema: './node_modules/orch/schema.json', agents: [] }).agents).toEqual([])
+    expect(configError({ $schema: 1, agents: [] }).data.errors).toEqual(["field '$schema' must be a string, got 1"])
   })
 
   it.each([[{ name: 'a', script }], ['a'], [3], [null]])('rejects agents that is not an array: %j', (value) => {
@@ -76,7 +82,7 @@ describe('validateConfig: the config as a whole', () => {
   it('rejects an unknown top-level field, listing the allowed ones', () => {
     const err = configError({ agents: [], agent: [] })
     expect(err.message).toContain("unknown top-level field 'agent'")
-    expect(err.message).toContain('allowed: plugins, agents, monitorInterval')
+    expect(err.message).toContain('allowed: plugins, agents, monitorInterval, queue, $schema')
   })
 
   it('checks plugins and monitorInterval', () => {
@@ -95,6 +101,7 @@ describe('validateConfig: the config as a whole', () => {
     expect(validate({ queue: { durability: 'fsync' }, agents: [] }).queue).toEqual({ durability: 'fsync' })
     expect(() => validate({ queue: { durability: 'always' }, agents: [] })).toThrow(/field 'queue.durability' must be one of "buffered", "fsync", got "always"/)
     expect(() => validate({ queue: { fsync: true }, agents: [] })).toThrow(/unknown field 'queue.fsync'; allowed: durability/)
+    expect(() => validate({ queue: 'fsync', agents: [] })).toThrow(/field 'queue' must be an object with durability, got "fsync"/)
   })
 
   it('accepts an empty list of agents', () => {
@@ -106,6 +113,10 @@ describe('validateConfig: names', () => {
   it('requires a name, saying what a name is', () => {
     const line = onlyProblem({ script })
     expect(line).toBe("agents[0]: field 'name' is required: a name of 1 to 64 letters, digits, '_' or '-'")
+  })
+
+  it('reads a name set to undefined as a missing name', () => {
+    expect(onlyProblem({ name: undefined, script })).toBe("agents[0]: field 'name' is required: a name of 1 to 64 letters, digits, '_' or '-'")
   })
 
   it.each([['bad name'], ['a/b'], ['ü'], [''], ['x'.repeat(65)], ['a.b']])('rejects the name %j, quoting it', (name) => {
@@ -182,10 +193,11 @@ describe('validateConfig: field values', () => {
     ['readyTimeout', { readyTimeout: true }, 'a duration', 'true'],
     ['maxMemory', { maxMemory: 'lots' }, "a size such as '300M', '1G', '512K' or a number of bytes", '"lots"'],
     ['autorestart', { autorestart: 'sometimes' }, 'one of true, false, "on-failure"', '"sometimes"'],
-    ['env', { env: { A: { nested: 1 } } }, 'an object of string values', '{"A":{"nested":1}}'],
+    // an entry of env or args that is wrong is named by its place: the rest of the object is fine
+    ['env.A', { env: { A: { nested: 1 } } }, 'a string (or a number or boolean)', '{"nested":1}'],
     ['env', { env: 'A=1' }, 'an object of string values', '"A=1"'],
     ['args', { args: '--port 80' }, 'an array of strings', '"--port 80"'],
-    ['args', { args: ['--port', 80] }, 'an array of strings', '["--port",80]'],
+    ['args[1]', { args: ['--port', 80] }, 'a string', '80'],
     ['cwd', { cwd: '' }, 'a non-empty string', '""'],
     ['killSignal', { killSignal: 'TERM' }, "a signal name such as 'SIGTERM' or 'SIGINT'", '"TERM"'],
     ['watch', { watch: './src' }, 'an array of strings', '"./src"'],
@@ -477,5 +489,49 @@ describe('validateConfig: a good config', () => {
     const copy = structuredClone(raw)
     validate(raw)
     expect(raw).toEqual(copy)
+  })
+})
+
+describe("validateConfig: a plugin type's options (Valibot schemas)", () => {
+  const http = defineAgentType({
+    name: 'http',
+    description: 'a static file server',
+    options: { root: str({ nonEmpty: true }), port: v.optional(int({ min: 1, max: 65535 })), idle: v.optional(duration()) },
+    // typed by the options: root is a string (tsc refuses `args: [port]`, a number or undefined)
+    toSpawnSpec: (a) => ({ command: 'serve', args: [a.raw.root] }),
+  })
+  const withHttp = () => {
+    const r = new PluginRegistry()
+    for (const p of [nodePlugin, processPlugin, definePlugin({ name: 'orch-http', agentTypes: [http] })]) r.add(p)
+    return r
+  }
+  const check = (def: Record<string, unknown>) => validateConfig({ agents: [def] }, file, configDir, withHttp())
+
+  it('takes good options and keeps them in raw', () => {
+    const [web] = check({ name: 'web', type: 'http', root: '.', port: 8080, idle: '30s' }).agents
+    expect(web!.raw).toMatchObject({ root: '.', port: 8080 })
+    expect(http.toSpawnSpec(web as Parameters<typeof http.toSpawnSpec>[0])).toEqual({ command: 'serve', args: ['.'] })
+  })
+
+  it('reports a missing required option, a bad one and an unknown field, in the words of the common fields', () => {
+    let err: ConfigError & { data: { errors: string[] } } | undefined
+    try {
+      check({ name: 'web', type: 'http', port: 0, idle: 'soon', prot: 80 })
+    } catch (e) {
+      err = e as typeof err
+    }
+    expect(err!.data.errors).toEqual([
+      "agents[0] (agent 'web'): field 'root' is required: a non-empty string",
+      "agents[0] (agent 'web'): field 'port' must be a whole number from 1 to 65535, got 0",
+      expect.stringMatching(/^agents\[0\] \(agent 'web'\): field 'idle' must be a duration such as .*, got "soon"$/),
+      expect.stringMatching(/^agents\[0\] \(agent 'web'\): unknown field 'prot' for type 'http'; allowed: name, .*, leaseTimeout, root, port, idle$/),
+    ])
+  })
+
+  it('refuses a plugin whose options are not Valibot schemas (the format before Valibot), naming the option', () => {
+    const old = { ...http, options: { root: { kind: 'string', required: true } } } as unknown as AgentType
+    expect(() => new PluginRegistry().add({ name: 'old', agentTypes: [old] })).toThrow(
+      /option 'root' of agent type 'http' \(plugin 'old'\) is not a Valibot schema, got \{"kind":"string","required":true\}: write options with `v`/,
+    )
   })
 })
