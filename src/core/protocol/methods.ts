@@ -127,8 +127,9 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
   'queue.progress': { id: { kind: 'string', required: true, nonEmpty: true }, progress: { kind: 'json', required: true } },
   'queue.ack': { id: { kind: 'string', nonEmpty: true }, ids: { kind: 'stringArray' } },
   'queue.nack': { id: { kind: 'string', required: true, nonEmpty: true }, error: { kind: 'string' } },
-  'queue.subscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
-  'queue.unsubscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
+  // a string here; whether it names a topic (empty included) is the queue's one rule, E_INVALID_MESSAGE (queue/topic-name.ts)
+  'queue.subscribe': { topic: { kind: 'string', required: true } },
+  'queue.unsubscribe': { topic: { kind: 'string', required: true } },
   'queue.ls': { agent: { kind: 'string', nonEmpty: true }, limit: { kind: 'integer', min: 0 } },
   'queue.dead': { limit: { kind: 'integer', min: 0 } },
   'queue.replay': { id: { kind: 'string', required: true, nonEmpty: true } },

@@ -1,0 +1,79 @@
+// What docs/protocol.md promises a client written from the page alone, checked on the raw socket of a real daemon.
+import { describe, expect, it } from 'vitest'
+import { PROTOCOL_VERSION } from '../../src/core/protocol/version.js'
+import { useHomes, orch, orchJson, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { RawPeer } from '../helpers/raw-socket.js'
+
+const home = useHomes()
+
+type Frame = Record<string, any>
+
+/** A hand-written client: one request at a time or many, answers matched by id, events kept. */
+class Wire {
+  private nextId = 1
+  private constructor(readonly peer: RawPeer) {}
+
+  static async open(t: TestHome, hello: Record<string, unknown> | null = { client: 'cli' }): Promise<Wire> {
+    const w = new Wire(await RawPeer.open(t.paths.socket))
+    if (hello) expect(await w.call('hello', { version: PROTOCOL_VERSION, ...hello })).toMatchObject({ result: { version: PROTOCOL_VERSION } })
+    return w
+  }
+
+  /** Sends a request (params as an object, or as raw JSON text) and waits for its answer. */
+  async call(method: string, params?: Record<string, unknown> | string): Promise<Frame> {
+    const id = this.nextId++
+    const p = params === undefined ? '' : `,"params":${typeof params === 'string' ? params : JSON.stringify(params)}`
+    this.peer.write(`{"id":${id},"method":${JSON.stringify(method)}${p}}\n`)
+    return this.answer(id)
+  }
+
+  answer(id: number | string | null, after = 0): Promise<Frame> {
+    return waitFor(() => this.peer.frames.slice(after).find((f: any) => 'id' in f && f.id === id) as Frame | undefined, `the answer to ${id}`)
+  }
+
+  /** The n-th `message` event pushed here (1-based). */
+  message(n: number): Promise<Frame> {
+    return waitFor(() => (this.peer.frames.filter((f: any) => f.event === 'message')[n - 1] as Frame | undefined)?.data as Frame | undefined, `message event #${n}`)
+  }
+
+  close(): void {
+    this.peer.close()
+  }
+}
+
+/** A daemon with one external agent, `ext`: a test says hello as it without a token. */
+async function daemonWithExt(): Promise<TestHome> {
+  const t = home()
+  await orchJson(['start', writeConfig(t, [{ name: 'ext', type: 'external' }])])
+  return t
+}
+
+const code = (f: Frame): string | undefined => f.error?.code
+
+describe('topic names', () => {
+  it('one rule for subscribe, unsubscribe and topic:NAME sends; every bad name is E_INVALID_MESSAGE', async () => {
+    const t = await daemonWithExt()
+    const ext = await Wire.open(t, { client: 'agent', agent: 'ext' })
+    const cli = await Wire.open(t)
+
+    const bad = ['', '   ', ' news', 'news ', 'new s', 'tab\tbed', 'nul\u0000', 'news*', 'a>b', 'é', 'x'.repeat(257)]
+    for (const name of bad) {
+      expect(code(await ext.call('queue.subscribe', { topic: name })), `subscribe ${JSON.stringify(name)}`).toBe('E_INVALID_MESSAGE')
+      expect(code(await ext.call('queue.subscribe', { topic: `topic:${name}` })), `subscribe topic:${JSON.stringify(name)}`).toBe('E_INVALID_MESSAGE')
+      expect(code(await ext.call('queue.unsubscribe', { topic: name })), `unsubscribe ${JSON.stringify(name)}`).toBe('E_INVALID_MESSAGE')
+      expect(code(await cli.call('queue.send', { to: `topic:${name}`, type: 't' })), `send to topic:${JSON.stringify(name)}`).toBe('E_INVALID_MESSAGE')
+    }
+    expect((await ext.call('queue.subscribe', { topic: '   ' })).error.message).toMatch(/bad topic name in '   ': a topic name is 1 to 256 characters/)
+    // a topic param that is not a string is a malformed request, not a bad name
+    expect(code(await ext.call('queue.subscribe', { topic: 42 }))).toBe('E_BAD_PARAMS')
+
+    for (const name of ['news', 'team/build:done', 'a.b_c-d', 'x'.repeat(256)]) {
+      expect(await ext.call('queue.subscribe', { topic: name }), name).toMatchObject({ result: { ok: true } })
+      expect((await cli.call('queue.send', { to: `topic:${name}`, type: 't' })).result.ids, name).toHaveLength(1)
+    }
+    expect(await ext.call('queue.unsubscribe', { topic: 'topic:team/build:done' })).toMatchObject({ result: { ok: true } })
+    expect(await cli.call('queue.send', { to: 'topic:team/build:done', type: 't' })).toMatchObject({ result: { ids: [] } })
+    ext.close()
+    cli.close()
+  })
+})
