@@ -77,3 +77,34 @@ describe('topic names', () => {
     cli.close()
   })
 })
+
+describe('hello', () => {
+  it('is said once per connection: a second one is E_PROTOCOL and changes nothing; a failed one may be retried', async () => {
+    const t = await daemonWithExt()
+    const fresh = await Wire.open(t, null)
+    expect(await fresh.call('hello', { version: PROTOCOL_VERSION + 1, client: 'cli' })).toMatchObject({
+      error: { code: 'E_VERSION_MISMATCH', data: { daemon: PROTOCOL_VERSION, client: PROTOCOL_VERSION + 1 } },
+    })
+    expect(await fresh.call('hello', { version: PROTOCOL_VERSION, client: 'cli' })).toMatchObject({ result: { version: PROTOCOL_VERSION } })
+    expect(await fresh.call('hello', { version: PROTOCOL_VERSION, client: 'agent', agent: 'ext' })).toMatchObject({
+      error: { code: 'E_PROTOCOL', message: expect.stringMatching(/already said hello, as 'cli'/) },
+    })
+    // still a CLI
+    expect(code(await fresh.call('queue.subscribe', { topic: 'news' }))).toBe('E_NOT_AN_AGENT')
+
+    const ext = await Wire.open(t, { client: 'agent', agent: 'ext' })
+    expect(await ext.call('queue.consume')).toMatchObject({ result: { id: 'ext' } })
+    const [id] = (await fresh.call('queue.send', { to: 'ext', type: 't' })).result.ids
+    expect((await ext.message(1)).id).toBe(id)
+    for (const again of [{ client: 'cli' }, { client: 'agent', agent: 'ext' }]) {
+      expect(await ext.call('hello', { version: PROTOCOL_VERSION, ...again })).toMatchObject({
+        error: { code: 'E_PROTOCOL', message: expect.stringMatching(/already said hello, as agent 'ext'/) },
+      })
+    }
+    // the lease is still ext's, and acked as ext
+    expect(await ext.call('queue.ack', { id })).toMatchObject({ result: { ok: true } })
+    expect((await fresh.call('queue.ls', { agent: 'ext' })).result.counts).toEqual({ pending: 0, inFlight: 0, dead: 0 })
+    fresh.close()
+    ext.close()
+  })
+})

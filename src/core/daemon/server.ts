@@ -128,6 +128,12 @@ export function createControlServer(
         conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `say hello first: ${hello}`) })
         return
       }
+      // One identity per connection: a second hello would change who may ack what the first one was given.
+      if (conn.client !== null && method === 'hello') {
+        const who = conn.agent ? `agent '${conn.agent}'` : `'${conn.client}'`
+        conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `this connection already said hello, as ${who}; to speak as someone else, open another connection`) })
+        return
+      }
       const handler = Object.prototype.hasOwnProperty.call(dispatch.handlers, method) ? dispatch.handlers[method] : undefined
       if (!handler) {
         conn.send({ id, ...wireError(ErrorCode.UNKNOWN_METHOD, `unknown method ${quote(method)}; known: ${Object.keys(dispatch.handlers).join(', ')}`) })
