@@ -78,6 +78,32 @@ describe('topic names', () => {
   })
 })
 
+describe('null in params', () => {
+  it('an optional param given null is absent; a JSON-valued one keeps null; a required one given null is refused', async () => {
+    const t = await daemonWithExt()
+    const cli = await Wire.open(t, { client: 'cli', agent: null, token: null, pid: null })
+    const unset = { priority: null, correlationId: null, replyTo: null, inReplyTo: null, hops: null, delay: null, ttl: null, lease: null, key: null }
+    const sent = await cli.call('queue.send', { to: 'ext', type: 't', payload: null, ...unset })
+    expect(sent).toMatchObject({ result: { ids: [expect.any(String)] } })
+    const many = await cli.call('queue.sendMany', { messages: [{ to: 'ext', type: 'u', payload: { a: null }, ...unset }] })
+    expect(many).toMatchObject({ result: { results: [{ ids: [expect.any(String)] }] } })
+
+    const ls = await cli.call('queue.ls', { agent: 'ext', limit: null, offset: null, only: null })
+    const [first, second] = ls.result.pending
+    expect(first).toEqual({ id: sent.result.ids[0], from: 'cli', to: 'ext', type: 't', priority: 0, payload: null, hops: 0, attempts: 0, createdAt: expect.any(Number) })
+    expect(second).toMatchObject({ type: 'u', payload: { a: null }, priority: 0 })
+    expect(second).not.toHaveProperty('correlationId')
+
+    expect(await cli.call('queue.send', { to: null, type: 't' })).toMatchObject({
+      error: { code: 'E_BAD_PARAMS', message: expect.stringMatching(/'to' must be a non-empty string, got null/) },
+    })
+    expect(await cli.call('queue.sendMany', { messages: [{ to: 'ext', type: null }] })).toMatchObject({
+      result: { results: [{ error: { code: 'E_BAD_PARAMS' } }] },
+    })
+    cli.close()
+  })
+})
+
 describe('hello', () => {
   it('is said once per connection: a second one is E_PROTOCOL and changes nothing; a failed one may be retried', async () => {
     const t = await daemonWithExt()

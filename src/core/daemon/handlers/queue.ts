@@ -1,5 +1,6 @@
 import { METHOD_PARAMS, type MethodName, type ParamsOf, type ResultOf, type SendManyResult, type SendParams } from '../../protocol/methods.js'
 import { ErrorCode } from '../../errors/codes.js'
+import { dropNullOptionals } from '../../protocol/null-params.js'
 import { OrchError } from '../../errors/orch-error.js'
 import { checkSchema, formatProblems, isPlainObject, quote } from '../../schema/field.js'
 import type { WireMessage } from '../../protocol/types.js'
@@ -95,10 +96,11 @@ export const queueSendMany: H<'queue.sendMany'> = async (p, ctx, conn) => {
   if (!Array.isArray(p.messages)) throw new BadParamsError(`bad params for 'queue.sendMany': 'messages' must be an array of sends, got ${quote(p.messages)}`)
   const results = await Promise.all(
     p.messages.map(async (m: unknown): Promise<SendManyResult> => {
-      const problems = isPlainObject(m) ? checkSchema(METHOD_PARAMS['queue.send'], m) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
+      const send = isPlainObject(m) ? dropNullOptionals(METHOD_PARAMS['queue.send'], m) : m
+      const problems = isPlainObject(send) ? checkSchema(METHOD_PARAMS['queue.send'], send) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
       if (problems.length > 0) return { error: { code: ErrorCode.BAD_PARAMS, message: `bad send: ${formatProblems(problems)}` } }
       try {
-        return await queueSend(m as SendParams, ctx, conn)
+        return await queueSend(send as SendParams, ctx, conn)
       } catch (err) {
         if (err instanceof OrchError) return { error: { code: err.code, message: err.message } }
         throw err
