@@ -104,6 +104,26 @@ describe('null in params', () => {
   })
 })
 
+describe('integers', () => {
+  it('a priority is a safe integer, ±(2^53 - 1); anything else is E_BAD_PARAMS', async () => {
+    const t = await daemonWithExt()
+    const cli = await Wire.open(t)
+    for (const p of ['9007199254740991', '-9007199254740991', '0', '-5']) {
+      expect(await cli.call('queue.send', `{"to":"ext","type":"t","priority":${p}}`), p).toMatchObject({ result: { ids: [expect.any(String)] } })
+    }
+    for (const p of ['9007199254740992', '9007199254740993', '-9007199254740992', '1e300', '1.5', '"1"']) {
+      const r = await cli.call('queue.send', `{"to":"ext","type":"t","priority":${p}}`)
+      expect(r, p).toMatchObject({ error: { code: 'E_BAD_PARAMS', data: { problems: [{ field: 'priority' }] } } })
+    }
+    expect((await cli.call('queue.send', '{"to":"ext","type":"t","priority":9007199254740992}')).error.message).toMatch(
+      /'priority' must be a whole number from -9007199254740991 to 9007199254740991, got 9007199254740992/,
+    )
+    const { pending } = (await cli.call('queue.ls', { agent: 'ext' })).result
+    expect(pending.map((m: Frame) => m.priority)).toEqual([9007199254740991, 0, -5, -9007199254740991])
+    cli.close()
+  })
+})
+
 describe('hello', () => {
   it('is said once per connection: a second one is E_PROTOCOL and changes nothing; a failed one may be retried', async () => {
     const t = await daemonWithExt()
