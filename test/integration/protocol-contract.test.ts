@@ -78,6 +78,33 @@ describe('topic names', () => {
   })
 })
 
+describe('ttl and a failed delivery', () => {
+  it('a nack before the ttl requeues; a nack after it dead-letters at once, keeping the nack reason', async () => {
+    const t = await daemonWithExt()
+    const ext = await Wire.open(t, { client: 'agent', agent: 'ext' })
+    const cli = await Wire.open(t)
+    expect(await ext.call('queue.consume')).toMatchObject({ result: { ok: true, id: 'ext' } })
+
+    const [young] = (await cli.call('queue.send', { to: 'ext', type: 'young', ttl: 60_000 })).result.ids
+    expect((await ext.message(1)).id).toBe(young)
+    expect(await ext.call('queue.nack', { id: young, error: 'try again' })).toMatchObject({ result: { ok: true } })
+    expect(await ext.message(2)).toMatchObject({ id: young, attempts: 1, lastError: 'try again' })
+    expect(await ext.call('queue.ack', { id: young })).toMatchObject({ result: { ok: true } })
+
+    const [old] = (await cli.call('queue.send', { to: 'ext', type: 'old', ttl: 300 })).result.ids
+    const m = await ext.message(3)
+    expect(m.id).toBe(old)
+    // leased, it does not expire: its ttl passes while the handler works
+    await waitFor(() => Date.now() > m.expiresAt + 50, 'the ttl to pass')
+    expect(await ext.call('queue.nack', { id: old, error: 'boom' })).toMatchObject({ result: { ok: true } })
+    const { result } = await cli.call('queue.ls', { agent: 'ext' })
+    expect(result.counts).toEqual({ pending: 0, inFlight: 0, dead: 1 })
+    expect(result.dead).toEqual([expect.objectContaining({ id: old, attempts: 1, lastError: 'expired (ttl); last delivery failed: boom', deadAt: expect.any(Number) })])
+    ext.close()
+    cli.close()
+  })
+})
+
 describe('null in params', () => {
   it('an optional param given null is absent; a JSON-valued one keeps null; a required one given null is refused', async () => {
     const t = await daemonWithExt()
