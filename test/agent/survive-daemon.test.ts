@@ -78,7 +78,7 @@ async function exchangeThrough(outage: () => Promise<void>): Promise<void> {
   }, 'the queue empty')
   // a request nobody took before its requester stopped waiting expires (its ttl is the timeout); nothing else dies
   // (one leased when its ttl ran out dies when that delivery fails: 'expired (ttl); last delivery failed: …')
-  const dead = await cli.call('queue.dead', {})
+  const { dead } = await cli.call('queue.dead', {})
   expect(dead.filter((m) => !m.lastError?.startsWith('expired (ttl)'))).toEqual([])
 
   const after = await team.ls()

@@ -78,6 +78,62 @@ describe('topic names', () => {
   })
 })
 
+describe('listings', () => {
+  it('queue.ls and queue.dead cut by bytes (UTF-8), keep exact counts, and page with offset and only', async () => {
+    const t = await daemonWithExt()
+    const cli = await Wire.open(t)
+    // 240,000 bytes of JSON each but 120,002 UTF-16 units: six fit a budget counted in characters, and overflow the frame
+    const payload = 'é'.repeat(120_000)
+    const pending: string[] = []
+    for (let i = 0; i < 6; i++) pending.push((await cli.call('queue.send', { to: 'ext', type: 'big', payload })).result.ids[0])
+    const dead: string[] = []
+    for (let i = 0; i < 5; i++) dead.push((await cli.call('queue.send', { to: 'ext', type: 'old', payload, ttl: 1 })).result.ids[0])
+    await waitFor(async () => (await cli.call('queue.dead', { limit: 0 })).result.counts.dead === 5, 'five dead letters')
+
+    const first = await cli.call('queue.ls', { agent: 'ext' })
+    expect(first.error).toBeUndefined()
+    expect(first.result.counts).toEqual({ pending: 6, inFlight: 0, dead: 5 })
+    expect(first.result.pending.length).toBeGreaterThan(0)
+    expect(first.result.pending.length).toBeLessThan(6)
+    expect(first.result.truncated).toBe(true)
+
+    /** Pages one list to its end: each page holds at least one message, so offset always moves on. */
+    const pageAll = async (method: string, params: Record<string, unknown>, list: 'pending' | 'dead'): Promise<string[]> => {
+      const ids: string[] = []
+      for (let offset = 0, pages = 0; ; pages++) {
+        const r = (await cli.call(method, { ...params, offset })).result
+        expect(r.counts[list]).toBe(list === 'pending' ? 6 : 5)
+        expect(r[list].length).toBeGreaterThan(0)
+        ids.push(...r[list].map((m: Frame) => m.id))
+        offset += r[list].length
+        expect(r.truncated).toBe(offset < r.counts[list])
+        if (!r.truncated) return ids
+        expect(pages).toBeLessThan(6)
+      }
+    }
+    expect(await pageAll('queue.ls', { agent: 'ext', only: 'pending' }, 'pending')).toEqual(pending)
+    expect((await pageAll('queue.ls', { only: 'dead' }, 'dead')).sort()).toEqual([...dead].sort())
+    const deadIds = await pageAll('queue.dead', {}, 'dead')
+    expect([...deadIds].sort()).toEqual([...dead].sort())
+
+    // only: the other lists come back empty, and do not count as cut
+    const onlyDead = (await cli.call('queue.ls', { only: 'dead', offset: 4 })).result
+    expect(onlyDead).toMatchObject({ counts: { pending: 6, dead: 5 }, pending: [], inFlight: [], truncated: false })
+    expect(onlyDead.dead.map((m: Frame) => m.id)).toEqual([deadIds[4]])
+    // limit: 0 answers the counts alone
+    expect((await cli.call('queue.dead', { limit: 0 })).result).toEqual({ counts: { dead: 5 }, dead: [], truncated: true })
+    expect((await cli.call('queue.dead', { offset: 5 })).result).toEqual({ counts: { dead: 5 }, dead: [], truncated: false })
+    expect(code(await cli.call('queue.ls', { only: 'everything' }))).toBe('E_BAD_PARAMS')
+
+    // the CLI says what it left out and how to see it; its --json stays the array of listed messages
+    const shown = (await cli.call('queue.dead')).result.dead.length
+    expect((await orch(['queue', 'dead'])).stdout).toContain(`… ${5 - shown} more not listed (see them with --offset ${shown})`)
+    expect((await orchJson<Frame[]>(['queue', 'dead', '--offset', String(shown)])).map((m) => m.id)).toEqual(deadIds.slice(shown))
+    expect((await orch(['queue', 'ls', 'ext', '--offset', '5'])).stdout).toMatch(/^pending \(6\) from row 6$/m)
+    cli.close()
+  })
+})
+
 describe('ttl and a failed delivery', () => {
   it('a nack before the ttl requeues; a nack after it dead-letters at once, keeping the nack reason', async () => {
     const t = await daemonWithExt()
