@@ -134,6 +134,32 @@ describe('listings', () => {
   })
 })
 
+describe('the frame cap', () => {
+  it('takes 1,048,575 bytes of JSON plus its newline, and refuses one byte more with E_FRAME_TOO_LARGE and id null', async () => {
+    const t = await daemonWithExt()
+    const cli = await Wire.open(t)
+    const frameOf = (id: number, jsonBytes: number): string => {
+      const head = `{"id":${id},"method":"daemon.status","params":{"pad":"`
+      const tail = '"}}'
+      return `${head}${'x'.repeat(jsonBytes - head.length - tail.length)}${tail}\n`
+    }
+    const fits = frameOf(101, 1_048_575)
+    expect(Buffer.byteLength(fits)).toBe(1_048_576)
+    cli.peer.write(fits)
+    expect(await cli.answer(101)).toMatchObject({ result: { pid: expect.any(Number) } })
+
+    const before = cli.peer.frames.length
+    const over = frameOf(102, 1_048_576)
+    expect(Buffer.byteLength(over)).toBe(1_048_577)
+    cli.peer.write(over)
+    expect(await cli.answer(null, before)).toMatchObject({ id: null, error: { code: 'E_FRAME_TOO_LARGE' } })
+    // dropped whole: no answer for its id, and the connection goes on
+    expect(await cli.call('daemon.status')).toMatchObject({ result: { pid: expect.any(Number) } })
+    expect(cli.peer.frames.some((f: any) => f.id === 102)).toBe(false)
+    cli.close()
+  })
+})
+
 describe('ttl and a failed delivery', () => {
   it('a nack before the ttl requeues; a nack after it dead-letters at once, keeping the nack reason', async () => {
     const t = await daemonWithExt()
