@@ -1,6 +1,6 @@
 import type { Schema } from '../schema/field.js'
 import { MAX_DURATION_MS, MIN_LEASE_MS } from '../schema/units.js'
-import type { AgentDescription, AgentInfo, DaemonStatus, QueueListingResult, WireMessage } from './types.js'
+import { QUEUE_LISTS, type AgentDescription, type AgentInfo, type DaemonStatus, type DeadLettersResult, type QueueListingResult, type QueueListName } from './types.js'
 
 /** Every method the daemon answers: its params and its result. */
 export interface Methods {
@@ -46,8 +46,9 @@ export interface Methods {
   'queue.nack': { params: { id: string; error?: string }; result: { ok: true } }
   'queue.subscribe': { params: { topic: string }; result: { ok: true } }
   'queue.unsubscribe': { params: { topic: string }; result: { ok: true } }
-  'queue.ls': { params: { agent?: string; limit?: number }; result: QueueListingResult }
-  'queue.dead': { params: { limit?: number }; result: WireMessage[] }
+  /** `offset` skips that many of each list; `only` lists one of them (to page it past the byte budget). */
+  'queue.ls': { params: { agent?: string; limit?: number; offset?: number; only?: QueueListName }; result: QueueListingResult }
+  'queue.dead': { params: { limit?: number; offset?: number }; result: DeadLettersResult }
   'queue.replay': { params: { id: string }; result: { replayed: number } }
   'queue.purge': { params: { agent: string }; result: { purged: number } }
 }
@@ -127,10 +128,16 @@ export const METHOD_PARAMS: Record<MethodName, Schema> = {
   'queue.progress': { id: { kind: 'string', required: true, nonEmpty: true }, progress: { kind: 'json', required: true } },
   'queue.ack': { id: { kind: 'string', nonEmpty: true }, ids: { kind: 'stringArray' } },
   'queue.nack': { id: { kind: 'string', required: true, nonEmpty: true }, error: { kind: 'string' } },
-  'queue.subscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
-  'queue.unsubscribe': { topic: { kind: 'string', required: true, nonEmpty: true } },
-  'queue.ls': { agent: { kind: 'string', nonEmpty: true }, limit: { kind: 'integer', min: 0 } },
-  'queue.dead': { limit: { kind: 'integer', min: 0 } },
+  // a string here; whether it names a topic (empty included) is the queue's one rule, E_INVALID_MESSAGE (queue/topic-name.ts)
+  'queue.subscribe': { topic: { kind: 'string', required: true } },
+  'queue.unsubscribe': { topic: { kind: 'string', required: true } },
+  'queue.ls': {
+    agent: { kind: 'string', nonEmpty: true },
+    limit: { kind: 'integer', min: 0 },
+    offset: { kind: 'integer', min: 0 },
+    only: { kind: 'enum', values: QUEUE_LISTS },
+  },
+  'queue.dead': { limit: { kind: 'integer', min: 0 }, offset: { kind: 'integer', min: 0 } },
   'queue.replay': { id: { kind: 'string', required: true, nonEmpty: true } },
   'queue.purge': { agent: { kind: 'string', required: true, nonEmpty: true } },
 }

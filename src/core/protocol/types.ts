@@ -101,12 +101,26 @@ export interface WireMessage {
   leaseMs?: number
 }
 
+/** `queue.ls`: exact counts, and a window of each list (see `truncated`). */
 export interface QueueListingResult {
   counts: { pending: number; inFlight: number; dead: number }
   pending: WireMessage[]
   inFlight: Array<WireMessage & { leasedTo: string; leaseExpiresAt: number; progress?: unknown }>
   dead: WireMessage[]
+  /** a list given here stops before its end (by `limit` or the byte budget): ask again with a larger `offset` */
+  truncated: boolean
 }
+
+/** `queue.dead`: every agent's dead letters, oldest first, paged like `queue.ls`. */
+export interface DeadLettersResult {
+  counts: { dead: number }
+  dead: WireMessage[]
+  truncated: boolean
+}
+
+/** The lists of `queue.ls`, for its `only` param. */
+export const QUEUE_LISTS = ['pending', 'inFlight', 'dead'] as const
+export type QueueListName = (typeof QUEUE_LISTS)[number]
 
 /** Events the daemon pushes (`{ event, data }`). */
 export const PushedEvent = {

@@ -3,6 +3,7 @@ import { MAX_DURATION_MS, MIN_LEASE_MS } from '../schema/units.js'
 import { DEFAULT_PRIORITY, TOPIC_PREFIX } from './constants.js'
 import { InvalidMessageError } from './errors/invalid-message-error.js'
 import type { Message, SendInput } from './message.js'
+import { checkTopicName } from './topic-name.js'
 
 export interface SendLimits {
   maxHops: number
@@ -35,8 +36,7 @@ export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
   const type = requireString(input.type, 'type')
   let topic: string | undefined
   if (to.startsWith(TOPIC_PREFIX)) {
-    topic = to.slice(TOPIC_PREFIX.length)
-    if (topic === '') throw new InvalidMessageError('to', `topic name is empty in ${quote(to)}`)
+    topic = checkTopicName(to.slice(TOPIC_PREFIX.length), to, 'to')
   }
 
   const priority = input.priority ?? DEFAULT_PRIORITY
