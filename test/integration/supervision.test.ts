@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, appendFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import type { AgentEvent, AgentInfo } from '../../src/core/protocol/types.js'
-import { fixture, isAlive, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
+import { fixture, isAlive, killDaemon, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const strays: number[] = []
 const home = useHomes(strays)
@@ -143,7 +143,11 @@ describe('a daemon crash', () => {
     await waitFor(() => !isAlive(daemonPid), 'daemon dead')
     for (const a of before) expect(isAlive(a.pid!)).toBe(true)
 
-    const after = await ls()
+    // An `online` whose save the SIGKILL beat is re-adopted as `starting`, online again after its grace.
+    const after = await waitFor(async () => {
+      const a = await ls()
+      return a.length === 5 && a.every((x) => x.status === 'online') && a
+    }, 'five online again')
     expect(after.map((a) => [a.id, a.pid, a.status])).toEqual(before.map((a) => [a.id, a.pid, 'online']))
     expect(after.every((a) => a.uptime >= before[0]!.uptime)).toBe(true)
     expect((await describeAgent('w:0')).events.at(-1)!.reason).toMatch(/^re-adopted pid \d+ by daemon \d+$/)
@@ -164,6 +168,32 @@ describe('a daemon crash', () => {
       return a && a.pid !== before[2]!.pid && a.status === 'online' && a
     }, 'w:2 restarted')
     expect(restarted.restarts).toBe(1)
+  })
+
+  it('adopts an agent whose record the killed daemon never saved, found by its environment, without starting it twice', async () => {
+    const t = home()
+    const cfg = writeConfig(t, [{ name: 'solo', script: fixture('tick.js'), startGrace: '100ms' }])
+    await orchJson(['start', cfg])
+    const first = await waitFor(statusIs('solo', 'online'), 'solo online')
+    strays.push(first.pid!)
+    killDaemon(t)
+    await waitFor(() => !isAlive(first.pid!) || !existsSync(t.paths.pidFile) || !isAlive(Number(readFileSync(t.paths.pidFile, 'utf8'))), 'daemon dead')
+    // What a daemon killed between the spawn and its save leaves: the last saved record has no pid.
+    const db = join(t.paths.dataDir, 'agents.db')
+    const doc = readFileSync(db, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((d) => d._id === 'solo').at(-1)
+    appendFileSync(db, `${JSON.stringify({ ...doc, status: 'stopped', pid: null, procStart: null, token: null })}\n`)
+    const after = await waitFor(statusIs('solo', 'online'), 'solo online again')
+    expect(after.pid).toBe(first.pid)
+    expect(after.restarts).toBe(first.restarts)
+    expect((await describeAgent('solo')).events.at(-2)!.reason).toMatch(/found by its environment/)
+    const running = readdirSync('/proc').filter((p) => {
+      try {
+        return /^\d+$/.test(p) && readFileSync(`/proc/${p}/environ`, 'utf8').includes(`ORCH_HOME=${t.home}\0`) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('tick.js')
+      } catch {
+        return false
+      }
+    })
+    expect(running).toEqual([String(first.pid)])
   })
 
   it('does not adopt a process that reuses a recorded pid, and restarts the agent instead', async () => {

@@ -76,7 +76,7 @@ export function factsOf(
       if (!input.startDead) facts.add('adopt only')
       if (input.diedPid === null || input.wasStopping) facts.add('no process')
       ctx.reason = facts.has('alive')
-        ? `re-adopted pid ${r.pid} by daemon ${process.pid}`
+        ? `re-adopted pid ${r.pid} by daemon ${process.pid}${input.unsaved ? ' (found by its environment: the last daemon died before saving it)' : ''}`
         : facts.has('desired stopped')
           ? 'found stopped by a new daemon'
           : 'found dead by a daemon started to stop the agents'

@@ -16,7 +16,7 @@ export type LifecycleInput =
   | { event: 'backoff-elapsed'; exit: ExitInfo }
   | { event: 'stop'; reason: string }
   | { event: 'stop-finished'; pid: number; reason: string; result: StopResult }
-  | { event: 'adopt'; startDead: boolean; alive: boolean; diedPid: number | null; wasStopping: boolean }
+  | { event: 'adopt'; startDead: boolean; alive: boolean; diedPid: number | null; wasStopping: boolean; unsaved?: boolean }
   | { event: 'connected'; reason: string }
   | { event: 'disconnected' }
 

@@ -56,3 +56,60 @@ export function liveProcessGroups(): Map<number, number[]> {
   }
   return groups
 }
+
+/** A process that leads its own group and carries one home's agent environment. */
+export interface AgentLeader {
+  pid: number
+  procStart: number
+  /** ORCH_AGENT_TOKEN from its environment; null when it has none */
+  token: string | null
+}
+
+/** The `KEY=value` entries of a NUL-separated /proc/<pid>/environ that `want` names. */
+function environOf(pid: number, want: readonly string[]): Map<string, string> | null {
+  let text: string
+  try {
+    text = readFileSync(`/proc/${pid}/environ`, 'utf8')
+  } catch {
+    return null // gone, or another user's
+  }
+  const found = new Map<string, string>()
+  for (const entry of text.split('\0')) {
+    const eq = entry.indexOf('=')
+    const key = entry.slice(0, eq)
+    if (eq > 0 && want.includes(key)) found.set(key, entry.slice(eq + 1))
+  }
+  return found
+}
+
+/**
+ * The agents of `home` that run now, by instance id, from one scan of /proc:
+ * processes that lead their own group (orch spawns each agent detached;
+ * its children share the group and are not counted) with `ORCH_HOME=home`
+ * and an `ORCH_AGENT_ID` in their environment. Newest first when an id has
+ * several. This finds an agent whose record a daemon killed at the wrong
+ * moment never wrote: spawned, but not yet saved.
+ */
+export function findAgentLeaders(home: string): Map<string, AgentLeader[]> {
+  const byId = new Map<string, AgentLeader[]>()
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return byId
+  }
+  for (const e of entries) {
+    const c = e.charCodeAt(0)
+    if (c < 48 || c > 57) continue
+    const st = readProcStat(Number(e))
+    if (!st || st.pgrp !== st.pid || st.state === 'Z' || st.state === 'X') continue
+    const env = environOf(st.pid, ['ORCH_HOME', 'ORCH_AGENT_ID', 'ORCH_AGENT_TOKEN'])
+    const id = env?.get('ORCH_AGENT_ID')
+    if (!env || !id || env.get('ORCH_HOME') !== home) continue
+    const list = byId.get(id) ?? []
+    list.push({ pid: st.pid, procStart: st.startTime, token: env.get('ORCH_AGENT_TOKEN') || null })
+    byId.set(id, list)
+  }
+  for (const list of byId.values()) list.sort((a, b) => b.procStart - a.procStart)
+  return byId
+}

@@ -1,7 +1,7 @@
 import type { OrchPaths } from '../paths.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { signalGroup } from './group-waiter.js'
-import { isSameProcess, procStartTime } from './proc.js'
+import { findAgentLeaders, isSameProcess, procStartTime } from './proc.js'
 import { spawnAgent } from './spawn-agent.js'
 import type { AgentProcess, ProcessProbe, Spawner } from './spawner.js'
 import { stopGroup, type StopResult } from './stop-group.js'
@@ -35,5 +35,7 @@ export class ChildProcessSpawner implements Spawner {
   }
 }
 
-/** pid + start time from /proc. */
-export const procProbe: ProcessProbe = { isSameProcess }
+/** pid + start time, and the agents of `home`, from /proc. */
+export function procProbe(home: string): ProcessProbe {
+  return { isSameProcess, agentLeaders: () => findAgentLeaders(home) }
+}

@@ -1,4 +1,5 @@
 import type { InstanceRecord } from '../store/instance-record.js'
+import type { AgentLeader } from './proc.js'
 import type { StopResult } from './stop-group.js'
 
 /** A process the supervisor spawned. */
@@ -25,4 +26,6 @@ export interface Spawner {
 /** Whether a pid is still the process that was started (pid + start time: a reused pid is never ours). */
 export interface ProcessProbe {
   isSameProcess(pid: number, procStart: number | null): boolean
+  /** The running agents of this home by instance id, newest first (an agent whose record was never saved is found here). */
+  agentLeaders(): Map<string, AgentLeader[]>
 }

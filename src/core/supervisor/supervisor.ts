@@ -6,6 +6,7 @@ import type { StateStore } from '../store/state-store.js'
 import { adoptInstance } from './adoption.js'
 import { clearTimers, newInstance, type Instance, type InstanceView } from './instance.js'
 import { Lifecycle, type LifecycleHost } from './lifecycle.js'
+import type { AgentLeader } from './proc.js'
 import type { ProcessProbe, Spawner } from './spawner.js'
 import type { Emit, SupervisorEvents } from './supervisor-events.js'
 import { dependencyLayers } from './targets.js'
@@ -241,7 +242,10 @@ export class Supervisor {
       this.instances.set(record.id, inst)
       return inst
     })
-    for (const inst of adopted) adoptInstance(this.lifecycle, this.probe, inst, opts.startDead ?? true)
+    let leaders: Map<string, AgentLeader[]> | undefined
+    // one scan of /proc, and only when some record does not name a live process
+    const scan = () => (leaders ??= this.probe.agentLeaders())
+    for (const inst of adopted) adoptInstance(this.lifecycle, this.probe, inst, opts.startDead ?? true, scan)
   }
 
   /** Stops every timer (daemon shutdown); agents keep running. */

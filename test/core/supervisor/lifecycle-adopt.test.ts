@@ -50,6 +50,31 @@ describe('adoption by a new daemon', () => {
     expect(h.spawner.count('a')).toBe(1)
   })
 
+  it('an agent spawned but never saved (the daemon died first) is found by its environment and adopted, not started twice', async () => {
+    const h = harness()
+    h.spawner.adoptable(PID, START)
+    h.spawner.leaders.set('a', [{ pid: PID, procStart: START, token: 'from-env' }])
+    // the last save said stopped, with no pid: the spawn's own save was lost
+    h.sup.adopt([record(agent('a'), { status: 'stopped', desired: 'running', pid: null, procStart: null })])
+    await h.tick(60_000)
+    expect(h.spawner.count('a')).toBe(0)
+    expect(h.status('a')).toBe('online')
+    const r = h.sup.get('a')!.record
+    expect([r.pid, r.procStart, r.token]).toEqual([PID, START, 'from-env'])
+    expect(h.story('a')[0]).toMatch(/^starting→starting: re-adopted pid 4242 by daemon \d+ \(found by its environment/)
+  })
+
+  it('a restart whose save was lost: the old pid is dead, the new process is found and adopted', async () => {
+    const h = harness()
+    h.spawner.adoptable(PID + 1, START + 5)
+    h.spawner.leaders.set('a', [{ pid: PID + 1, procStart: START + 5, token: 't2' }])
+    h.sup.adopt([record(agent('a'), { status: 'online', desired: 'running', pid: PID, procStart: START, token: 't1' })])
+    await h.tick(60_000)
+    expect(h.spawner.count('a')).toBe(0)
+    expect(h.sup.get('a')!.record.pid).toBe(PID + 1)
+    expect(h.spawner.stops).toEqual([])
+  })
+
   it('a daemon started only to stop (orch kill) leaves dead agents stopped', async () => {
     const h = harness()
     h.sup.adopt([record(agent('a'), { status: 'online', desired: 'running', pid: PID, procStart: START })], { startDead: false })

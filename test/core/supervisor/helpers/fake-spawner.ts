@@ -1,4 +1,5 @@
 import type { InstanceRecord } from '../../../../src/core/store/instance-record.js'
+import type { AgentLeader } from '../../../../src/core/supervisor/proc.js'
 import type { AgentProcess, ProcessProbe, Spawner } from '../../../../src/core/supervisor/spawner.js'
 import type { StopResult } from '../../../../src/core/supervisor/stop-group.js'
 
@@ -104,6 +105,13 @@ export class FakeSpawner implements Spawner, ProcessProbe {
 
   killLeftovers(pgid: number): void {
     this.leftoversKilled.push(pgid)
+  }
+
+  /** agents running without a saved record (a daemon died between spawn and save), as /proc would show them */
+  readonly leaders = new Map<string, AgentLeader[]>()
+
+  agentLeaders(): Map<string, AgentLeader[]> {
+    return this.leaders
   }
 
   isSameProcess(pid: number, procStart: number | null): boolean {
