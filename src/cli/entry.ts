@@ -26,7 +26,19 @@ import Startup from '../commands/startup.js'
 import Stop from '../commands/stop.js'
 
 // Subpath imports: the bundle then holds (and evaluates) only the parts of oclif the CLI uses.
-export { execute } from '@oclif/core/execute'
+import { execute } from '@oclif/core/execute'
+import { isJsonVersionRequest, versionJson } from './version.js'
+
+export { execute }
+
+/** What bin/run.js runs: oclif, but for `orch --version --json` (`{version}`), which oclif does not know. */
+export async function main(dir: string, argv: string[] = process.argv.slice(2)): Promise<unknown> {
+  if (isJsonVersionRequest(argv)) {
+    process.stdout.write(versionJson(new URL('../package.json', dir)))
+    return
+  }
+  return execute({ dir, args: argv })
+}
 
 export const COMMANDS = {
   start: Start,
@@ -50,3 +62,5 @@ export const COMMANDS = {
   'daemon:stop': DaemonStop,
   'daemon:run': DaemonRun,
 }
+
+export { commandNotFound } from './command-not-found.js'
