@@ -10,6 +10,7 @@ import DaemonRestart from '../commands/daemon/restart.js'
 import DaemonRun from '../commands/daemon/run.js'
 import DaemonStatus from '../commands/daemon/status.js'
 import DaemonStop from '../commands/daemon/stop.js'
+import Flush from '../commands/flush.js'
 import Kill from '../commands/kill.js'
 import Logs from '../commands/logs.js'
 import Ls from '../commands/ls.js'
@@ -44,6 +45,7 @@ export const COMMANDS = {
   start: Start,
   ls: Ls,
   logs: Logs,
+  flush: Flush,
   stop: Stop,
   restart: Restart,
   delete: Delete,
