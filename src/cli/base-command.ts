@@ -5,6 +5,7 @@ import type { DaemonClient } from '../core/client/daemon-client.js'
 import { OrchError } from '../core/errors/orch-error.js'
 import { orchPaths, type OrchPaths } from '../core/paths.js'
 import { CliErrorCode } from './cli-error-codes.js'
+import { colourEnabled, paint, terminalColumns } from './colour.js'
 import { safeText } from './safe-text.js'
 import { UsageError } from './usage-error.js'
 
@@ -37,9 +38,19 @@ export abstract class OrchCommand<T> extends Command {
 
   abstract override run(): Promise<T>
 
+  /** How human output looks on stdout: colour and the terminal's width on a terminal, neither in a pipe (see colour.ts). */
+  protected get display(): { colour: boolean; width?: number } {
+    return { colour: colourEnabled(process.stdout), width: terminalColumns(process.stdout) }
+  }
+
   /** Human output only (oclif prints --json apart): control characters from agents and clients are escaped. */
   override log(message = '', ...args: unknown[]): void {
     super.log(safeText(format(message, ...args)))
+  }
+
+  /** Human output that is escaped already, cell by cell (a table with colours): printed as it is. */
+  protected logEscaped(text: string): void {
+    super.log(text)
   }
 
   override logToStderr(message = '', ...args: unknown[]): void {
@@ -59,14 +70,20 @@ export abstract class OrchCommand<T> extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    let shown = err
+    let shown: Error & { code?: unknown; exitCode?: number; oclif?: { exit?: number }; skipOclifErrorHandling?: boolean } = err
     if (err instanceof OrchError) {
       const exitCode = (err as { exitCode?: number }).exitCode ?? 1
       // exitCode: --json's exit status; oclif.exit: the status oclif's handler exits with otherwise
       shown = Object.assign(new Error(err.message), { code: err.code, exitCode, oclif: { exit: exitCode } })
     }
-    // an error can quote what a client or an agent sent: it reaches the terminal escaped, and --json keeps it whole
-    if (!this.jsonEnabled() && typeof shown.message === 'string') shown.message = safeText(shown.message)
+    if (this.jsonEnabled() || typeof shown.message !== 'string' || shown.message === '') return super.catch(shown)
+    // an error can quote what a client or an agent sent: it reaches the terminal escaped (--json keeps it whole);
+    // printed here, not by oclif, which wraps it at 80 columns in a pipe and indents it
+    shown.message = safeText(shown.message)
+    const colour = colourEnabled(process.stderr)
+    const code = typeof shown.code === 'string' && shown.code.startsWith('E_') ? ` (${shown.code})` : ''
+    process.stderr.write(`${paint('Error:', 'red', colour)} ${shown.message}${code}\n`)
+    shown.skipOclifErrorHandling = true
     return super.catch(shown)
   }
 

@@ -1,7 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
+import { paint } from '../cli/colour.js'
 import type { LogLine, LogStream } from '../cli/log-files.js'
+import { safeCell, safeText } from '../cli/safe-text.js'
 
 export default class Logs extends OrchCommand<LogLine[]> {
   static override summary = "Show the last lines of agents' stdout and stderr; -f follows."
@@ -9,7 +11,7 @@ export default class Logs extends OrchCommand<LogLine[]> {
     'Reads the log files under $ORCH_HOME/logs directly; a running daemon is only asked which instances exist, so ' +
     'those an agent no longer has (scaled down) are not shown. With no name, every agent is shown, each line ' +
     'prefixed with its agent. stdout and stderr both, as pm2 (a crash\'s stack trace is on stderr); --out or --err ' +
-    'shows one. When both show, a stderr line is marked "err |" (after the agent, if any). Lines carry no time yet, so ' +
+    'shows one. When both show, a stderr line is marked "err |" (after the agent, if any; red on a terminal). Lines carry no time yet, so ' +
     'the last lines are printed agent by agent (by name) and, within an agent, file by file, the file written to ' +
     'last at the bottom; -f prints lines as they are written (within 0.2 s). --lines counts per file. Control ' +
     'characters are shown escaped (\\x1b) unless --raw; a line over 16 KiB shows its first 16 KiB and how many ' +
@@ -44,15 +46,19 @@ export default class Logs extends OrchCommand<LogLine[]> {
     if (args.name && files.length === 0 && client) await client.call('agents.describe', { name: args.name })
     const showAgent = new Set(files.map((f) => f.agent)).size > 1 || !args.name
     const markErr = streams.length > 1
+    const { colour } = this.display
     const print = (l: LogLine): void => {
       if (this.jsonEnabled()) {
         if (flags.follow) process.stdout.write(`${JSON.stringify(l)}\n`)
         return
       }
-      const label = [showAgent ? l.agent : '', markErr && l.stream === 'err' ? 'err' : ''].filter(Boolean).join(' ')
-      const text = label ? `${label} | ${l.line}` : l.line
+      const agent = showAgent ? safeCell(l.agent) : ''
+      const err = markErr && l.stream === 'err' ? paint('err', 'red', colour) : ''
+      const label = [agent, err].filter(Boolean).join(' ')
+      const line = flags.raw ? l.line : safeText(l.line)
+      const text = label ? `${label} | ${line}` : line
       if (flags.raw) process.stdout.write(`${text}\n`)
-      else this.log(text)
+      else this.logEscaped(text)
     }
     const lines = tailOrder(files).flatMap((f) => lastLines(f, flags.lines))
     for (const l of lines) print(l)
