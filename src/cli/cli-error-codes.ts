@@ -10,6 +10,8 @@ export const CliErrorCode = {
   UNKNOWN_COMMAND: 'E_UNKNOWN_COMMAND',
   /** not an error orch raised on purpose (a bug, or a system error with no code of ours): the same code as the daemon's */
   INTERNAL: 'E_INTERNAL',
+  /** `orch startup --install` would overwrite a different unit file, or `orch unstartup` remove one orch did not write for this home */
+  UNIT_CONFLICT: 'E_UNIT_CONFLICT',
 } as const
 
 /** Exit code of a usage error (as most Unix tools, and oclif's own); every other error exits with 1. */

@@ -25,6 +25,7 @@ import Send from '../commands/send.js'
 import Start from '../commands/start.js'
 import Startup from '../commands/startup.js'
 import Stop from '../commands/stop.js'
+import Unstartup from '../commands/unstartup.js'
 
 // Subpath imports: the bundle then holds (and evaluates) only the parts of oclif the CLI uses.
 import { execute } from '@oclif/core/execute'
@@ -59,6 +60,7 @@ export const COMMANDS = {
   kill: Kill,
   resurrect: Resurrect,
   startup: Startup,
+  unstartup: Unstartup,
   'daemon:status': DaemonStatus,
   'daemon:restart': DaemonRestart,
   'daemon:stop': DaemonStop,
