@@ -26,3 +26,17 @@ export function runBin(args: string[], env: Record<string, string | undefined> =
     child.on('close', (status) => resolve({ stdout, stderr, status }))
   })
 }
+
+/** `fn` over `items`, at most `limit` at a time: many `orch` processes at once slow down the other test files' daemons. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await fn(items[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runBin, type BinResult } from '../helpers/bin.js'
+import { mapLimit, runBin, type BinResult } from '../helpers/bin.js'
 import { ROOT, useHomes } from '../helpers/orch.js'
 
 interface ManifestCommand {
@@ -14,6 +14,8 @@ const commands = Object.values(manifest.commands)
 const words = (id: string): string[] => id.split(':')
 
 const home = useHomes()
+/** orch processes at once */
+const PARALLEL = 4
 
 /** One JSON document on stdout, `{error: {code: E_USAGE, message}}`, exit 2, nothing of oclif's internals. */
 function expectUsageError(r: BinResult, what: string): { code: string; message: string } {
@@ -35,12 +37,10 @@ describe('usage errors with --json', () => {
   it('an unknown flag: one JSON document with a code, exit 2, for every command; no daemon started', async () => {
     const t = home()
     const env = { ORCH_HOME: t.home }
-    await Promise.all(
-      commands.map(async (c) => {
-        const doc = expectUsageError(await runBin([...words(c.id), '--no-such-flag', '--json'], env), `orch ${c.id} --no-such-flag`)
-        expect(doc.message).toBe(`unknown flag: --no-such-flag; see 'orch ${words(c.id).join(' ')} --help'`)
-      }),
-    )
+    await mapLimit(commands, PARALLEL, async (c) => {
+      const doc = expectUsageError(await runBin([...words(c.id), '--no-such-flag', '--json'], env), `orch ${c.id} --no-such-flag`)
+      expect(doc.message).toBe(`unknown flag: --no-such-flag; see 'orch ${words(c.id).join(' ')} --help'`)
+    })
     expect(existsSync(t.paths.pidFile)).toBe(false)
   }, 120_000)
 
@@ -48,12 +48,10 @@ describe('usage errors with --json', () => {
     const t = home()
     const required = commands.filter((c) => Object.values(c.args).some((a) => a.required))
     expect(required.map((c) => c.id)).toEqual(expect.arrayContaining(['stop', 'restart', 'delete', 'describe', 'send', 'queue:purge']))
-    await Promise.all(
-      required.map(async (c) => {
-        const doc = expectUsageError(await runBin([...words(c.id), '--json'], { ORCH_HOME: t.home }), `orch ${c.id}`)
-        expect(doc.message).toMatch(/^missing arguments?: /)
-      }),
-    )
+    await mapLimit(required, PARALLEL, async (c) => {
+      const doc = expectUsageError(await runBin([...words(c.id), '--json'], { ORCH_HOME: t.home }), `orch ${c.id}`)
+      expect(doc.message).toMatch(/^missing arguments?: /)
+    })
   }, 120_000)
 
   it('a bad flag value: integer flags and duration flags', async () => {
@@ -65,13 +63,11 @@ describe('usage errors with --json', () => {
         .map((f) => ({ c, f })),
     )
     expect(integerFlags.length).toBeGreaterThanOrEqual(3)
-    await Promise.all(
-      integerFlags.map(async ({ c, f }) => {
-        const args = [...words(c.id), ...(c.id === 'send' ? ['a', 'b'] : []), `--${f.name}`, 'abc', '--json']
-        const doc = expectUsageError(await runBin(args, env), `orch ${args.join(' ')}`)
-        expect(doc.message).toContain(`--${f.name}: expected an integer`)
-      }),
-    )
+    await mapLimit(integerFlags, PARALLEL, async ({ c, f }) => {
+      const args = [...words(c.id), ...(c.id === 'send' ? ['a', 'b'] : []), `--${f.name}`, 'abc', '--json']
+      const doc = expectUsageError(await runBin(args, env), `orch ${args.join(' ')}`)
+      expect(doc.message).toContain(`--${f.name}: expected an integer`)
+    })
     const delay = expectUsageError(await runBin(['send', 'a', 'b', '--delay', '5x', '--json'], env), 'orch send --delay 5x')
     expect(delay.message).toBe("--delay: '5x' is not a duration; write it like 500ms, 5s, 2m or 1h; see 'orch send --help'")
     const extra = expectUsageError(await runBin(['stop', 'a', 'b', '--json'], env), 'orch stop a b')
