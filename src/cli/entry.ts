@@ -10,6 +10,7 @@ import DaemonRestart from '../commands/daemon/restart.js'
 import DaemonRun from '../commands/daemon/run.js'
 import DaemonStatus from '../commands/daemon/status.js'
 import DaemonStop from '../commands/daemon/stop.js'
+import Flush from '../commands/flush.js'
 import Kill from '../commands/kill.js'
 import Logs from '../commands/logs.js'
 import Ls from '../commands/ls.js'
@@ -24,14 +25,28 @@ import Send from '../commands/send.js'
 import Start from '../commands/start.js'
 import Startup from '../commands/startup.js'
 import Stop from '../commands/stop.js'
+import Unstartup from '../commands/unstartup.js'
 
 // Subpath imports: the bundle then holds (and evaluates) only the parts of oclif the CLI uses.
-export { execute } from '@oclif/core/execute'
+import { execute } from '@oclif/core/execute'
+import { isJsonVersionRequest, versionJson } from './version.js'
+
+export { execute }
+
+/** What bin/run.js runs: oclif, but for `orch --version --json` (`{version}`), which oclif does not know. */
+export async function main(dir: string, argv: string[] = process.argv.slice(2)): Promise<unknown> {
+  if (isJsonVersionRequest(argv)) {
+    process.stdout.write(versionJson(new URL('../package.json', dir)))
+    return
+  }
+  return execute({ dir, args: argv })
+}
 
 export const COMMANDS = {
   start: Start,
   ls: Ls,
   logs: Logs,
+  flush: Flush,
   stop: Stop,
   restart: Restart,
   delete: Delete,
@@ -45,8 +60,11 @@ export const COMMANDS = {
   kill: Kill,
   resurrect: Resurrect,
   startup: Startup,
+  unstartup: Unstartup,
   'daemon:status': DaemonStatus,
   'daemon:restart': DaemonRestart,
   'daemon:stop': DaemonStop,
   'daemon:run': DaemonRun,
 }
+
+export { commandNotFound } from './command-not-found.js'

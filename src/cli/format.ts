@@ -1,6 +1,6 @@
 import { safeCell } from './safe-text.js'
 
-/** Human renderings for tables: short, fixed units, like pm2's. */
+/** Human renderings for tables: short, fixed units. */
 
 export function formatDuration(ms: number): string {
   if (ms <= 0) return '0s'
@@ -13,21 +13,66 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}D`
 }
 
+/**
+ * Sizes in binary units, one decimal, the style of orch's docs and messages
+ * (`16 KiB`, `40.7 MiB`): pm2's `40.7mb` means the same 1024-based unit
+ * under a decimal name.
+ */
 export function formatBytes(n: number): string {
-  if (n <= 0) return '0b'
-  if (n < 1024) return `${n}b`
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)}kb`
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)}mb`
-  return `${(n / 1024 ** 3).toFixed(2)}gb`
+  if (n < 1024) return `${Math.max(0, Math.round(n))} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let v = n / 1024
+  let u = 0
+  while (v >= 1023.95 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${v.toFixed(1)} ${units[u]}`
 }
 
 export function formatTime(at: number): string {
   return new Date(at).toISOString().replace('T', ' ').slice(0, 19)
 }
 
-/** A plain aligned table; no colours, so it reads the same in a pipe or a log. Cells are escaped: a newline or an escape sequence in an id must not break the table. */
-export function table(headers: string[], rows: Array<Array<string | number>>): string {
+export interface TableOptions {
+  /** a colour for a cell, given its column and its text (applied after alignment, so codes never count as width) */
+  paint?: (column: number, text: string) => string
+  /** the widest a line may be (the terminal's columns): cells of `shrink` columns are cut with '…' to fit */
+  width?: number
+  /** the columns that may be cut, most willing first (names, types: a pid or a status is never cut) */
+  shrink?: number[]
+}
+
+/** Narrowest a cut column gets: a name cut to a few characters is still recognisable. */
+const MIN_CUT_WIDTH = 6
+
+/** An aligned table. Cells are escaped: a newline or an escape sequence in an id must not break the table. */
+export function table(headers: string[], rows: Array<Array<string | number>>, opts: TableOptions = {}): string {
   const cells = [headers, ...rows.map((r) => r.map((v) => safeCell(String(v))))]
   const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)))
-  return cells.map((r) => r.map((v, c) => (v ?? '').padEnd(widths[c]!)).join('  ').trimEnd()).join('\n')
+  if (opts.width !== undefined) fitWidths(widths, opts.width, opts.shrink ?? [])
+  const cut = (v: string, w: number): string => (v.length > w ? `${v.slice(0, Math.max(0, w - 1))}…` : v)
+  return cells
+    .map((r, i) =>
+      r
+        .map((v, c) => {
+          const text = cut(v ?? '', widths[c]!)
+          const shown = i > 0 && opts.paint ? opts.paint(c, text) : text
+          return shown + ' '.repeat(widths[c]! - text.length)
+        })
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
+
+/** Narrows the `shrink` columns, in order, until a line fits `width` (two spaces between columns). */
+function fitWidths(widths: number[], width: number, shrink: number[]): void {
+  let over = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) - width
+  for (const c of shrink) {
+    if (over <= 0) return
+    const take = Math.min(over, Math.max(0, widths[c]! - MIN_CUT_WIDTH))
+    widths[c]! -= take
+    over -= take
+  }
 }

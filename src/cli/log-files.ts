@@ -3,15 +3,17 @@ import { join } from 'node:path'
 import type { OrchPaths } from '../core/paths.js'
 import { displayLine, LineCutter, MAX_LINE_BYTES } from './log-lines.js'
 
+export type LogStream = 'out' | 'err'
+
 export interface LogFile {
   agent: string
   path: string
-  stream: 'out' | 'err'
+  stream: LogStream
 }
 
 export interface LogLine {
   agent: string
-  stream: 'out' | 'err'
+  stream: LogStream
   line: string
   /** bytes of an overlong line that were not shown (see log-lines.ts) */
   cut?: number
@@ -21,22 +23,48 @@ export interface LogLine {
 const READ_CHUNK = 1024 * 1024
 const FOLLOW_POLL_MS = 200
 
-/** Log files of an agent (all its instances), of one instance, or of every agent. */
-export function findLogFiles(paths: OrchPaths, name: string | undefined, stream: 'out' | 'err'): LogFile[] {
+/** Log files of an agent (all its instances), of one instance, or of every agent: by agent, stdout before stderr. */
+export function findLogFiles(paths: OrchPaths, name: string | undefined, streams: LogStream | readonly LogStream[]): LogFile[] {
   let entries: string[]
   try {
     entries = readdirSync(paths.logsDir)
   } catch {
     return []
   }
-  const suffix = `.${stream}.log`
   const wanted = name?.replace(':', '.')
-  return entries
-    .filter((f) => f.endsWith(suffix))
-    .map((f) => f.slice(0, -suffix.length))
-    .filter((base) => !wanted || base === wanted || (!wanted.includes('.') && base.startsWith(`${wanted}.`)))
-    .sort()
-    .map((base) => ({ agent: base.replace('.', ':'), path: join(paths.logsDir, `${base}${suffix}`), stream }))
+  const files: LogFile[] = []
+  for (const stream of typeof streams === 'string' ? [streams] : streams) {
+    const suffix = `.${stream}.log`
+    for (const f of entries) {
+      if (!f.endsWith(suffix)) continue
+      const base = f.slice(0, -suffix.length)
+      if (wanted && base !== wanted && (wanted.includes('.') || !base.startsWith(`${wanted}.`))) continue
+      files.push({ agent: base.replace('.', ':'), path: join(paths.logsDir, f), stream })
+    }
+  }
+  const rank = (f: LogFile): string => `${f.path.slice(0, -`.${f.stream}.log`.length)}\u0000${f.stream === 'out' ? 0 : 1}`
+  return files.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0))
+}
+
+/**
+ * The order `orch logs` prints its last lines in: agents by name and, within
+ * an agent, the file written to last goes last. Lines carry no time yet, so
+ * an agent's stdout and stderr cannot be merged line by line; this keeps what
+ * happened last (a crash's stack trace on stderr, or the restart after it on
+ * stdout) at the bottom, next to the prompt.
+ */
+export function tailOrder(files: readonly LogFile[]): LogFile[] {
+  const mtime = (f: LogFile): number => {
+    try {
+      return statSync(f.path).mtimeMs
+    } catch {
+      return 0
+    }
+  }
+  const byAgent = new Map<string, LogFile[]>()
+  for (const f of files) byAgent.set(f.agent, [...(byAgent.get(f.agent) ?? []), f])
+  // a stable sort: files written at the same time keep stdout first
+  return [...byAgent.values()].flatMap((group) => group.map((f) => ({ f, at: mtime(f) })).sort((a, b) => a.at - b.at).map(({ f }) => f))
 }
 
 /**
@@ -108,21 +136,23 @@ export function lastLines(file: LogFile, n: number): LogLine[] {
 /**
  * Prints lines appended from now on; picks up agents that appear later and
  * files that were rotated; never the `hidden` files (of removed instances).
+ * Files are read in turn every FOLLOW_POLL_MS, so lines of different files
+ * come out in the order they were written to within that much.
  * Never resolves.
  */
 export function followLogs(
   paths: OrchPaths,
   name: string | undefined,
-  stream: 'out' | 'err',
+  streams: LogStream | readonly LogStream[],
   print: (l: LogLine) => void,
   hidden: ReadonlySet<string> = new Set(),
 ): Promise<never> {
   const offsets = new Map<string, number>()
   const cutters = new Map<string, LineCutter>()
   const buf = Buffer.allocUnsafe(READ_CHUNK)
-  for (const f of findLogFiles(paths, name, stream)) offsets.set(f.path, statSync(f.path).size)
+  for (const f of findLogFiles(paths, name, streams)) offsets.set(f.path, statSync(f.path).size)
   const poll = (): void => {
-    for (const f of findLogFiles(paths, name, stream)) {
+    for (const f of findLogFiles(paths, name, streams)) {
       if (hidden.has(f.path)) continue
       let fd: number
       try {
@@ -141,7 +171,7 @@ export function followLogs(
           const len = readSync(fd, buf, 0, Math.min(buf.length, size - from), from)
           if (len === 0) break
           from += len
-          cutter.push(buf.subarray(0, len), (l) => print({ agent: f.agent, stream, ...l }))
+          cutter.push(buf.subarray(0, len), (l) => print({ agent: f.agent, stream: f.stream, ...l }))
         }
         offsets.set(f.path, from)
       } finally {

@@ -13,12 +13,13 @@ export const TARGET_ARGS = {
 export abstract class TargetCommand<M extends TargetMethod> extends OrchCommand<ResultOf<M>> {
 
   protected abstract readonly method: M
+  /** The human view, escaped already (tables escape their cells): printed as it is. */
   protected abstract render(result: ResultOf<M>): string
 
   async run(): Promise<ResultOf<M>> {
     const { args } = await this.parse()
     const result = (await (await this.daemon()).call(this.method, { target: args.target as string })) as ResultOf<M>
-    if (!this.jsonEnabled()) this.log(this.render(result))
+    if (!this.jsonEnabled()) this.logEscaped(this.render(result))
     return result
   }
 }

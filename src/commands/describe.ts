@@ -1,18 +1,21 @@
 import * as Args from '@oclif/core/args'
 import { OrchCommand } from '../cli/base-command.js'
+import { paint, statusColour } from '../cli/colour.js'
 import { formatBytes, formatDuration, formatTime, table } from '../cli/format.js'
-import { safeCell } from '../cli/safe-text.js'
+import { safeCell, safeText } from '../cli/safe-text.js'
 import type { AgentDescription } from '../core/protocol/types.js'
 
 /** What `orch describe all` prints when no agent is defined. */
 export const NO_AGENTS = 'no agents; start some with: orch start ecosystem.config.ts'
 
-function render(d: AgentDescription): string {
+/** Escaped throughout (fields and cells by safeCell, the definition by JSON.stringify), so printed as it is. */
+function render(d: AgentDescription, colour: boolean): string {
   const field = (k: string, v: unknown): string => `${k.padEnd(12)} ${safeCell(String(v))}`
+  const status = (s: string): string => paint(s, statusColour(s), colour)
   return [
     field('name', d.id),
     field('type', d.type),
-    field('status', d.status),
+    `${'status'.padEnd(12)} ${status(safeCell(d.status))}`,
     field('desired', d.desired),
     field('pid', d.pid ?? '-'),
     field('uptime', d.pid === null ? '-' : formatDuration(d.uptime)),
@@ -27,10 +30,13 @@ function render(d: AgentDescription): string {
     field('err log', d.logs.err),
     '',
     'definition',
-    ...JSON.stringify(d.definition, null, 2).split('\n').map((l) => `  ${l}`),
+    // JSON.stringify leaves U+2028 and bidi overrides as they are
+    ...JSON.stringify(d.definition, null, 2).split('\n').map((l) => `  ${safeText(l)}`),
     '',
     'events',
-    table(['time', 'from', 'to', 'reason'], d.events.map((e) => [formatTime(e.at), e.from ?? '-', e.to, e.reason])),
+    table(['time', 'from', 'to', 'reason'], d.events.map((e) => [formatTime(e.at), e.from ?? '-', e.to, e.reason]), {
+      paint: (c, text) => (c === 1 || c === 2 ? status(text) : text),
+    }),
     '',
     'usage',
     d.usage.length === 0
@@ -52,7 +58,8 @@ export default class Describe extends OrchCommand<AgentDescription | AgentDescri
     const d = await (await this.daemon()).call('agents.describe', { name: args.name })
     if (this.jsonEnabled()) return d
     const all = Array.isArray(d) ? d : [d]
-    this.log(all.length === 0 ? NO_AGENTS : all.map(render).join('\n\n'))
+    const { colour } = this.display
+    this.logEscaped(all.length === 0 ? NO_AGENTS : all.map((a) => render(a, colour)).join('\n\n'))
     return d
   }
 }

@@ -4,13 +4,17 @@ import type { AgentInfo } from '../core/protocol/types.js'
 
 export default class Ls extends OrchCommand<AgentInfo[]> {
   static override summary = 'List agents: name, type, status, pid, uptime, restarts, cpu, memory, inbox.'
+  static override description =
+    'On a terminal the status is coloured (online green, errored red, stopped grey, starting/stopping/backoff yellow) ' +
+    "and long names are cut with '…' so that a line fits the terminal's width; in a pipe, or with NO_COLOR, no colour " +
+    'and whole names (FORCE_COLOR forces colour). Memory is in binary units (40.7 MiB).'
   static override aliases = ['list', 'status']
   static override examples = ['<%= config.bin %> ls', '<%= config.bin %> ls --json']
 
   async run(): Promise<AgentInfo[]> {
     await this.parse(Ls)
     const agents = await (await this.daemon()).call('agents.list', {})
-    if (!this.jsonEnabled()) this.log(renderAgents(agents))
+    if (!this.jsonEnabled()) this.logEscaped(renderAgents(agents, this.display))
     return agents
   }
 }

@@ -7,5 +7,5 @@ export default class Restart extends TargetCommand<'agents.restart'> {
   static override examples = ['<%= config.bin %> restart agent_1', '<%= config.bin %> restart worker:2', '<%= config.bin %> restart all']
   static override args = TARGET_ARGS
   protected readonly method = 'agents.restart'
-  protected render = (agents: AgentInfo[]): string => renderAgents(agents)
+  protected render = (agents: AgentInfo[]): string => renderAgents(agents, this.display)
 }

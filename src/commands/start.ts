@@ -39,7 +39,7 @@ export default class Start extends OrchCommand<ResultOf<'agents.start'>> {
       const parts = [`started ${result.started.length}`]
       if (result.unchanged.length > 0) parts.push(`already running ${result.unchanged.length} (${result.unchanged.join(', ')})`)
       this.log(parts.join('; '))
-      this.log(renderAgents(result.agents))
+      this.logEscaped(renderAgents(result.agents, this.display))
     }
     return result
   }

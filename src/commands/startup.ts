@@ -3,59 +3,64 @@ import { OrchCommand } from '../cli/base-command.js'
 
 interface Result {
   unit: string
+  /** the unit's name, `orch.service` for the default home, `orch-<folder>-<hash>.service` for another */
+  name: string
   path: string
   installed: boolean
+  /** --install found this very unit in place: nothing written */
+  unchanged?: boolean
+  /** --install --force replaced a different unit file */
+  replaced?: boolean
+  /** what to run next */
+  commands: string[]
 }
 
 export default class Startup extends OrchCommand<Result> {
   static override summary = 'Print (or --install) a systemd user unit that runs the daemon at boot and resurrects the agents.'
   static override description =
     'The unit runs `orch daemon run` in the foreground for this ORCH_HOME; once it answers, `orch resurrect` starts what ' +
-    'was running. With --install it is written to ~/.config/systemd/user/orch.service; then run ' +
-    '`systemctl --user daemon-reload && systemctl --user enable --now orch` (and `loginctl enable-linger $USER` so it ' +
-    'starts without a login).'
-  static override examples = ['<%= config.bin %> startup', '<%= config.bin %> startup --install']
+    'was running. One unit per ORCH_HOME: orch.service for the default ~/.orch, orch-<folder>-<hash>.service for ' +
+    'another, so two homes never collide. With --install it is written to $XDG_CONFIG_HOME/systemd/user (default ' +
+    '~/.config/systemd/user); a different unit file already there is not overwritten without --force (the same one is ' +
+    'left as it is). Then run `systemctl --user daemon-reload && systemctl --user enable --now <unit>` (and ' +
+    '`loginctl enable-linger $USER` so it starts without a login). `orch unstartup` removes it.'
+  static override examples = ['<%= config.bin %> startup', '<%= config.bin %> startup --install', '<%= config.bin %> startup --install --force']
   static override flags = {
     install: Flags.boolean({ description: 'write the unit file instead of printing it' }),
+    force: Flags.boolean({ description: 'with --install: replace a different unit file of the same name' }),
   }
 
   async run(): Promise<Result> {
     const { flags } = await this.parse(Startup)
     const { join } = await import('node:path')
-    const { homedir } = await import('node:os')
-    const { mkdirSync, writeFileSync } = await import('node:fs')
-    const bin = join(this.config.root, 'bin', 'run.js')
-    const node = process.execPath
-    const unit = [
-      '[Unit]',
-      'Description=orch daemon: keeps a team of agents running',
-      'After=network.target',
-      '',
-      '[Service]',
-      'Type=simple',
-      `Environment=ORCH_HOME=${this.paths.home}`,
-      `Environment=PATH=${process.env.PATH ?? '/usr/bin:/bin'}`,
-      `ExecStart=${node} ${bin} daemon run`,
-      `ExecStartPost=${node} ${bin} resurrect`,
-      // Agents are detached into their own groups; stopping the unit must not kill them with the daemon.
-      'KillMode=process',
-      'Restart=on-failure',
-      'RestartSec=1',
-      '',
-      '[Install]',
-      'WantedBy=default.target',
-      '',
-    ].join('\n')
-    const path = join(homedir(), '.config', 'systemd', 'user', 'orch.service')
-    if (flags.install) {
-      mkdirSync(join(homedir(), '.config', 'systemd', 'user'), { recursive: true })
-      writeFileSync(path, unit)
-      if (!this.jsonEnabled()) {
-        this.log(`wrote ${path}\nnow run: systemctl --user daemon-reload && systemctl --user enable --now orch`)
-      }
-    } else if (!this.jsonEnabled()) {
-      this.log(`# ${path}\n${unit}`)
+    const { existsSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs')
+    const { firstDifference, renderUnit, unitDir, unitName } = await import('../cli/systemd-unit.js')
+    const home = this.paths.home
+    const unit = renderUnit({ home, node: process.execPath, bin: join(this.config.root, 'bin', 'run.js'), path: process.env.PATH ?? '/usr/bin:/bin' })
+    const name = unitName(home)
+    const dir = unitDir()
+    const path = join(dir, name)
+    const commands = [`systemctl --user daemon-reload && systemctl --user enable --now ${name}`, 'loginctl enable-linger $USER']
+    if (!flags.install) {
+      if (!this.jsonEnabled()) this.log(`# ${path}\n${unit}`)
+      return { unit, name, path, installed: false, commands }
     }
-    return { unit, path, installed: Boolean(flags.install) }
+    const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined
+    if (existing === unit) {
+      if (!this.jsonEnabled()) this.log(`${path} is already this unit; nothing written\nto enable it: ${commands[0]}`)
+      return { unit, name, path, installed: true, unchanged: true, commands }
+    }
+    if (existing !== undefined && !flags.force) {
+      const { UnitConflictError } = await import('../cli/unit-conflict-error.js')
+      throw new UnitConflictError(
+        `${path} exists and differs from the unit orch would write (${firstDifference(unit, existing)}); ` +
+          `nothing written: rerun with --force to replace it, or see it with 'orch startup'`,
+      )
+    }
+    if (existing !== undefined) this.logToStderr(`warning: replacing ${path}, which differed (${firstDifference(unit, existing)})`)
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(path, unit)
+    if (!this.jsonEnabled()) this.log(`wrote ${path}\nnow run: ${commands[0]}\nand, to start it without a login: ${commands[1]}`)
+    return { unit, name, path, installed: true, ...(existing !== undefined && { replaced: true }), commands }
   }
 }

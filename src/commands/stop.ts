@@ -7,5 +7,5 @@ export default class Stop extends TargetCommand<'agents.stop'> {
   static override examples = ['<%= config.bin %> stop agent_1', '<%= config.bin %> stop worker:2', '<%= config.bin %> stop all']
   static override args = TARGET_ARGS
   protected readonly method = 'agents.stop'
-  protected render = (agents: AgentInfo[]): string => renderAgents(agents)
+  protected render = (agents: AgentInfo[]): string => renderAgents(agents, this.display)
 }

@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import type { AgentEvent, AgentInfo } from '../../src/core/protocol/types.js'
@@ -277,14 +277,19 @@ describe('after a reboot', () => {
   it('startup --install writes the unit under ~/.config/systemd/user', async () => {
     const t = home()
     const realHome = process.env.HOME
+    const realXdg = process.env.XDG_CONFIG_HOME
     process.env.HOME = t.home
+    delete process.env.XDG_CONFIG_HOME
     try {
       const r = await orchJson<{ path: string; installed: boolean }>(['startup', '--install'])
       expect(r.installed).toBe(true)
-      expect(r.path).toBe(join(t.home, '.config/systemd/user/orch.service'))
+      // a home other than ~/.orch has a unit of its own (test/integration/startup.test.ts)
+      expect(dirname(r.path)).toBe(join(t.home, '.config/systemd/user'))
+      expect(basename(r.path)).toMatch(/^orch-[\w-]+-[0-9a-f]{8}\.service$/)
       expect(readFileSync(r.path, 'utf8')).toMatch(/ExecStart=.* daemon run/)
     } finally {
       process.env.HOME = realHome
+      if (realXdg !== undefined) process.env.XDG_CONFIG_HOME = realXdg
     }
   })
 

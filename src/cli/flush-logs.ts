@@ -1,0 +1,28 @@
+import { truncateSync, statSync } from 'node:fs'
+import type { LogFile } from './log-files.js'
+
+export interface FlushedFile extends LogFile {
+  /** bytes the file held before */
+  bytes: number
+}
+
+/**
+ * Empties log files in place, as `pm2 flush`. Truncated, never unlinked or
+ * replaced: a running agent holds its files open with O_APPEND, so it goes
+ * on writing to the same file, from its new end (an unlinked file would take
+ * its output out of sight until the next restart). A file that went away
+ * meanwhile is skipped.
+ */
+export function flushLogs(files: readonly LogFile[]): FlushedFile[] {
+  const flushed: FlushedFile[] = []
+  for (const f of files) {
+    try {
+      const bytes = statSync(f.path).size
+      truncateSync(f.path, 0)
+      flushed.push({ ...f, bytes })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+  }
+  return flushed
+}
