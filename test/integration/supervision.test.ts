@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -203,16 +204,24 @@ describe('a daemon crash', () => {
     const first = await waitFor(statusIs('solo', 'online'), 'solo online')
     strays.push(first.pid!)
     await orchJson(['daemon', 'stop'])
-    // Make the record name another process started at another time: the pid now belongs to a stranger.
+    // The agent dies while no daemon runs, and its pid goes to a stranger: a process of
+    // someone else's, in its own group, without orch's environment.
+    process.kill(-first.pid!, 'SIGKILL')
+    await waitFor(() => !isAlive(first.pid!), 'solo dead')
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ORCH_')))
+    const stranger = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { detached: true, stdio: 'ignore', env })
+    strays.push(stranger.pid!)
+    const strangerStart = Number(readFileSync(`/proc/${stranger.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19])
+    // The record names the stranger's pid with the start time the agent had: not the same process.
     const db = join(t.paths.dataDir, 'agents.db')
     const doc = readFileSync(db, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((d) => d._id === 'solo').at(-1)
-    appendFileSync(db, `${JSON.stringify({ ...doc, procStart: doc.procStart - 1 })}\n`)
+    appendFileSync(db, `${JSON.stringify({ ...doc, pid: stranger.pid, procStart: strangerStart - 1 })}\n`)
     const after = await waitFor(async () => {
       const a = await agent('solo')
       return a?.status === 'online' && a
     }, 'solo online again')
-    expect(after.pid).not.toBe(first.pid)
-    expect(isAlive(first.pid!)).toBe(true)
+    expect(after.pid).not.toBe(stranger.pid)
+    expect(isAlive(stranger.pid!)).toBe(true)
     expect((await describeAgent('solo')).events.some((e) => /died while no daemon was running/.test(e.reason))).toBe(true)
   })
 })
