@@ -18,17 +18,7 @@ export function formatDuration(ms: number): string {
  * (`16 KiB`, `40.7 MiB`): pm2's `40.7mb` means the same 1024-based unit
  * under a decimal name.
  */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${Math.max(0, Math.round(n))} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let v = n / 1024
-  let u = 0
-  while (v >= 1023.95 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v.toFixed(1)} ${units[u]}`
-}
+export { formatBytes } from '../core/schema/units.js'
 
 export function formatTime(at: number): string {
   return new Date(at).toISOString().replace('T', ' ').slice(0, 19)

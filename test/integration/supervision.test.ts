@@ -83,7 +83,7 @@ describe('restart policy', () => {
     await orchJson(['start', cfg])
     await waitFor(async () => (await agent('hog'))!.restarts >= 1, 'hog restarted')
     const reasons = (await describeAgent('hog')).events.map((e) => e.reason)
-    expect(reasons.some((r) => /^memory \d+MB over limit 120MB; restart 1\/10/.test(r))).toBe(true)
+    expect(reasons.some((r) => /^memory [\d.]+ MiB over limit 120\.0 MiB; restart 1\/10/.test(r))).toBe(true)
   })
 })
 

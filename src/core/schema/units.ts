@@ -41,3 +41,16 @@ export function parseSize(value: unknown): number | undefined {
   const n = Math.round(Number(m[1]) * mult)
   return n > 0 ? n : undefined
 }
+
+/** Bytes in binary units with one decimal, the one size style of every output: `40.7 MiB`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${Math.max(0, Math.round(n))} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let v = n / 1024
+  let u = 0
+  while (v >= 1023.95 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${v.toFixed(1)} ${units[u]}`
+}

@@ -1,12 +1,9 @@
 import type { UsageSample } from '../protocol/types.js'
+import { formatBytes } from '../schema/units.js'
 import { USAGE_HISTORY, type Instance } from './instance.js'
 
 /** Consecutive samples over `maxMemory` before the agent is restarted. */
 export const MEMORY_STRIKES = 2
-
-function mb(n: number): string {
-  return `${Math.round(n / 1024 / 1024)}MB`
-}
 
 /**
  * Keeps a sample in the instance's history and counts it against
@@ -19,5 +16,5 @@ export function recordUsage(inst: Instance, sample: UsageSample): string | null 
   const limit = inst.record.agent.maxMemoryBytes
   if (!limit || inst.record.status === 'stopping') return null
   inst.memoryStrikes = sample.memory > limit ? inst.memoryStrikes + 1 : 0
-  return inst.memoryStrikes >= MEMORY_STRIKES ? `memory ${mb(sample.memory)} over limit ${mb(limit)}` : null
+  return inst.memoryStrikes >= MEMORY_STRIKES ? `memory ${formatBytes(sample.memory)} over limit ${formatBytes(limit)}` : null
 }

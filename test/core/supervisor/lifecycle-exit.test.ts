@@ -110,6 +110,6 @@ describe('memory', () => {
     expect(h.spawner.stops).toHaveLength(1)
     expect(inst.usage).toHaveLength(4)
     await h.tick(10)
-    expect(h.story('a').at(-1)).toBe('online→backoff: memory 150MB over limit 100MB; restart 1/3 in 100ms')
+    expect(h.story('a').at(-1)).toBe('online→backoff: memory 150.0 MiB over limit 100.0 MiB; restart 1/3 in 100ms')
   })
 })
