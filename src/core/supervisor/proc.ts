@@ -36,20 +36,26 @@ export function isSameProcess(pid: number, startTime: number | null): boolean {
   return startTime !== null && procStartTime(pid) === startTime
 }
 
-/** Process groups that still have a live (non-zombie) member, from one scan of /proc. */
-export function liveProcessGroups(): Map<number, number[]> {
-  const groups = new Map<number, number[]>()
+/** Every live (non-zombie) process, from one scan of /proc. */
+function* liveProcesses(): Generator<ProcStat> {
   let entries: string[]
   try {
     entries = readdirSync('/proc')
   } catch {
-    return groups
+    return
   }
   for (const e of entries) {
     const c = e.charCodeAt(0)
     if (c < 48 || c > 57) continue
     const st = readProcStat(Number(e))
-    if (!st || st.state === 'Z' || st.state === 'X') continue
+    if (st && st.state !== 'Z' && st.state !== 'X') yield st
+  }
+}
+
+/** Process groups that still have a live (non-zombie) member, from one scan of /proc. */
+export function liveProcessGroups(): Map<number, number[]> {
+  const groups = new Map<number, number[]>()
+  for (const st of liveProcesses()) {
     const members = groups.get(st.pgrp)
     if (members) members.push(st.pid)
     else groups.set(st.pgrp, [st.pid])
@@ -92,17 +98,8 @@ function environOf(pid: number, want: readonly string[]): Map<string, string> | 
  */
 export function findAgentLeaders(home: string): Map<string, AgentLeader[]> {
   const byId = new Map<string, AgentLeader[]>()
-  let entries: string[]
-  try {
-    entries = readdirSync('/proc')
-  } catch {
-    return byId
-  }
-  for (const e of entries) {
-    const c = e.charCodeAt(0)
-    if (c < 48 || c > 57) continue
-    const st = readProcStat(Number(e))
-    if (!st || st.pgrp !== st.pid || st.state === 'Z' || st.state === 'X') continue
+  for (const st of liveProcesses()) {
+    if (st.pgrp !== st.pid) continue
     const env = environOf(st.pid, ['ORCH_HOME', 'ORCH_AGENT_ID', 'ORCH_AGENT_TOKEN'])
     const id = env?.get('ORCH_AGENT_ID')
     if (!env || !id || env.get('ORCH_HOME') !== home) continue
