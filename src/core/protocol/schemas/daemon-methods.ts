@@ -43,8 +43,9 @@ export const DAEMON_METHODS = {
     errors: [ErrorCode.UNKNOWN_AGENT],
   }),
   'agents.resurrect': method({
-    doc: 'Starts the agents recorded as running (after a reboot).',
+    doc: 'Starts again the agents the daemon recorded as wanted running, as they were started (e.g. after a reboot).',
     params: v.object({}),
     result: v.object({ started: ids('the instances started') }),
+    errors: [ErrorCode.FILE_FORMAT],
   }),
 } as const
