@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import * as v from 'valibot'
 
 /**
@@ -11,16 +12,23 @@ export interface FieldProblem {
   allowed: string
 }
 
-/** Renders a value the way a user typed it, short. */
+const QUOTE_MAX_CHARS = 60
+
+/**
+ * Renders a value the way a user typed it, short: JSON for what JSON can
+ * say; NaN, Infinity, functions, bigints and cycles (which JSON would turn
+ * into `null`, nothing or an error) as Node shows them.
+ */
 export function quote(value: unknown): string {
   if (value === undefined) return 'nothing'
-  let s: string
+  let s: string | undefined
   try {
-    s = JSON.stringify(value) ?? String(value)
+    if (typeof value !== 'number' || Number.isFinite(value)) s = JSON.stringify(value)
   } catch {
-    s = String(value)
+    // a cycle or a bigint: shown below
   }
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s
+  s ??= inspect(value, { depth: 2, breakLength: Infinity, maxArrayLength: 5, maxStringLength: QUOTE_MAX_CHARS })
+  return s.length > QUOTE_MAX_CHARS ? `${s.slice(0, QUOTE_MAX_CHARS - 3)}...` : s
 }
 
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
