@@ -1,7 +1,7 @@
 import { TOPIC_PREFIX } from './constants.js'
 import { InvalidMessageError } from './errors/invalid-message-error.js'
 import type { Subscription } from './store.js'
-import { quote } from './validate-send.js'
+import { quote } from '../schema/problems.js'
 
 /** Checks a subscribe/unsubscribe request; the topic may be given as 'news' or 'topic:news'. */
 export function parseSubscription(subscriberId: string, topic: string): Subscription {

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import type { Events } from '../../../src/core/protocol/events.js'
 import type { MethodName, Methods, SendManyResult, SendParams } from '../../../src/core/protocol/methods.js'
+import type { SendInput } from '../../../src/core/queue/message.js'
 import type { AgentDescription, AgentInfo, DaemonStatus, QueueListingResult, WireMessage } from '../../../src/core/protocol/types.js'
 import type * as Old from './fixtures/old-protocol-types.js'
 
@@ -18,6 +19,7 @@ describe('types derived from the protocol schemas', () => {
     expectTypeOf<Flat<QueueListingResult>>().toEqualTypeOf<Flat<Old.QueueListingResult>>()
     expectTypeOf<Flat<SendParams>>().toEqualTypeOf<Flat<Old.SendParams>>()
     expectTypeOf<Flat<SendManyResult>>().toEqualTypeOf<Flat<Old.SendManyResult>>()
+    expectTypeOf<Flat<SendInput>>().toEqualTypeOf<Flat<Old.SendInput>>()
   })
 
   it('give every method the params and result it had', () => {

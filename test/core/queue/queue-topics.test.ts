@@ -58,6 +58,6 @@ describe.each(STORE_KINDS)('MessageQueue topics: $name store', (kind) => {
     const q = await h.open()
     await expect(q.subscribe('alice', 'topic:')).rejects.toMatchObject({ code: 'E_INVALID_MESSAGE' })
     await expect(q.subscribe('', 'news')).rejects.toMatchObject({ code: 'E_INVALID_MESSAGE' })
-    await expect(q.send({ from: 'a', to: 'topic:', type: 't' })).rejects.toThrow(/topic name is empty in 'topic:'/)
+    await expect(q.send({ from: 'a', to: 'topic:', type: 't' })).rejects.toThrow(/topic name is empty in "topic:"/)
   })
 })
