@@ -1,4 +1,4 @@
-import type { QueueListingResult, WireMessage } from '../core/protocol/types.js'
+import type { DeadLettersResult, QueueListingResult, WireMessage } from '../core/protocol/types.js'
 import { formatDuration, table } from './format.js'
 
 /** Message ids are UUIDs; tables show this many characters, and `orch queue replay` accepts such a prefix. */
@@ -25,14 +25,17 @@ function row(m: WireMessage, now: number): Array<string | number> {
   return [shortId(m.id), m.from, m.to, m.type, m.priority, m.attempts, age(m.createdAt, now), clip(m.lastError, LS_ERROR_CHARS)]
 }
 
-function section(title: string, total: number, shown: string, listed: number): string[] {
+/** A list's rows, and what a listing window leaves out (the daemon cuts by --limit and by a byte budget). */
+function section(title: string, total: number, shown: string, listed: number, offset: number): string[] {
   if (total === 0) return []
-  const more = total > listed ? `\n… ${total - listed} more not listed (raise --limit)` : ''
-  return ['', `${title} (${total})`, shown + more]
+  const after = offset + listed
+  const from = offset > 0 ? ` from row ${offset + 1}` : ''
+  const more = total > after ? `\n… ${total - after} more not listed (see them with --offset ${after})` : ''
+  return ['', `${title} (${total})${from}`, shown + more]
 }
 
 /** The `orch queue ls` view: counts, then pending (best first), in flight and dead rows. */
-export function renderQueueListing(l: QueueListingResult, agent: string | undefined, now = Date.now()): string {
+export function renderQueueListing(l: QueueListingResult, agent: string | undefined, offset = 0, now = Date.now()): string {
   const { counts } = l
   const head = `${agent ? `queue of ${agent}` : 'queue'}: ${counts.pending} pending, ${counts.inFlight} in flight, ${counts.dead} dead`
   // a delayed message waits in the list at its priority's place; 'due' says when it may go
@@ -55,20 +58,23 @@ export function renderQueueListing(l: QueueListingResult, agent: string | undefi
   )
   return [
     head,
-    ...section('pending', counts.pending, pending, l.pending.length),
-    ...section('in flight', counts.inFlight, inFlight, l.inFlight.length),
-    ...section('dead', counts.dead, table(HEADERS, l.dead.map((m) => row(m, now))), l.dead.length),
+    ...section('pending', counts.pending, pending, l.pending.length, offset),
+    ...section('in flight', counts.inFlight, inFlight, l.inFlight.length, offset),
+    ...section('dead', counts.dead, table(HEADERS, l.dead.map((m) => row(m, now))), l.dead.length, offset),
   ].join('\n')
 }
 
-/** The `orch queue dead` view: every dead letter with its whole last error. */
-export function renderDeadLetters(dead: WireMessage[], now = Date.now()): string {
-  if (dead.length === 0) return 'no dead letters'
+/** The `orch queue dead` view: the listed dead letters with their whole last error. */
+export function renderDeadLetters(result: DeadLettersResult, offset = 0, now = Date.now()): string {
+  const { dead, counts } = result
+  if (counts.dead === 0) return 'no dead letters'
+  const after = offset + dead.length
   return [
     table(
       ['id', 'from', 'to', 'type', 'priority', 'attempts', 'died', 'last error'],
       dead.map((m) => [shortId(m.id), m.from, m.to, m.type, m.priority, m.attempts, `${age(m.deadAt ?? m.createdAt, now)} ago`, clip(m.lastError, Infinity)]),
     ),
+    ...(counts.dead > after ? [`… ${counts.dead - after} more not listed (see them with --offset ${after})`] : []),
     '',
     'put one back with: orch queue replay ID (full id or its first 8 characters), or all of them: orch queue replay all',
   ].join('\n')

@@ -13,7 +13,7 @@ it('a handler that throws nacks; the message comes back with attempts + 1 and is
   const cli = await team.cli()
   const { ids } = await cli.call('queue.send', { to: 'failer', type: 'job', payload: { n: 1 } })
   const id = ids[0]!
-  const dead = await waitFor(async () => (await cli.call('queue.dead', {})).find((m) => m.id === id), 'the dead letter')
+  const dead = await waitFor(async () => (await cli.call('queue.dead', {})).dead.find((m) => m.id === id), 'the dead letter')
   expect(dead).toMatchObject({ type: 'job', attempts: 5, lastError: 'boom 4' })
   const nacks = team.logLines('failer').filter((l) => l.msg === 'handler failed; message nacked')
   expect(nacks.map((l) => [l.messageId, l.attempts, l.error])).toEqual([0, 1, 2, 3, 4].map((n) => [id, n, `boom ${n}`]))

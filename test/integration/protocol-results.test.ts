@@ -58,7 +58,7 @@ describe('what the daemon answers and pushes fits the protocol schemas', () => {
       await call(client, 'queue.send', { to: 'hold', type: 'work', payload: { n: 1 }, key: 'k1' })
       await call(client, 'queue.sendMany', { messages: [{ to: 'hold', type: 'a', ttl: 1, delay: 5 }, { to: 'nobody', type: 'b' }] })
       await waitFor(async () => (await client.call('queue.ls', {})).counts.inFlight === 1, 'one message in flight')
-      await waitFor(async () => (await client.call('queue.dead', {})).length === 1, 'the ttl-1 message dead')
+      await waitFor(async () => (await client.call('queue.dead', {})).counts.dead === 1, 'the ttl-1 message dead')
       await call(client, 'queue.ls', {})
       await call(client, 'queue.ls', { agent: 'hold', limit: 1 })
       await call(client, 'queue.dead', {})

@@ -235,7 +235,7 @@ describe.skipIf(!hasPython)('the Python example agent', () => {
       const l = await client.call('queue.ls', { agent: 'py' })
       return ![...l.pending, ...l.inFlight, ...l.dead].some((m) => sent.includes(m.id))
     }, 'py acked all four')
-    expect((await client.call('queue.dead', {})).filter((m) => sent.includes(m.id))).toEqual([])
+    expect((await client.call('queue.dead', {})).dead.filter((m) => sent.includes(m.id))).toEqual([])
     expect(logOf(t, 'py', 'err')).toBe('')
   })
 

@@ -15,12 +15,13 @@ export default class QueueLs extends OrchCommand<ResultOf<'queue.ls'>> {
   }
   static override flags = {
     limit: Flags.integer({ description: 'most rows per list', default: 100, min: 0 }),
+    offset: Flags.integer({ description: 'skip the first N rows of each list', default: 0, min: 0 }),
   }
 
   async run(): Promise<ResultOf<'queue.ls'>> {
     const { args, flags } = await this.parse(QueueLs)
-    const result = await (await this.daemon()).call('queue.ls', { ...(args.agent ? { agent: args.agent } : {}), limit: flags.limit })
-    if (!this.jsonEnabled()) this.log(renderQueueListing(result, args.agent))
+    const result = await (await this.daemon()).call('queue.ls', { ...(args.agent ? { agent: args.agent } : {}), limit: flags.limit, offset: flags.offset })
+    if (!this.jsonEnabled()) this.log(renderQueueListing(result, args.agent, flags.offset))
     return result
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js'
 import { FrameDecoder, encodeFrame } from '../protocol/framing.js'
 import { isRequestFrame, type WireError } from '../protocol/frames.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.js'
+import { dropNullOptionals } from '../protocol/null-params.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
 import { formatProblems, isPlainObject, problemsOf, quote } from '../schema/problems.js'
 import type { ParamsSchema } from '../protocol/schemas/method.js'
@@ -130,17 +131,24 @@ export function createControlServer(
         conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `say hello first: ${hello}`) })
         return
       }
+      // One identity per connection: a second hello would change who may ack what the first one was given.
+      if (conn.client !== null && method === 'hello') {
+        const who = conn.agent ? `agent '${conn.agent}'` : `'${conn.client}'`
+        conn.send({ id, ...wireError(ErrorCode.PROTOCOL, `this connection already said hello, as ${who}; to speak as someone else, open another connection`) })
+        return
+      }
       const handler = Object.prototype.hasOwnProperty.call(dispatch.handlers, method) ? dispatch.handlers[method] : undefined
       if (!handler) {
         conn.send({ id, ...wireError(ErrorCode.UNKNOWN_METHOD, `unknown method ${quote(method)}; known: ${Object.keys(dispatch.handlers).join(', ')}`) })
         return
       }
-      const params = msg.params ?? {}
-      if (!isPlainObject(params)) {
-        conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `params of '${method}' must be an object, got ${quote(params)}`) })
+      const given = msg.params ?? {}
+      if (!isPlainObject(given)) {
+        conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `params of '${method}' must be an object, got ${quote(given)}`) })
         return
       }
       const schema = dispatch.schemas[method]
+      const params = schema ? dropNullOptionals(schema, given) : given
       const problems = schema ? problemsOf(schema, params) : []
       if (problems.length > 0) {
         conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `bad params for '${method}': ${formatProblems(problems)}`, { problems }) })

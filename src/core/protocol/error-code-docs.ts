@@ -9,10 +9,13 @@ export type ErrorCodeSide = 'wire' | 'client' | 'both'
  * code, so a new code does not compile until it is described here.
  */
 export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when: string }> = {
-  E_PROTOCOL: { side: 'wire', when: 'malformed JSON, not a request frame, request before `hello`' },
+  E_PROTOCOL: { side: 'wire', when: 'malformed JSON, not a request frame, request before `hello`, a second `hello` on a connection, an unfinished frame that stalled' },
   E_UNKNOWN_METHOD: { side: 'wire', when: 'no such method' },
-  E_BAD_PARAMS: { side: 'wire', when: 'params not an object or not matching the schema; `queue.ack` with neither `id` nor `ids`' },
-  E_FRAME_TOO_LARGE: { side: 'wire', when: "a frame at or over 1 MiB (`id: null`); or an answer that would be (the request's `id`, `data.succeeded: true`)" },
+  E_BAD_PARAMS: {
+    side: 'wire',
+    when: 'params not an object or not matching the schema (a wrong type, an integer out of its range or not a [safe integer](#param-values-null-and-integers), a required param missing or `null`); `queue.ack` with neither `id` nor `ids`',
+  },
+  E_FRAME_TOO_LARGE: { side: 'wire', when: "a frame over [the frame cap](#the-frame-cap) (`id: null`), or an answer that would be (the request's `id`, `data.succeeded: true`)" },
   E_BUSY: {
     side: 'both',
     when: 'the daemon has as many connections as it takes (256 by default, plus 16 kept for CLI clients); sent with `id: null` on a new connection, which is then closed, or as the answer to a `hello` as an agent on one of the 16. From the Node client: connect kept failing with `EAGAIN`',
@@ -23,7 +26,10 @@ export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when
     side: 'wire',
     when: 'an agent-only method on a connection that did not hello as an agent with an id (for `queue.ack`, `nack`, `extend`, `progress`: and did not consume)',
   },
-  E_INVALID_MESSAGE: { side: 'wire', when: '`queue.send` refused: hops over the limit, payload too big or not JSON, empty topic name; also bad `queue.subscribe` topics' },
+  E_INVALID_MESSAGE: {
+    side: 'wire',
+    when: '`queue.send` refused: hops over the limit, payload too big, a bad [topic name](#topic-names) in `to: "topic:…"`; `queue.subscribe` and `queue.unsubscribe` of a bad topic name (every bad topic name gets this code, the empty one included)',
+  },
   E_UNKNOWN_RECIPIENT: {
     side: 'wire',
     when: '`queue.send` to a name that is no agent (nor a connected consumer), or `name:N` past the last instance; for a reply, the requester left ([a warning, not a failure](#replies-to-the-cli))',

@@ -4,6 +4,7 @@ import type {
   AgentEventSchema,
   AgentInfoSchema,
   DaemonStatusSchema,
+  DeadLettersResultSchema,
   InFlightMessageSchema,
   QueueListingResultSchema,
   UsageSampleSchema,
@@ -27,7 +28,14 @@ export type DaemonStatus = v.InferOutput<typeof DaemonStatusSchema>
 /** A message as the daemon pushes it (event `message`) and lists it. */
 export type WireMessage = v.InferOutput<typeof WireMessageSchema>
 export type InFlightWireMessage = v.InferOutput<typeof InFlightMessageSchema>
+/** `queue.ls`: exact counts, and a window of each list (see `truncated`). */
 export type QueueListingResult = v.InferOutput<typeof QueueListingResultSchema>
+/** `queue.dead`: every agent's dead letters, oldest first, paged like `queue.ls`. */
+export type DeadLettersResult = v.InferOutput<typeof DeadLettersResultSchema>
+
+/** The lists of `queue.ls`, for its `only` param. */
+export const QUEUE_LISTS = ['pending', 'inFlight', 'dead'] as const
+export type QueueListName = (typeof QUEUE_LISTS)[number]
 
 /** Events the daemon pushes (`{ event, data }`); their data: ./events.ts. */
 export const PushedEvent = {

@@ -439,18 +439,23 @@ export class MessageQueue {
     }
   }
 
-  /** A delivery failed (lease already released): attempts + 1, then back to pending or dead. */
+  /**
+   * A delivery failed (lease already released): attempts + 1, then back to
+   * pending or dead. A message whose ttl ran out while it was leased can
+   * never be delivered again: it dies now, with the failure in its reason.
+   */
   private fail(entry: QueueEntry, error: string): Message {
     const m = entry.msg
     this.clearLease(entry)
     m.attempts += 1
     m.lastError = error
-    if (m.attempts >= this.opts.maxAttempts) this.deadLetter(entry, error)
+    if (m.expiresAt !== undefined && m.expiresAt <= this.now()) this.deadLetter(entry, `${EXPIRED_REASON}; last delivery failed: ${error}`, true)
+    else if (m.attempts >= this.opts.maxAttempts) this.deadLetter(entry, error)
     else this.makePending(entry)
     return m
   }
 
-  private deadLetter(entry: QueueEntry, reason: string): void {
+  private deadLetter(entry: QueueEntry, reason: string, expired = reason === EXPIRED_REASON): void {
     const m = entry.msg
     m.lastError = reason
     m.deadAt = this.now()
@@ -458,7 +463,7 @@ export class MessageQueue {
     // a dead message no longer holds its key: sending it again is how a user retries
     this.keys.forget(entry)
     this.deadLetters.set(m.id, entry)
-    if (reason === EXPIRED_REASON) this.events.emit('expired', m)
+    if (expired) this.events.emit('expired', m)
     this.events.emit('deadLettered', m, reason)
   }
 

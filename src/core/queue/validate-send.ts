@@ -3,6 +3,7 @@ import { formatProblems, isPlainObject, problemsOf, quote } from '../schema/prob
 import { DEFAULT_PRIORITY, TOPIC_PREFIX } from './constants.js'
 import { InvalidMessageError } from './errors/invalid-message-error.js'
 import type { Message, SendInput } from './message.js'
+import { checkTopicName } from './topic-name.js'
 
 export interface SendLimits {
   maxHops: number
@@ -29,8 +30,7 @@ export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
   const { from, to, type } = input
   let topic: string | undefined
   if (to.startsWith(TOPIC_PREFIX)) {
-    topic = to.slice(TOPIC_PREFIX.length)
-    if (topic === '') throw new InvalidMessageError('to', `topic name is empty in ${quote(to)}`)
+    topic = checkTopicName(to.slice(TOPIC_PREFIX.length), to, 'to')
   }
   const hops = input.hops ?? 0
   if (hops > limits.maxHops) {

@@ -8,6 +8,7 @@ import { describeMs, MAX_DURATION_MS, parseDuration, parseSize } from './units.j
  */
 export type FieldSpec =
   | { kind: 'string'; required?: boolean; pattern?: RegExp; patternText?: string; nonEmpty?: boolean }
+  /** a safe integer (|n| <= 2^53 - 1), within min and max */
   | { kind: 'integer'; required?: boolean; min?: number; max?: number }
   | { kind: 'number'; required?: boolean; min?: number }
   | { kind: 'boolean'; required?: boolean }
@@ -48,6 +49,7 @@ function describe(spec: FieldSpec, value?: unknown): string {
     case 'string':
       return spec.patternText ?? (spec.nonEmpty ? 'a non-empty string' : 'a string')
     case 'integer':
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) return `a whole number from ${spec.min ?? -Number.MAX_SAFE_INTEGER} to ${spec.max ?? Number.MAX_SAFE_INTEGER}`
       return spec.min !== undefined && spec.max !== undefined
         ? `a whole number from ${spec.min} to ${spec.max}`
         : spec.min !== undefined ? `a whole number >= ${spec.min}` : 'a whole number'
@@ -82,7 +84,8 @@ function fits(spec: FieldSpec, v: unknown): boolean {
     case 'string':
       return typeof v === 'string' && (!spec.nonEmpty || v.length > 0) && (!spec.pattern || spec.pattern.test(v))
     case 'integer':
-      return Number.isInteger(v) && (spec.min === undefined || (v as number) >= spec.min) &&
+      // past 2^53 - 1 a number is no longer exact (9007199254740993 parses as ...992): not an integer anyone meant
+      return Number.isSafeInteger(v) && (spec.min === undefined || (v as number) >= spec.min) &&
         (spec.max === undefined || (v as number) <= spec.max)
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) && (spec.min === undefined || v >= spec.min)

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type { Events } from '../../../src/core/protocol/events.js'
 import type { MethodName, Methods, SendManyResult, SendParams } from '../../../src/core/protocol/methods.js'
 import type { SendInput } from '../../../src/core/queue/message.js'
-import type { AgentDescription, AgentInfo, DaemonStatus, QueueListingResult, WireMessage } from '../../../src/core/protocol/types.js'
+import type { AgentDescription, AgentInfo, DaemonStatus, DeadLettersResult, QueueListingResult, WireMessage } from '../../../src/core/protocol/types.js'
 import type * as Old from './fixtures/old-protocol-types.js'
 
 // Checked by `tsc --noEmit` (the test files are part of the project): the
@@ -17,6 +17,7 @@ describe('types derived from the protocol schemas', () => {
     expectTypeOf<Flat<DaemonStatus>>().toEqualTypeOf<Flat<Old.DaemonStatus>>()
     expectTypeOf<Flat<WireMessage>>().toEqualTypeOf<Flat<Old.WireMessage>>()
     expectTypeOf<Flat<QueueListingResult>>().toEqualTypeOf<Flat<Old.QueueListingResult>>()
+    expectTypeOf<Flat<DeadLettersResult>>().toEqualTypeOf<Flat<Old.DeadLettersResult>>()
     expectTypeOf<Flat<SendParams>>().toEqualTypeOf<Flat<Old.SendParams>>()
     expectTypeOf<Flat<SendManyResult>>().toEqualTypeOf<Flat<Old.SendManyResult>>()
     expectTypeOf<Flat<SendInput>>().toEqualTypeOf<Flat<Old.SendInput>>()

@@ -93,6 +93,40 @@ describe.each(STORE_KINDS)('MessageQueue leases, ttl and delay: $name store', (k
     expect(q.stats()).toEqual({ pending: 0, inFlight: 0, dead: 0 })
   })
 
+  it('dead-letters at once a message whose delivery fails after its ttl: nack, lease timeout or detach, keeping the reason', async () => {
+    const q = await h.open({ leaseMs: 1_000 })
+    const expired: Message[] = []
+    q.on('expired', (m) => expired.push(m))
+    const bob = recipient('bob')
+    q.attach(bob)
+    const [nacked] = await q.send({ from: 'a', to: 'bob', type: 'nacked', ttlMs: 100 })
+    vi.advanceTimersByTime(200)
+    await q.nack('bob', nacked!.id, 'boom')
+    expect(q.dead()).toEqual([expect.objectContaining({ id: nacked!.id, attempts: 1, lastError: 'expired (ttl); last delivery failed: boom' })])
+
+    const [timedOut] = await q.send({ from: 'a', to: 'bob', type: 'timedOut', ttlMs: 100 })
+    vi.advanceTimersByTime(1_000)
+    expect(q.dead()[1]).toMatchObject({ id: timedOut!.id, attempts: 1, lastError: expect.stringMatching(/^expired \(ttl\); last delivery failed: lease expired/) })
+
+    const [dropped] = await q.send({ from: 'a', to: 'bob', type: 'dropped', ttlMs: 100 })
+    vi.advanceTimersByTime(200)
+    q.detach('bob', 'disconnected', bob)
+    expect(q.dead()[2]).toMatchObject({ id: dropped!.id, attempts: 1, lastError: "expired (ttl); last delivery failed: recipient 'bob' went away: disconnected" })
+    expect(expired.map((m) => m.type)).toEqual(['nacked', 'timedOut', 'dropped'])
+    expect(bob.received.map((m) => m.type)).toEqual(['nacked', 'timedOut', 'dropped'])
+    expect(q.stats()).toEqual({ pending: 0, inFlight: 0, dead: 3 })
+  })
+
+  it('requeues a message nacked before its ttl', async () => {
+    const q = await h.open()
+    const bob = recipient('bob')
+    q.attach(bob)
+    const [m] = await q.send({ from: 'a', to: 'bob', type: 't', ttlMs: 1_000 })
+    vi.advanceTimersByTime(999)
+    await q.nack('bob', m!.id, 'again')
+    expect(bob.received[1]).toMatchObject({ id: m!.id, attempts: 1, lastError: 'again' })
+  })
+
   it('holds a delayed message until its time', async () => {
     const q = await h.open()
     const bob = recipient('bob')

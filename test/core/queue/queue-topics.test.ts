@@ -60,4 +60,17 @@ describe.each(STORE_KINDS)('MessageQueue topics: $name store', (kind) => {
     await expect(q.subscribe('', 'news')).rejects.toMatchObject({ code: 'E_INVALID_MESSAGE' })
     await expect(q.send({ from: 'a', to: 'topic:', type: 't' })).rejects.toThrow(/topic name is empty in "topic:"/)
   })
+
+  it('takes 1 to 256 characters of A-Z a-z 0-9 . _ - : / as a topic name, and refuses anything else alike', async () => {
+    const q = await h.open()
+    for (const name of ['   ', ' news', 'news\n', 'a b', 'a*', 'a>', 'ü', 'x'.repeat(257)]) {
+      await expect(q.subscribe('alice', name), JSON.stringify(name)).rejects.toMatchObject({ code: 'E_INVALID_MESSAGE', field: 'topic' })
+      await expect(q.unsubscribe('alice', `topic:${name}`), JSON.stringify(name)).rejects.toMatchObject({ code: 'E_INVALID_MESSAGE' })
+      await expect(q.send({ from: 'a', to: `topic:${name}`, type: 't' }), JSON.stringify(name)).rejects.toMatchObject({ code: 'E_INVALID_MESSAGE', field: 'to' })
+    }
+    for (const name of ['team/eu:alerts', 'build.done_1-x', 'x'.repeat(256)]) {
+      await q.subscribe('alice', name)
+      expect(await q.send({ from: 'a', to: `topic:${name}`, type: 't' }), name).toHaveLength(1)
+    }
+  })
 })

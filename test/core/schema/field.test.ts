@@ -90,6 +90,12 @@ describe('checkSchema, kind by kind', () => {
     rejects({ kind: 'integer' }, [1.5, '1', Number.NaN, Number.POSITIVE_INFINITY, null, true], 'a whole number')
   })
 
+  it('integer: a safe one, ±(2^53 - 1); past it the message gives the range', () => {
+    accepts({ kind: 'integer' }, [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER])
+    rejects({ kind: 'integer' }, [2 ** 53, -(2 ** 53), 1e300], 'a whole number from -9007199254740991 to 9007199254740991')
+    rejects({ kind: 'integer', min: 0 }, [2 ** 53], 'a whole number from 0 to 9007199254740991')
+  })
+
   it('integer with a minimum', () => {
     accepts({ kind: 'integer', min: 0 }, [0, 3])
     rejects({ kind: 'integer', min: 0 }, [-1], 'a whole number >= 0')

@@ -61,7 +61,8 @@ export const hello: Handler<ParamsOf<'hello'>, ResultOf<'hello'>> = (params, ctx
     )
   }
   if (params.client === 'agent' && params.agent) {
-    if (conn.agent !== params.agent) admitAgent(ctx, conn, params.agent, params.token, params.pid)
+    // the server refuses a second hello, so this connection has no identity yet
+    admitAgent(ctx, conn, params.agent, params.token, params.pid)
     conn.agent = params.agent
   }
   conn.client = params.client

@@ -1,6 +1,7 @@
 import type { MethodName, ParamsOf, ResultOf, SendManyResult, SendParams } from '../../protocol/methods.js'
 import { SendParamsSchema } from '../../protocol/schemas/send.js'
 import { ErrorCode } from '../../errors/codes.js'
+import { dropNullOptionals } from '../../protocol/null-params.js'
 import { OrchError } from '../../errors/orch-error.js'
 import { formatProblems, isPlainObject, problemsOf } from '../../schema/problems.js'
 import type { WireMessage } from '../../protocol/types.js'
@@ -23,16 +24,27 @@ export const CLI_ADDRESS_PREFIX = 'cli.'
 
 /** Listings are capped: a queue can hold far more than a terminal wants. */
 export const DEFAULT_LIST_LIMIT = 100
-/** Payloads reach 256 KiB: a listing stops well before the 1 MiB frame limit (counts stay exact). */
-const LISTING_BUDGET_BYTES = 768 * 1024
+/**
+ * Payloads reach 256 KiB: a listing's messages take at most this many bytes
+ * of JSON, well under the 1 MiB frame cap (counts stay exact).
+ */
+export const LISTING_BUDGET_BYTES = 768 * 1024
 
-/** The messages that fit in what is left of the budget, in order. */
-function within<T>(messages: T[], budget: { bytes: number }): T[] {
+/** What is left for the messages of one answer; its first message is always taken, so paging moves on. */
+interface Budget {
+  bytes: number
+  taken: number
+}
+const newBudget = (): Budget => ({ bytes: LISTING_BUDGET_BYTES, taken: 0 })
+
+/** Messages [offset, offset + limit) of a list, as many as fit in what is left of the budget, in order. */
+function page<T>(all: T[], offset: number, limit: number, budget: Budget): T[] {
   const out: T[] = []
-  for (const m of messages) {
-    const size = JSON.stringify(m).length
-    if (size > budget.bytes) break
+  for (const m of all.slice(offset, offset + limit)) {
+    const size = Buffer.byteLength(JSON.stringify(m), 'utf8')
+    if (size > budget.bytes && budget.taken > 0) break
     budget.bytes -= size
+    budget.taken++
     out.push(m)
   }
   return out
@@ -96,10 +108,11 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
 export const queueSendMany: H<'queue.sendMany'> = async (p, ctx, conn) => {
   const results = await Promise.all(
     p.messages.map(async (m: unknown): Promise<SendManyResult> => {
-      const problems = isPlainObject(m) ? problemsOf(SendParamsSchema, m) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
+      const send = isPlainObject(m) ? dropNullOptionals(SendParamsSchema, m) : m
+      const problems = isPlainObject(send) ? problemsOf(SendParamsSchema, send) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
       if (problems.length > 0) return { error: { code: ErrorCode.BAD_PARAMS, message: `bad send: ${formatProblems(problems)}` } }
       try {
-        return await queueSend(m as SendParams, ctx, conn)
+        return await queueSend(send as SendParams, ctx, conn)
       } catch (err) {
         if (err instanceof OrchError) return { error: { code: err.code, message: err.message } }
         throw err
@@ -182,21 +195,34 @@ export const queueUnsubscribe: H<'queue.unsubscribe'> = async (p, ctx, conn) => 
   return { ok: true }
 }
 
+/**
+ * Each list is the window [offset, offset + length) of its whole list;
+ * `truncated` says a window listed here stops before its list's end (by
+ * `limit` or by the byte budget). `only` lists one of the three, to page it.
+ */
 export const queueLs: H<'queue.ls'> = (p, ctx) => {
   if (p.agent !== undefined) knownAgent(ctx, p.agent)
   const limit = p.limit ?? DEFAULT_LIST_LIMIT
-  const budget = { bytes: LISTING_BUDGET_BYTES }
+  const offset = p.offset ?? 0
+  const budget = newBudget()
   const l = ctx.queue.list(p.agent)
-  return {
-    counts: { pending: l.pending.length, inFlight: l.inFlight.length, dead: l.dead.length },
-    pending: within(l.pending.slice(0, limit).map(wire), budget),
-    inFlight: within(l.inFlight.slice(0, limit).map(({ seq: _s, ackedAt: _a, ...m }) => m), budget),
-    dead: within(l.dead.slice(0, limit).map(wire), budget),
-  }
+  const counts = { pending: l.pending.length, inFlight: l.inFlight.length, dead: l.dead.length }
+  const listed = (which: keyof typeof counts) => p.only === undefined || p.only === which
+  const pending = listed('pending') ? page(l.pending.map(wire), offset, limit, budget) : []
+  const inFlight = listed('inFlight') ? page(l.inFlight.map(({ seq: _s, ackedAt: _a, ...m }) => m), offset, limit, budget) : []
+  const dead = listed('dead') ? page(l.dead.map(wire), offset, limit, budget) : []
+  const cut = (which: keyof typeof counts, shown: unknown[]) => listed(which) && offset + shown.length < counts[which]
+  const truncated = cut('pending', pending) || cut('inFlight', inFlight) || cut('dead', dead)
+  return { counts, pending, inFlight, dead, truncated }
 }
 
-export const queueDead: H<'queue.dead'> = (p, ctx) =>
-  within(ctx.queue.dead().slice(0, p.limit ?? DEFAULT_LIST_LIMIT).map(wire), { bytes: LISTING_BUDGET_BYTES })
+/** Every agent's dead letters, oldest first, paged like `queue.ls`. */
+export const queueDead: H<'queue.dead'> = (p, ctx) => {
+  const all = ctx.queue.dead()
+  const offset = p.offset ?? 0
+  const dead = page(all.map(wire), offset, p.limit ?? DEFAULT_LIST_LIMIT, newBudget())
+  return { counts: { dead: all.length }, dead, truncated: offset + dead.length < all.length }
+}
 
 export const queueReplay: H<'queue.replay'> = async (p, ctx) => ({ replayed: await ctx.queue.replay(p.id) })
 

@@ -15,7 +15,7 @@ const okWithFailed = v.object({
 /** What an agent (or a CLI waiting for a reply) calls: hello, consuming and sending. */
 export const AGENT_METHODS = {
   hello: method({
-    doc: 'The first request on every connection. An agent says which instance it is and proves it with the token orch put in its environment; a CLI needs no token.',
+    doc: 'The first request on every connection, and only once: a second `hello` is `E_PROTOCOL` and changes nothing. An agent says which instance it is and proves it with the token orch put in its environment; a CLI needs no token.',
     params: v.object({
       version: note(int({ min: 1 }), 'the protocol version the client speaks: `1`'),
       client: oneOf(['cli', 'agent'] as const),
@@ -24,7 +24,7 @@ export const AGENT_METHODS = {
       pid: opt(int({ min: 1 }), 'your process id (`os.getpid()`); `orch ls` shows it for an external agent'),
     }),
     result: v.object({ version: note(integer(), "the daemon's protocol version"), daemonPid: integer() }),
-    errors: [ErrorCode.VERSION_MISMATCH, ErrorCode.AGENT_REFUSED, ErrorCode.BUSY],
+    errors: [ErrorCode.VERSION_MISMATCH, ErrorCode.AGENT_REFUSED, ErrorCode.BUSY, ErrorCode.PROTOCOL],
   }),
   'agent.ready': method({
     caller: 'agent',
@@ -84,14 +84,15 @@ export const AGENT_METHODS = {
   'queue.subscribe': method({
     caller: 'agent',
     doc: 'Messages sent to `topic:NAME` reach this agent from now on.',
-    params: v.object({ topic: note(str({ nonEmpty: true }), '`news` or `topic:news`') }),
+    // any string here: whether it names a topic (the empty one included) is the queue's one rule, E_INVALID_MESSAGE (queue/topic-name.ts)
+    params: v.object({ topic: note(str(), '`news` or `topic:news`, a [topic name](#topic-names)') }),
     result: v.object({ ok: ok() }),
     errors: [ErrorCode.INVALID_MESSAGE],
   }),
   'queue.unsubscribe': method({
     caller: 'agent',
     doc: 'Stops a subscription.',
-    params: v.object({ topic: str({ nonEmpty: true }) }),
+    params: v.object({ topic: note(str(), 'likewise') }),
     result: v.object({ ok: ok() }),
     errors: [ErrorCode.INVALID_MESSAGE],
   }),

@@ -1,24 +1,31 @@
 import * as v from 'valibot'
-import { int, str } from '../../schema/fields.js'
+import { int, oneOf, str } from '../../schema/fields.js'
 import { ErrorCode } from '../error-codes.js'
 import { method } from './method.js'
 import { integer, note, opt } from './notes.js'
-import { QueueListingResultSchema, WireMessageSchema } from './shapes.js'
+import { QUEUE_LISTS } from '../types.js'
+import { DeadLettersResultSchema, QueueListingResultSchema } from './shapes.js'
 
 const limit = () => opt(int({ min: 0 }), 'at most this many of each list (default 100); counts stay exact')
+const offset = () => opt(int({ min: 0 }), 'skip that many of each list (default 0); see [paging](#listings-and-paging)')
 
 /** Queue inspection: any client. */
 export const INSPECT_METHODS = {
   'queue.ls': method({
-    doc: "The queue's messages, waiting, leased and dead: counts are totals, the lists are cut at `limit` (and at a byte budget under the frame cap).",
-    params: v.object({ agent: opt(str({ nonEmpty: true }), 'only the messages of this agent (a **name**)'), limit: limit() }),
+    doc: "The queue's messages, waiting, leased and dead: counts are totals, each list a window of its whole list ([paging](#listings-and-paging)).",
+    params: v.object({
+      agent: opt(str({ nonEmpty: true }), 'only the messages of this agent (a **name**)'),
+      limit: limit(),
+      offset: offset(),
+      only: opt(oneOf(QUEUE_LISTS), 'list this one only (to page it past the byte budget)'),
+    }),
     result: QueueListingResultSchema,
     errors: [ErrorCode.UNKNOWN_AGENT],
   }),
   'queue.dead': method({
-    doc: 'Every dead letter, oldest first.',
-    params: v.object({ limit: limit() }),
-    result: v.array(WireMessageSchema),
+    doc: "Every agent's dead letters, oldest first, paged like `queue.ls`.",
+    params: v.object({ limit: limit(), offset: offset() }),
+    result: DeadLettersResultSchema,
   }),
   'queue.replay': method({
     doc: 'Dead letters back to pending with `attempts: 0`, no `lastError`, no ttl.',

@@ -17,15 +17,15 @@ export const MAX_KEY_CHARS = 256
  * and the topic name rule are the queue's (queue/validate-send.ts).
  */
 export const SEND_FIELDS = {
-  to: note(str({ nonEmpty: true }), '`name`, `name:N` or `topic:NAME`; see [addressing](#addressing)'),
+  to: note(str({ nonEmpty: true }), '`name`, `name:N` or `topic:NAME` (a [topic name](#topic-names)); see [addressing](#addressing)'),
   type: note(str({ nonEmpty: true }), 'free, e.g. `task.delegate`; replies use `<type>.reply`'),
   payload: opt(json(), 'at most 256 KiB as JSON; default `null`'),
-  priority: opt(int(), 'higher is delivered first (may be negative); FIFO within a priority; default `0`'),
+  priority: opt(int(), 'a [safe integer](#param-values-null-and-integers); higher is delivered first (may be negative); FIFO within a priority; default `0`'),
   correlationId: opt(str({ nonEmpty: true }), 'ties a reply to its request'),
   replyTo: opt(str({ nonEmpty: true }), 'where replies should go (default: `from`)'),
   hops: opt(int({ min: 0 }), 'how many messages led to this one; over 16 is refused (`E_INVALID_MESSAGE`); default `0`'),
   delay: opt(ms(0), 'ms before it may be delivered (`createdAt + delay`); default `0`'),
-  ttl: opt(ms(1), 'ms after which an undelivered message is dead-lettered (`lastError: "expired (ttl)"`); a message already leased does not expire'),
+  ttl: opt(ms(1), 'ms after which an undelivered message is dead-lettered (`lastError: "expired (ttl)"`); a message already leased does not expire, but a delivery that fails after the ttl dead-letters it ([ttl and leases](#3-handle-renew-the-lease-then-ack-or-nack))'),
   lease: opt(ms(MIN_LEASE_MS), "ms each delivery of this message is leased for before it must be renewed or acked (default: the recipient's `leaseTimeout`)"),
   key: opt(
     str({ nonEmpty: true, maxLength: MAX_KEY_CHARS, allowed: `a non-empty string of at most ${MAX_KEY_CHARS} characters` }),

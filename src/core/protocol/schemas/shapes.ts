@@ -106,6 +106,13 @@ export const QueueListingResultSchema = v.object({
   pending: note(v.array(WireMessageSchema), 'best first'),
   inFlight: note(v.array(InFlightMessageSchema), 'oldest lease first'),
   dead: note(v.array(WireMessageSchema), 'oldest first'),
+  truncated: note(v.boolean(), 'a list given here stops before its end (by `limit` or the byte budget): ask again with a larger `offset`'),
+})
+
+export const DeadLettersResultSchema = v.object({
+  counts: note(v.object({ dead: integer() }), 'the total, whatever the list shows'),
+  dead: note(v.array(WireMessageSchema), 'oldest first'),
+  truncated: note(v.boolean(), 'the list stops before its end: ask again with a larger `offset`'),
 })
 
 /** The named shapes docs/protocol.md describes once and refers to. */
