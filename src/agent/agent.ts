@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { SendParams } from '../core/protocol/methods.js'
+import { isEvent } from '../core/protocol/events.js'
 import { PushedEvent } from '../core/protocol/types.js'
 import { QueueErrorCode } from '../core/protocol/error-codes.js'
 import type { Connection } from './connection.js'
@@ -73,10 +74,10 @@ export class Agent {
       log.error('the daemon refused this agent on reconnecting; still trying', { error: err })
     })
     conn.on('event', (frame) => {
-      if (frame.event === PushedEvent.CONSUMER_REPLACED) {
+      if (isEvent(frame, PushedEvent.CONSUMER_REPLACED)) {
         log.warn('another connection with this agent id took over consuming; no messages come here until it closes')
         this.emitter.emit('replaced')
-      } else if (frame.event === PushedEvent.CONSUMER_RESUMED) {
+      } else if (isEvent(frame, PushedEvent.CONSUMER_RESUMED)) {
         log.info('the connection that took over consuming closed; messages come here again')
         this.emitter.emit('resumed')
       }

@@ -1,6 +1,7 @@
 import { isConnectionLoss, type Connection } from './connection.js'
 import type { ParamsOf } from '../core/protocol/methods.js'
 import { OrchError } from '../core/errors/orch-error.js'
+import { isEvent } from '../core/protocol/events.js'
 import { PushedEvent } from '../core/protocol/types.js'
 import { AckBatcher } from './acks.js'
 import { DEFAULT_LEASE_MS } from './constants.js'
@@ -54,7 +55,7 @@ export class Inbox {
     this.leases = new LeaseKeeper((epoch, ids) => this.extendLeases(epoch, ids))
     this.progressReports = new ProgressReporter((epoch, id, progress) => this.sendProgress(epoch, id, progress))
     conn.on('event', (frame, epoch) => {
-      if (frame.event === PushedEvent.MESSAGE) this.deliver(frame.data as AgentMessage, epoch)
+      if (isEvent(frame, PushedEvent.MESSAGE)) this.deliver(frame.data, epoch)
     })
     // Only once consuming took: consuming twice on one connection makes the daemon re-attach and redeliver.
     conn.onRestore(async (client) => {

@@ -6,6 +6,7 @@ import type { DaemonClient } from '../core/client/daemon-client.js'
 import { DaemonUnreachableError } from '../core/errors/daemon-unreachable-error.js'
 import { TimeoutError } from '../core/errors/timeout-error.js'
 import type { EventFrame } from '../core/protocol/frames.js'
+import { isEvent } from '../core/protocol/events.js'
 import { PushedEvent, type WireMessage } from '../core/protocol/types.js'
 
 const DEFAULT_TIMEOUT_MS = 30_000
@@ -20,8 +21,8 @@ function awaitReply(client: DaemonClient, correlationId: string, requestType: st
   let onClose: () => void = () => {}
   const reply = new Promise<WireMessage>((resolve, reject) => {
     onEvent = (frame) => {
-      if (frame.event !== PushedEvent.MESSAGE) return
-      const m = frame.data as WireMessage
+      if (!isEvent(frame, PushedEvent.MESSAGE)) return
+      const m = frame.data
       // the CLI's address only ever receives answers: ack whatever comes, keep ours
       client.call('queue.ack', { id: m.id }).catch(() => {})
       if (m.correlationId === correlationId && (m.inReplyTo !== undefined || m.type !== requestType)) resolve(m)

@@ -63,7 +63,7 @@ describe('topic names', () => {
       expect(code(await ext.call('queue.unsubscribe', { topic: name })), `unsubscribe ${JSON.stringify(name)}`).toBe('E_INVALID_MESSAGE')
       expect(code(await cli.call('queue.send', { to: `topic:${name}`, type: 't' })), `send to topic:${JSON.stringify(name)}`).toBe('E_INVALID_MESSAGE')
     }
-    expect((await ext.call('queue.subscribe', { topic: '   ' })).error.message).toMatch(/bad topic name in '   ': a topic name is 1 to 256 characters/)
+    expect((await ext.call('queue.subscribe', { topic: '   ' })).error.message).toMatch(/bad topic name in "   ": a topic name is 1 to 256 characters/)
     // a topic param that is not a string is a malformed request, not a bad name
     expect(code(await ext.call('queue.subscribe', { topic: 42 }))).toBe('E_BAD_PARAMS')
 

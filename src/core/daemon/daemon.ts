@@ -8,7 +8,7 @@ import type { OrchPaths } from '../paths.js'
 import { BUILTIN_PLUGINS, loadBuiltinPlugin, loadPlugin } from '../plugins/load.js'
 import { PluginRegistry } from '../plugins/registry.js'
 import type { AgentHookEvent } from '../plugins/types.js'
-import { METHOD_PARAMS } from '../protocol/methods.js'
+import { PARAMS_CHECKS } from '../protocol/methods.js'
 import type { Message } from '../queue/message.js'
 import { NedbQueueStore } from '../queue/nedb-store.js'
 import { MessageQueue } from '../queue/queue.js'
@@ -150,7 +150,7 @@ export class Daemon {
   }
 
   private async listen(): Promise<void> {
-    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: METHOD_PARAMS }, this.log)
+    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: PARAMS_CHECKS }, this.log)
     this.server = server
     this.connections = connections
     // We hold the lock, so a socket file here is a leftover of a dead daemon.

@@ -7,7 +7,8 @@ import { isRequestFrame, type WireError } from '../protocol/frames.js'
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../protocol/json-depth.js'
 import { dropNullOptionals } from '../protocol/null-params.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
-import { checkSchema, formatProblems, isPlainObject, quote, type Schema } from '../schema/field.js'
+import { formatProblems, isPlainObject, problemsOf, quote } from '../schema/problems.js'
+import type { ParamsSchema } from '../protocol/schemas/method.js'
 import { Connection } from './connection.js'
 import type { DaemonContext, Handler } from './context.js'
 
@@ -25,7 +26,8 @@ const BUSY_LOG_INTERVAL_MS = 10_000
 
 export interface Dispatch {
   handlers: Record<string, Handler<any, any>>
-  schemas: Record<string, Schema>
+  /** each method's params schema; unknown keys are not checked (the protocol ignores them) */
+  schemas: Record<string, ParamsSchema>
 }
 
 export interface ServerLimits {
@@ -145,9 +147,9 @@ export function createControlServer(
         conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `params of '${method}' must be an object, got ${quote(given)}`) })
         return
       }
-      const schema = dispatch.schemas[method] ?? {}
-      const params = dropNullOptionals(schema, given)
-      const problems = checkSchema(schema, params)
+      const schema = dispatch.schemas[method]
+      const params = schema ? dropNullOptionals(schema, given) : given
+      const problems = schema ? problemsOf(schema, params) : []
       if (problems.length > 0) {
         conn.send({ id, ...wireError(ErrorCode.BAD_PARAMS, `bad params for '${method}': ${formatProblems(problems)}`, { problems }) })
         return

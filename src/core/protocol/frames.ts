@@ -1,4 +1,4 @@
-import { isPlainObject } from '../schema/field.js'
+import { isPlainObject } from '../schema/values.js'
 
 /** A call. `id` is chosen by the caller and echoed in the response, so many calls can be in flight. */
 export interface RequestFrame {

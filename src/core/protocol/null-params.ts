@@ -1,4 +1,10 @@
-import type { Schema } from '../schema/field.js'
+import type * as v from 'valibot'
+import type { ParamsSchema } from './schemas/method.js'
+
+/** The schema an optional entry wraps (through `v.optional`), if it is one. */
+function optionalOf(entry: v.GenericSchema): v.GenericSchema | undefined {
+  return entry.type === 'optional' ? (entry as unknown as { wrapped: v.GenericSchema }).wrapped : undefined
+}
 
 /**
  * One rule for `null` in params: an optional param given as `null` is taken
@@ -7,10 +13,11 @@ import type { Schema } from '../schema/field.js'
  * `null` as its value, and a required param given `null` is still refused.
  * Returns `params` itself when it holds no such null.
  */
-export function dropNullOptionals(schema: Schema, params: Record<string, unknown>): Record<string, unknown> {
+export function dropNullOptionals(schema: ParamsSchema, params: Record<string, unknown>): Record<string, unknown> {
   let out: Record<string, unknown> | undefined
-  for (const [key, spec] of Object.entries(schema)) {
-    if (params[key] !== null || spec.required || spec.kind === 'json') continue
+  for (const [key, entry] of Object.entries(schema.entries)) {
+    const inner = optionalOf(entry)
+    if (params[key] !== null || inner === undefined || inner.type === 'unknown') continue
     out ??= { ...params }
     delete out[key]
   }

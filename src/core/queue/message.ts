@@ -1,3 +1,5 @@
+import type * as v from 'valibot'
+import type { SendInputSchema } from '../protocol/schemas/send.js'
 import type { WireMessage } from '../protocol/types.js'
 
 /**
@@ -12,23 +14,8 @@ export interface Message extends WireMessage {
   ackedAt?: number
 }
 
-export interface SendInput {
-  from: string
-  to: string
-  type: string
-  priority?: number
-  payload?: unknown
-  correlationId?: string
-  replyTo?: string
-  hops?: number
-  delayMs?: number
-  ttlMs?: number
-  /** ms each delivery is leased for (default: the recipient's) */
-  leaseMs?: number
-  /** idempotency key */
-  key?: string
-  inReplyTo?: string
-}
+/** A send as the queue takes it: the type of its schema (protocol/schemas/send.ts), which the queue checks it with. */
+export type SendInput = v.InferInput<typeof SendInputSchema>
 
 /** A message currently leased to a recipient. */
 export type InFlightMessage = Message & { leasedTo: string; leaseExpiresAt: number; progress?: unknown }

@@ -1,8 +1,8 @@
 import { TOPIC_PREFIX } from './constants.js'
 import { InvalidMessageError } from './errors/invalid-message-error.js'
 import type { Subscription } from './store.js'
+import { quote } from '../schema/problems.js'
 import { checkTopicName } from './topic-name.js'
-import { quote } from './validate-send.js'
 
 /** Checks a subscribe/unsubscribe request; the topic may be given as 'news' or 'topic:news' (see topic-name.ts for the rule). */
 export function parseSubscription(subscriberId: string, topic: string): Subscription {

@@ -1,5 +1,5 @@
 import { InvalidMessageError } from './errors/invalid-message-error.js'
-import { quote } from './validate-send.js'
+import { quote } from '../schema/problems.js'
 
 /** A topic name is an id, not a sentence: long enough for `team/build:done`-style paths. */
 export const MAX_TOPIC_CHARS = 256

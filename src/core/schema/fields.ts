@@ -44,14 +44,21 @@ export function str(o: StringOptions = {}) {
   return allowing(v.pipe(v.string(), ...actions), allowed)
 }
 
+/**
+ * A safe integer (|n| <= 2^53 - 1: past it a number is no longer exact,
+ * 9007199254740993 parses as ...992), within `min` and `max`. For a whole
+ * number past the safe range, the message gives the range.
+ */
 export function int(o: { min?: number; max?: number } = {}) {
   const allowed = o.min !== undefined && o.max !== undefined
     ? `a whole number from ${o.min} to ${o.max}`
     : o.min !== undefined ? `a whole number >= ${o.min}` : 'a whole number'
-  const actions: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [v.integer()]
+  const range = `a whole number from ${o.min ?? -Number.MAX_SAFE_INTEGER} to ${o.max ?? Number.MAX_SAFE_INTEGER}`
+  const actions: v.PipeItem<number, number, v.BaseIssue<unknown>>[] = [v.safeInteger()]
   if (o.min !== undefined) actions.push(v.minValue(o.min))
   if (o.max !== undefined) actions.push(v.maxValue(o.max))
-  return allowing(v.pipe(v.number(), ...actions), allowed)
+  const schema = v.pipe(v.number(), ...actions)
+  return v.message(schema, (issue) => (Number.isInteger(issue.input) && !Number.isSafeInteger(issue.input) ? range : allowed)) as unknown as typeof schema
 }
 
 export function num(o: { min?: number } = {}) {

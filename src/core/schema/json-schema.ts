@@ -8,8 +8,10 @@ import type { GenericSchema } from 'valibot'
  * converts to `{}`. Anything else the converter cannot express is an error.
  * Used by scripts and docs only: the daemon and the CLI never load this.
  */
-export function toJsonSchema(schema: GenericSchema): Record<string, unknown> {
+export function toJsonSchema(schema: GenericSchema, definitions?: Record<string, GenericSchema>): Record<string, unknown> {
   return convert(schema, {
+    // a schema named here is written once under $defs and referred to wherever it is used
+    ...(definitions ? { definitions } : {}),
     overrideSchema: (c) => (c.valibotSchema.type === 'custom' ? {} : undefined),
     // JSON has no NaN or Infinity: every JSON number is finite, so `finite` (num()) adds nothing
     overrideAction: (c) => (c.valibotAction.type === 'finite' ? c.jsonSchema : undefined),

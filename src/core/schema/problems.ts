@@ -1,4 +1,8 @@
 import * as v from 'valibot'
+import { quote } from './values.js'
+
+// the kit's two value helpers live apart, so what needs only them (frames, the agent SDK) loads no Valibot
+export { isPlainObject, quote } from './values.js'
 
 /**
  * Turns Valibot issues into orch's problems: the field (`backoff.initial`,
@@ -9,22 +13,6 @@ export interface FieldProblem {
   field: string
   value: unknown
   allowed: string
-}
-
-/** Renders a value the way a user typed it, short. */
-export function quote(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  let s: string
-  try {
-    s = JSON.stringify(value) ?? String(value)
-  } catch {
-    s = String(value)
-  }
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s
-}
-
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
 type AnyObjectSchema = { entries: Record<string, v.GenericSchema> }

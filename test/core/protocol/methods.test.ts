@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { METHOD_PARAMS, isMethodName, type MethodName } from '../../../src/core/protocol/methods.js'
-import { checkSchema, quote, unknownFields } from '../../../src/core/schema/field.js'
+import * as v from 'valibot'
+import { METHODS, PARAMS_CHECKS, isMethodName, type MethodName } from '../../../src/core/protocol/methods.js'
+import { problemsOf, quote, unknownKeys } from '../../../src/core/schema/problems.js'
 
 function problems(method: MethodName, params: Record<string, unknown>) {
-  return checkSchema(METHOD_PARAMS[method], params)
+  return problemsOf(PARAMS_CHECKS[method], params)
 }
+const unknownFields = (method: MethodName, params: Record<string, unknown>) => unknownKeys(METHODS[method].params, params)
 
 describe('isMethodName', () => {
   it.each(['hello', 'daemon.status', 'daemon.shutdown', 'agents.start', 'agents.list', 'agents.stop', 'agents.restart', 'agents.delete', 'agents.describe', 'agents.resurrect', 'agent.ready'])(
@@ -19,10 +21,11 @@ describe('isMethodName', () => {
   })
 })
 
-describe('METHOD_PARAMS', () => {
-  it.each(Object.keys(METHOD_PARAMS) as MethodName[])('%s: is a known method, and {} is rejected for each required param only', (method) => {
+describe('METHODS params', () => {
+  it.each(Object.keys(METHODS) as MethodName[])('%s: is a known method, and {} is rejected for each required param only', (method) => {
     expect(isMethodName(method)).toBe(true)
-    const required = Object.entries(METHOD_PARAMS[method]).filter(([, spec]) => spec.required).map(([field]) => field)
+    const entries: Record<string, v.GenericSchema> = PARAMS_CHECKS[method].entries
+    const required = Object.entries(entries).filter(([, schema]) => schema.type !== 'optional').map(([field]) => field)
     const p = problems(method, {})
     expect(p.map((x) => x.field)).toEqual(required)
     for (const x of p) {
@@ -56,7 +59,7 @@ describe('METHOD_PARAMS', () => {
     })
 
     it('reports extra params as unknown fields', () => {
-      expect(unknownFields(METHOD_PARAMS[method], { target: 'w', force: true })).toEqual(['force'])
+      expect(unknownFields(method, { target: 'w', force: true })).toEqual(['force'])
     })
   })
 
@@ -129,6 +132,6 @@ describe('METHOD_PARAMS', () => {
 
   it.each(['daemon.status', 'agents.list', 'agents.resurrect', 'agent.ready'] as const)('%s takes no params', (method) => {
     expect(problems(method, {})).toEqual([])
-    expect(unknownFields(METHOD_PARAMS[method], { x: 1 })).toEqual(['x'])
+    expect(unknownFields(method, { x: 1 })).toEqual(['x'])
   })
 })

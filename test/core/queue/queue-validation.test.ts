@@ -28,10 +28,10 @@ describe.each(STORE_KINDS)('MessageQueue send validation: $name store', (kind) =
   }
 
   it.each([
-    ['missing type', { ...ok, type: undefined }, 'type', /type must be a non-empty string, got undefined/],
-    ['empty type', { ...ok, type: '' }, 'type', /got ''/],
-    ['non-integer priority', { ...ok, priority: 1.5 }, 'priority', /priority must be an integer, got 1\.5/],
-    ['string priority', { ...ok, priority: '2' }, 'priority', /got '2'/],
+    ['missing type', { ...ok, type: undefined }, 'type', /'type' must be a non-empty string, got nothing/],
+    ['empty type', { ...ok, type: '' }, 'type', /got ""/],
+    ['non-integer priority', { ...ok, priority: 1.5 }, 'priority', /'priority' must be a whole number, got 1\.5/],
+    ['string priority', { ...ok, priority: '2' }, 'priority', /got "2"/],
     ['hops over the limit', { ...ok, hops: 4 }, 'hops', /hops 4 is over the limit of 3/],
     ['negative hops', { ...ok, hops: -1 }, 'hops', /got -1/],
     ['payload over the cap', { ...ok, payload: 'x'.repeat(1_000) }, 'payload', /1002 bytes of JSON, over the limit of 1000/],
@@ -39,14 +39,18 @@ describe.each(STORE_KINDS)('MessageQueue send validation: $name store', (kind) =
     ['cyclic payload', { ...ok, payload: cyclic }, 'payload', /not JSON-serialisable .*Circular/],
     ['bigint payload', { ...ok, payload: { n: 10n } }, 'payload', /not JSON-serialisable .*10n/],
     ['function payload', { ...ok, payload: () => 1 }, 'payload', /not JSON-serialisable: \[Function/],
-    ['negative delay', { ...ok, delayMs: -5 }, 'delayMs', /delayMs must be .* got -5/],
+    ['negative delay', { ...ok, delayMs: -5 }, 'delayMs', /'delayMs' must be .* got -5/],
     ['NaN ttl', { ...ok, ttlMs: Number.NaN }, 'ttlMs', /got NaN/],
-    ['empty from', { ...ok, from: '' }, 'from', /from must be a non-empty string/],
-    ['delay over 2^31-1 ms', { ...ok, delayMs: 2 ** 31 }, 'delayMs', /from 0 to 2147483647 .* got 2147483648/],
+    ['empty from', { ...ok, from: '' }, 'from', /'from' must be a non-empty string/],
+    ['delay over 2^31-1 ms', { ...ok, delayMs: 2 ** 31 }, 'delayMs', /'delayMs' must be a whole number from 0 to 2147483647, got 2147483648/],
     ['ttl over 2^31-1 ms', { ...ok, ttlMs: 2 ** 31 }, 'ttlMs', /got 2147483648/],
-    ['zero lease', { ...ok, leaseMs: 0 }, 'lease', /lease must be at least 250 ms .* got 0/],
-    ['lease under 250 ms', { ...ok, leaseMs: 249 }, 'lease', /lease must be at least 250 ms .* got 249/],
-    ['lease over 2^31-1 ms', { ...ok, leaseMs: 2 ** 31 }, 'lease', /got 2147483648/],
+    ['fractional delay', { ...ok, delayMs: 1.5 }, 'delayMs', /'delayMs' must be a whole number from 0 to 2147483647, got 1\.5/],
+    ['key over 256 characters', { ...ok, key: 'k'.repeat(257) }, 'key', /'key' must be a non-empty string of at most 256 characters, got "kkk/],
+    ['priority past 2^53 - 1', { ...ok, priority: 2 ** 53 }, 'priority', /from -9007199254740991 to 9007199254740991, got 9007199254740992/],
+    ['not an object', 'hello' as unknown as SendInput, 'input', /a send must be an object, got "hello"/],
+    ['zero lease', { ...ok, leaseMs: 0 }, 'leaseMs', /'leaseMs' must be a whole number from 250 to 2147483647, got 0/],
+    ['lease under 250 ms', { ...ok, leaseMs: 249 }, 'leaseMs', /'leaseMs' must be a whole number from 250 .* got 249/],
+    ['lease over 2^31-1 ms', { ...ok, leaseMs: 2 ** 31 }, 'leaseMs', /got 2147483648/],
   ])('refuses %s, quoting the value, and stores nothing', async (_name, input, field, message) => {
     const err = await q.send(input as SendInput).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InvalidMessageError)

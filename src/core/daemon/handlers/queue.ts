@@ -1,14 +1,16 @@
-import { METHOD_PARAMS, type MethodName, type ParamsOf, type ResultOf, type SendManyResult, type SendParams } from '../../protocol/methods.js'
+import type { MethodName, ParamsOf, ResultOf, SendManyResult, SendParams } from '../../protocol/methods.js'
+import { SendParamsSchema } from '../../protocol/schemas/send.js'
 import { ErrorCode } from '../../errors/codes.js'
 import { dropNullOptionals } from '../../protocol/null-params.js'
 import { OrchError } from '../../errors/orch-error.js'
-import { checkSchema, formatProblems, isPlainObject, quote } from '../../schema/field.js'
+import { formatProblems, isPlainObject, problemsOf } from '../../schema/problems.js'
 import type { WireMessage } from '../../protocol/types.js'
 import type { Message } from '../../queue/message.js'
 import type { Recipient } from '../../queue/queue-options.js'
 import { agentOfKey } from '../../queue/addressing.js'
 import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_TIMEOUT_MS } from '../../config/defaults.js'
 import { PushedEvent } from '../../protocol/types.js'
+import { pushedFrame } from '../../protocol/events.js'
 import type { Connection } from '../connection.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { BadParamsError } from '../../errors/bad-params-error.js'
@@ -104,11 +106,10 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
  * message fails alone.
  */
 export const queueSendMany: H<'queue.sendMany'> = async (p, ctx, conn) => {
-  if (!Array.isArray(p.messages)) throw new BadParamsError(`bad params for 'queue.sendMany': 'messages' must be an array of sends, got ${quote(p.messages)}`)
   const results = await Promise.all(
     p.messages.map(async (m: unknown): Promise<SendManyResult> => {
-      const send = isPlainObject(m) ? dropNullOptionals(METHOD_PARAMS['queue.send'], m) : m
-      const problems = isPlainObject(send) ? checkSchema(METHOD_PARAMS['queue.send'], send) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
+      const send = isPlainObject(m) ? dropNullOptionals(SendParamsSchema, m) : m
+      const problems = isPlainObject(send) ? problemsOf(SendParamsSchema, send) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
       if (problems.length > 0) return { error: { code: ErrorCode.BAD_PARAMS, message: `bad send: ${formatProblems(problems)}` } }
       try {
         return await queueSend(send as SendParams, ctx, conn)
@@ -137,12 +138,10 @@ export const queueConsume: H<'queue.consume'> = (p, ctx, conn) => {
       maxInFlight: p.concurrency ?? definition?.concurrency ?? DEFAULT_CONCURRENCY,
       leaseMs: p.lease ?? definition?.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
       deliver: (m, leaseMs) => {
-        const data = wire(m)
-        data.leaseMs = leaseMs
-        conn.send({ event: PushedEvent.MESSAGE, data })
+        conn.send(pushedFrame(PushedEvent.MESSAGE, { ...wire(m), leaseMs }))
       },
-      replaced: () => conn.send({ event: PushedEvent.CONSUMER_REPLACED, data: {} }),
-      resumed: () => conn.send({ event: PushedEvent.CONSUMER_RESUMED, data: {} }),
+      replaced: () => conn.send(pushedFrame(PushedEvent.CONSUMER_REPLACED, {})),
+      resumed: () => conn.send(pushedFrame(PushedEvent.CONSUMER_RESUMED, {})),
     }
     conn.recipient = recipient
     conn.onClose(() => ctx.queue.detach(id, 'disconnected', recipient))
