@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { closestSignal, isSignalName } from './signals.js'
 import { describeMs, MAX_DURATION_MS, parseDuration, parseSize } from './units.js'
+import { isPlainObject } from './values.js'
 
 /**
  * orch's field types, built on Valibot: each one carries, as its message,
@@ -85,7 +86,9 @@ export function strings() {
 
 /** An object of string values (numbers and booleans are taken and turned into strings where it is used, as env values are). */
 export function stringMap() {
-  return allowing(v.record(v.string(), allowing(v.union([v.string(), v.number(), v.boolean()]), 'a string (or a number or boolean)')), 'an object of string values')
+  // Valibot's record takes an array too (its indexes as keys): `env: []` must be refused
+  const record = v.record(v.string(), allowing(v.union([v.string(), v.number(), v.boolean()]), 'a string (or a number or boolean)'))
+  return allowing(v.pipe(v.custom<Record<string, unknown>>(isPlainObject), record), 'an object of string values')
 }
 
 const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$'

@@ -12,6 +12,8 @@ export function toJsonSchema(schema: GenericSchema, definitions?: Record<string,
   return convert(schema, {
     // a schema named here is written once under $defs and referred to wherever it is used
     ...(definitions ? { definitions } : {}),
+    // a pipe of schemas (stringMap: a plain-object check, then the record) is described by its last schema (the record); orch's schemas transform nothing, so output and input are alike
+    typeMode: 'output',
     overrideSchema: (c) => (c.valibotSchema.type === 'custom' ? {} : undefined),
     // JSON has no NaN or Infinity: every JSON number is finite, so `finite` (num()) adds nothing
     overrideAction: (c) => (c.valibotAction.type === 'finite' ? c.jsonSchema : undefined),
