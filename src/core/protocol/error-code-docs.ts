@@ -1,7 +1,7 @@
 import type { ErrorCodeValue } from './error-codes.js'
 
-/** Where a code shows: in an error answer on the wire, or only raised by the Node client (worth mirroring). */
-export type ErrorCodeSide = 'wire' | 'client' | 'both'
+/** Where a code shows: in an error answer on the wire, only raised by the Node client (worth mirroring), or only by the CLI (`--json` errors; not in the protocol). */
+export type ErrorCodeSide = 'wire' | 'client' | 'both' | 'cli'
 
 /**
  * When each code of the table in ./error-codes.ts is raised: docs/protocol.md's
@@ -58,4 +58,7 @@ export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when
   E_TIMEOUT: { side: 'client', when: 'a request (the SDK\'s `request`, `orch request`) got no reply in time' },
   E_HOME_NOT_OWNED: { side: 'client', when: 'ORCH_HOME, or a file in it, belongs to another user: the client will not talk to a socket there' },
   E_AGENT_CLOSED: { side: 'client', when: 'the agent SDK was closed: its pending calls and requests fail with it' },
+  E_USAGE: { side: 'cli', when: 'a missing argument, an unknown flag, a flag value that does not parse (exit code 2)' },
+  E_UNKNOWN_COMMAND: { side: 'cli', when: 'no such command; the message suggests the closest one (exit code 2)' },
+  E_UNIT_CONFLICT: { side: 'cli', when: '`orch startup --install` would overwrite a different unit, or `orch unstartup` remove one orch did not write for this home (without `--force`)' },
 }

@@ -40,6 +40,12 @@ export const ErrorCode = {
   NO_DEAD_LETTER: 'E_NO_DEAD_LETTER',
   /** `queue.replay` of a prefix that names several dead letters */
   AMBIGUOUS_ID: 'E_AMBIGUOUS_ID',
+  /** the CLI's own: a missing argument, an unknown flag, a flag value that does not parse */
+  USAGE: 'E_USAGE',
+  /** the CLI's own: `orch stpo`, no such command */
+  UNKNOWN_COMMAND: 'E_UNKNOWN_COMMAND',
+  /** the CLI's own: `orch startup --install` would overwrite a different unit file, or `orch unstartup` remove one orch did not write for this home */
+  UNIT_CONFLICT: 'E_UNIT_CONFLICT',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -60,3 +66,12 @@ export const AgentErrorCode = {
   AGENT_CLOSED: ErrorCode.AGENT_CLOSED,
 } as const
 export type AgentErrorCodeValue = (typeof AgentErrorCode)[keyof typeof AgentErrorCode]
+
+/** The codes the CLI raises itself, before any daemon call (cli/), a view of the table above; they never reach the wire. */
+export const CliErrorCode = {
+  USAGE: ErrorCode.USAGE,
+  UNKNOWN_COMMAND: ErrorCode.UNKNOWN_COMMAND,
+  /** not an error orch raised on purpose (a bug, or a system error with no code of ours): the same code as the daemon's */
+  INTERNAL: ErrorCode.INTERNAL,
+  UNIT_CONFLICT: ErrorCode.UNIT_CONFLICT,
+} as const
