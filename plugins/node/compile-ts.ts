@@ -4,12 +4,14 @@ import { builtinModules } from 'node:module'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Loader, Message, Plugin } from 'esbuild'
+import { PACKAGE_ROOT } from '../../src/core/package-root.js'
 
 export const TS_EXTENSIONS = /\.(ts|mts|cts|tsx)$/
 
 const BUILTINS = new Set(builtinModules)
 // neither relative nor absolute: a package, or a `#subpath` import of the agent's own package
 const BARE = /^[^./]/
+const ORCH_ITSELF = /^orch(\/|$)/
 
 /**
  * The compiled file runs from ORCH_HOME, where Node would look for packages in
@@ -24,7 +26,10 @@ function packagesFromSource(): Plugin {
       build.onResolve({ filter: BARE }, async (args) => {
         if (args.pluginData === 'orch-resolving' || args.kind === 'entry-point') return undefined
         if (args.path.startsWith('node:') || BUILTINS.has(args.path)) return { path: args.path, external: true }
-        const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'orch-resolving' })
+        const options = { kind: args.kind, importer: args.importer, pluginData: 'orch-resolving' }
+        let found = await build.resolve(args.path, { ...options, resolveDir: args.resolveDir })
+        // an agent next to a globally installed orch imports the SDK of the orch that runs it
+        if (found.errors.length > 0 && ORCH_ITSELF.test(args.path)) found = await build.resolve(args.path, { ...options, resolveDir: PACKAGE_ROOT })
         if (found.errors.length > 0) return { errors: found.errors }
         return { path: found.path, external: true }
       })

@@ -67,6 +67,17 @@ describe('a TypeScript agent', () => {
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.mjs'))).toHaveLength(2)
   })
 
+  it("in a folder without orch of its own, a .ts config and agent import orch from the running orch's package", async () => {
+    const t = home()
+    const dir = join(t.home, 'loose')
+    cpSync(fixture('ts-agent'), dir, { recursive: true })
+    const cfg = join(dir, 'ecosystem.config.ts')
+    writeFileSync(cfg, "import { defineConfig } from 'orch'\nexport default defineConfig({ agents: [{ name: 'ts', script: './agent.ts', readyTimeout: '20s' }] })\n")
+    await orchJson(['start', cfg])
+    await online()
+    expect((await greet()).text).toBe('hello, Ada')
+  })
+
   it('a compile error is a failed start that names the file, line and error', async () => {
     const t = home()
     const dir = project(t)
