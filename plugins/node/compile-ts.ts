@@ -112,7 +112,8 @@ let idleTimer: NodeJS.Timeout | undefined
 
 async function stopEsbuild(): Promise<void> {
   const { stop } = await import('esbuild')
-  await stop()
+  // a compile may have begun while esbuild's module was being looked up
+  if (busy === 0) await stop()
 }
 
 async function compile(script: string, cacheDir: string): Promise<string> {
