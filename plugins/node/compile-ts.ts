@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { builtinModules } from 'node:module'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -145,12 +145,28 @@ async function compile(script: string, cacheDir: string): Promise<string> {
   const code = result.outputFiles[0]!.contents
   const hash = createHash('sha256').update(code).digest('hex')
   const file = join(cacheDir, `${hash}${script.endsWith('.cts') ? '.cjs' : '.mjs'}`)
-  if (!(await exists(file))) {
-    await mkdir(cacheDir, { recursive: true, mode: 0o700 })
-    // several instances may compile the same script at once: each writes its own file and renames it into place
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-    await writeFile(tmp, code, { mode: 0o600 })
-    await rename(tmp, file)
+  if (await exists(file)) {
+    const now = new Date()
+    await utimes(file, now, now)
+    return file
   }
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 })
+  // several instances may compile the same script at once: each writes its own file and renames it into place
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  await writeFile(tmp, code, { mode: 0o600 })
+  await rename(tmp, file)
+  await pruneCache(cacheDir, Date.now() - CACHE_MAX_AGE_MS)
   return file
+}
+
+/** A compiled file not used for this long is removed (every start compiles again, so nothing needs an old one). */
+export const CACHE_MAX_AGE_MS = 7 * 24 * 3600_000
+
+/** Removes what was last used (or left half-written) before `before`. */
+export async function pruneCache(cacheDir: string, before: number): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const path = join(cacheDir, name)
+    const st = await stat(path).catch(() => null)
+    if (st?.isFile() && st.mtimeMs < before) await rm(path, { force: true })
+  }
 }
