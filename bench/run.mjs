@@ -10,6 +10,7 @@ const SECTIONS = {
   cli: () => import('./cli.mjs'),
   supervision: () => import('./supervision.mjs'),
   queue: () => import('./queue.mjs'),
+  'ts-agent': () => import('./ts-agent.mjs'),
 }
 
 function parseArgs(argv) {

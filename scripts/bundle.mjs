@@ -15,7 +15,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   // typescript and ts-node only serve oclif's development mode.
-  external: ['@oclif/plugin-help', 'jiti', 'cosmiconfig', 'chokidar', 'typescript', 'ts-node'],
+  external: ['@oclif/plugin-help', 'jiti', 'esbuild', 'cosmiconfig', 'chokidar', 'typescript', 'ts-node'],
   // oclif and NeDB are CommonJS: give their require() calls a real require in the ESM bundle.
   banner: { js: "import { createRequire as __orchCreateRequire } from 'node:module'; const require = __orchCreateRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -4,6 +4,7 @@ import { about, looseObjectOf, objectOf } from '../schema/object-of.js'
 import { describeMs, MIN_LEASE_MS } from '../schema/units.js'
 import * as D from './defaults.js'
 import { DEFAULT_DURABILITY, DURABILITY_VALUES } from './durability.js'
+import type { SignalName } from './signal-name.js'
 
 /**
  * The config as one Valibot schema: validate.ts checks with it, types.ts
@@ -43,7 +44,7 @@ export const COMMON_AGENT_ENTRIES = {
   readyTimeout: optional(duration(), 'When set, the agent must call ready() within it or it is restarted'),
   killTimeout: optional(duration(), `Stop: SIGKILL after this long (default '${describeMs(D.DEFAULT_KILL_TIMEOUT_MS)}')`),
   // a name kill(2) does not know used to pass and read as "process gone" at every stop, leaving copies running
-  killSignal: optional(signal() as unknown as v.GenericSchema<NodeJS.Signals>, `Stop: the signal sent to the process group (default '${D.DEFAULT_KILL_SIGNAL}')`),
+  killSignal: optional(signal() as unknown as v.GenericSchema<SignalName>, `Stop: the signal sent to the process group (default '${D.DEFAULT_KILL_SIGNAL}')`),
   maxMemory: optional(size(), "Restart when the RSS stays above it, e.g. '300M'"),
   watch: optional(strings(), 'Restart when a file under these paths changes (relative to cwd)'),
   dependsOn: optional(strings(), 'Start after these agents are online, stop before them'),

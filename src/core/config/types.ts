@@ -1,6 +1,7 @@
 import type * as v from 'valibot'
 import type { Durability } from './durability.js'
 import type { AGENT_SCHEMA, CONFIG_SCHEMA } from './schema.js'
+import type { SignalName } from './signal-name.js'
 
 /**
  * What a user writes in ecosystem.config.ts: derived from the schema that
@@ -26,7 +27,7 @@ export interface ResolvedAgent {
   startGraceMs: number
   readyTimeoutMs: number | null
   killTimeoutMs: number
-  killSignal: NodeJS.Signals
+  killSignal: SignalName
   maxMemoryBytes: number | null
   watch: string[]
   dependsOn: string[]

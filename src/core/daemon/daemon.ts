@@ -121,7 +121,7 @@ export class Daemon {
     const pluginRepair = plugins.load()
     if (pluginRepair) recovery.note(pluginRepair)
     checkDesiredState(paths, log, recovery)
-    const supervisor = new Supervisor({ store, log, spawner: new ChildProcessSpawner(paths), probe: procProbe(paths.home) })
+    const supervisor = new Supervisor({ store, log, spawner: new ChildProcessSpawner(paths, (r) => registry.prepareSpawn(r, paths.home)), probe: procProbe(paths.home) })
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
     // the settings the last config gave: the queue opens before any config is loaded
     const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)

@@ -1,6 +1,7 @@
 import { PluginError } from '../errors/plugin-error.js'
 import { quote } from '../schema/problems.js'
-import type { AgentType, OrchPlugin, PluginHooks } from './types.js'
+import type { InstanceRecord } from '../store/instance-record.js'
+import type { AgentType, OrchPlugin, PluginHooks, SpawnSpec } from './types.js'
 
 type HookName = keyof PluginHooks
 type HookArg<K extends HookName> = Parameters<NonNullable<PluginHooks[K]>>[0]
@@ -50,6 +51,13 @@ export class PluginRegistry {
 
   type(name: string): AgentType | undefined {
     return this.types.get(name)?.type
+  }
+
+  /** What to run for this spawn of `record`: its type's `prepareSpawn`, else the recorded spec. */
+  async prepareSpawn(record: InstanceRecord, home: string): Promise<SpawnSpec> {
+    const type = this.type(record.agent.type)
+    if (!type?.prepareSpawn) return record.spec
+    return type.prepareSpawn(record.spec, { agent: record.agent, home })
   }
 
   typeNames(): string[] {

@@ -36,6 +36,12 @@ export interface AgentType<O extends ObjectEntries = ObjectEntries> {
   check?(def: Record<string, unknown>, ctx: { configDir: string }): FieldProblem[]
   /** Turns a validated definition into the command to run. */
   toSpawnSpec(agent: ResolvedAgent & { raw: AgentOptions<O> }): SpawnSpec
+  /**
+   * Runs before every spawn of an instance, restarts included, e.g. to compile
+   * a script that changed; returns what to run this time. The recorded spec
+   * stays as `toSpawnSpec` made it. A rejection is a failed start.
+   */
+  prepareSpawn?(spec: SpawnSpec, ctx: { agent: ResolvedAgent & { raw: AgentOptions<O> }; home: string }): Promise<SpawnSpec>
 }
 
 export interface AgentHookEvent {

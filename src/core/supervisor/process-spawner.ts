@@ -1,4 +1,5 @@
 import type { OrchPaths } from '../paths.js'
+import type { SpawnSpec } from '../plugins/types.js'
 import type { InstanceRecord } from '../store/instance-record.js'
 import { signalGroup } from './group-waiter.js'
 import { findAgentLeaders, isSameProcess, procStartTime } from './proc.js'
@@ -6,12 +7,19 @@ import { spawnAgent } from './spawn-agent.js'
 import type { AgentProcess, ProcessProbe, Spawner } from './spawner.js'
 import { stopGroup, type StopResult } from './stop-group.js'
 
+/** What to run this time for a record (an agent type's `prepareSpawn`). */
+export type PrepareSpawn = (record: InstanceRecord) => Promise<SpawnSpec>
+
 /** The real spawner: child_process, detached, one process group per agent. */
 export class ChildProcessSpawner implements Spawner {
-  constructor(private readonly paths: OrchPaths) {}
+  constructor(
+    private readonly paths: OrchPaths,
+    private readonly prepare: PrepareSpawn = async (record) => record.spec,
+  ) {}
 
   async spawn(record: InstanceRecord): Promise<AgentProcess> {
-    const { child, pid, procStart } = await spawnAgent(record, this.paths)
+    const spec = await this.prepare(record)
+    const { child, pid, procStart } = await spawnAgent({ ...record, spec }, this.paths)
     return {
       pid,
       procStart,
