@@ -1,5 +1,6 @@
 import { vi } from 'vitest'
 import type { ResolvedAgent } from '../../../../src/core/config/types.js'
+import { newRecord } from '../../../../src/core/daemon/apply-config.js'
 import type { Logger } from '../../../../src/core/log/logger.js'
 import type { AgentStatus } from '../../../../src/core/protocol/types.js'
 import type { InstanceRecord } from '../../../../src/core/store/instance-record.js'
@@ -40,23 +41,8 @@ export function agent(name: string, over: Partial<ResolvedAgent> = {}): Resolved
 }
 
 export function record(a: ResolvedAgent, over: Partial<InstanceRecord> = {}): InstanceRecord {
-  return {
-    id: a.name,
-    name: a.name,
-    index: 0,
-    agent: a,
-    spec: { command: 'fake', args: [] },
-    configPath: null,
-    desired: 'stopped',
-    status: 'stopped',
-    pid: null,
-    procStart: null,
-    startedAt: null,
-    restarts: 0,
-    history: { restarts: [], consecutive: 0 },
-    events: [],
-    ...over,
-  }
+  // the record apply-config makes for a new instance, with the fake spawner's command
+  return { ...newRecord(a, 0, { command: 'fake', args: [] }, null), id: a.name, ...over }
 }
 
 /** A supervisor on fake timers, a fake spawner and a memory store; `transitions` lists every recorded state change. */
