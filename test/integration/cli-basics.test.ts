@@ -25,8 +25,10 @@ const allOnline = async (): Promise<AgentInfo[] | false> => {
 
 describe('orch start / ls / logs / stop / restart / delete', () => {
   it('starts the daemon and every agent of a config', async () => {
-    const r = await orchJson<{ started: string[] }>(['start', config])
+    const r = await orchJson<{ started: string[]; agents: AgentInfo[] }>(['start', config])
     expect(r.started.sort()).toEqual(['alpha', 'beta:0', 'beta:1'])
+    // the rows it answers are the agents as they start (spawned, with a pid), not a stale `stopped`
+    for (const a of r.agents) expect([a.id, a.status, a.pid! > 0]).toEqual([a.id, 'starting', true])
     const agents = await waitFor(allOnline, 'three agents online')
     for (const a of agents) {
       expect(a).toMatchObject({ type: 'node', status: 'online', restarts: 0 })
@@ -107,7 +109,8 @@ describe('orch start / ls / logs / stop / restart / delete', () => {
   })
 
   it('start NAME starts a stopped agent again', async () => {
-    await orchJson(['start', 'alpha'])
+    const r = await orchJson<{ agents: AgentInfo[] }>(['start', 'alpha'])
+    expect(r.agents.map((a) => [a.status, a.pid! > 0])).toEqual([['starting', true]])
     await waitFor(async () => (await list()).find((a) => a.name === 'alpha')?.status === 'online', 'alpha online again')
   })
 

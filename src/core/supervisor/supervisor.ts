@@ -256,6 +256,28 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Resolves once every instance asked to run has left `stopped` (spawned, waiting for
+   * its dependencies, or failed), or after `timeoutMs`: what `orch start` shows is then
+   * the agents as they start, not as they were before.
+   */
+  async leftStopped(instances: readonly InstanceView[], timeoutMs: number): Promise<void> {
+    const pending = (): boolean => instances.some((i) => i.record.desired === 'running' && i.record.status === 'stopped' && this.instances.get(i.record.id) === i)
+    if (!pending()) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.emitter.off('state', check)
+        resolve()
+      }
+      const check = (): void => {
+        if (!pending()) done()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      this.emitter.on('state', check)
+    })
+  }
+
   // ---- internals ----------------------------------------------------------
 
   /** After `changed` (an agent name; every agent when omitted) changed state, instances waiting for it look again. */

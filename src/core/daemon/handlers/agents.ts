@@ -10,6 +10,9 @@ import { agentDescription, agentInfo } from './agent-info.js'
 
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
 
+/** How long `agents.start` waits for its agents to be spawned before it answers with their rows. */
+const SPAWN_WAIT_MS = 2_000
+
 /** Every instance, by name then instance. */
 function sortedInstances(ctx: DaemonContext): InstanceView[] {
   return ctx.supervisor.all().sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
@@ -27,12 +30,15 @@ export const agentsStart: H<'agents.start'> = async (params, ctx) => {
     const started: string[] = []
     const unchanged: string[] = []
     for (const inst of instances) (ctx.supervisor.start(inst, 'started by user') ? started : unchanged).push(inst.record.id)
+    await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
     return { started, unchanged, agents: instances.map((i) => agentInfo(i, ctx)) }
   }
   const result = await applyConfig(ctx, params.configPath, params.cwd ?? process.cwd(), params.only)
   ctx.syncAgents()
   const ids = new Set([...result.started, ...result.unchanged])
-  return { ...result, agents: ctx.supervisor.all().filter((i) => ids.has(i.record.id)).map((i) => agentInfo(i, ctx)) }
+  const instances = ctx.supervisor.all().filter((i) => ids.has(i.record.id))
+  await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
+  return { ...result, agents: instances.map((i) => agentInfo(i, ctx)) }
 }
 
 export const agentsStop: H<'agents.stop'> = async (params, ctx) => {
