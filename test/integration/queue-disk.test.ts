@@ -57,7 +57,7 @@ describe('queue.durability', () => {
     const refused = await orch(['start', bad])
     expect(refused.error?.message).toMatch(/queue\.durability' must be one of "buffered", "fsync", got "sometimes"/)
     const typo = writeConfig(t, [{ name: 'sink', script: fixture('tick.js') }], { queue: { durabilty: 'fsync' } }, 'typo.json')
-    expect((await orch(['start', typo])).error?.message).toMatch(/unknown field 'queue\.durabilty'/)
+    expect((await orch(['start', typo])).error?.message).toMatch(/unknown field 'queue\.durabilty' \(did you mean 'durability'\?\)/)
 
     const cfg = writeConfig(t, [{ name: 'sink', script: fixture('tick.js') }], { queue: { durability: 'fsync' } })
     await orchJson(['start', cfg])

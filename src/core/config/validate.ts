@@ -9,6 +9,7 @@ import * as D from './defaults.js'
 import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, QUEUE_ENTRIES } from './schema.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
+import { fieldHint } from './field-hints.js'
 import { typeOf } from './type-of.js'
 import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
 
@@ -78,9 +79,13 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     return fail()
   }
   for (const p of problemsOf(TOP_LEVEL, raw)) errors.push(problemLine('', p))
-  for (const k of unknownKeys(TOP_LEVEL, raw)) errors.push(`unknown top-level field '${k}'; allowed: ${allowedList(CONFIG_ENTRIES)}`)
+  for (const k of unknownKeys(TOP_LEVEL, raw)) {
+    errors.push(`unknown top-level field '${k}'${fieldHint(k, Object.keys(TOP_LEVEL.entries), 'top')}; allowed: ${allowedList(CONFIG_ENTRIES)}`)
+  }
   if (isPlainObject(raw.queue)) {
-    for (const k of unknownKeys(QUEUE_SCHEMA, raw.queue)) errors.push(`unknown field 'queue.${k}'; allowed: ${allowedList(QUEUE_ENTRIES)}`)
+    for (const k of unknownKeys(QUEUE_SCHEMA, raw.queue)) {
+      errors.push(`unknown field 'queue.${k}'${fieldHint(k, Object.keys(QUEUE_ENTRIES), 'queue')}; allowed: ${allowedList(QUEUE_ENTRIES)}`)
+    }
   }
   if (!Array.isArray(raw.agents)) {
     if (raw.agents === undefined) errors.push("field 'agents' is required: an array of agent definitions")
@@ -106,7 +111,9 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     const typeName = typeOf(def)
     const type = typeName ? registry.type(typeName) : undefined
     if (!typeName) {
-      for (const k of unknownKeys(AGENT_SCHEMA, def)) errors.push(`${where}unknown field '${k}'; allowed: ${allowedList(COMMON_AGENT_ENTRIES)}`)
+      for (const k of unknownKeys(AGENT_SCHEMA, def)) {
+        errors.push(`${where}unknown field '${k}'${fieldHint(k, Object.keys(COMMON_AGENT_ENTRIES), 'agent')}; allowed: ${allowedList(COMMON_AGENT_ENTRIES)}`)
+      }
       errors.push(`${where}field 'script' is required (a Node script to run), or 'command' for any other program, or a 'type'`)
     } else if (!type) {
       errors.push(`${where}field 'type' names an unknown agent type ${quote(typeName)}; known types: ${registry.typeNames().join(', ')} (a plugin listed in 'plugins' can add more)`)
@@ -115,7 +122,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       for (const p of problemsOf(options, def)) errors.push(problemLine(where, p))
       const known = { ...COMMON_AGENT_ENTRIES, ...options.entries }
       for (const k of unknownKeys({ entries: known }, def)) {
-        errors.push(`${where}unknown field '${k}' for type '${typeName}'; allowed: ${allowedList(known)}`)
+        errors.push(`${where}unknown field '${k}' for type '${typeName}'${fieldHint(k, Object.keys(known), 'agent')}; allowed: ${allowedList(known)}`)
       }
       if (typeof def.cwd === 'string' && !existsSync(resolve(configDir, def.cwd))) {
         errors.push(`${where}field 'cwd' must be an existing directory, got ${quote(def.cwd)} (${resolve(configDir, def.cwd)} does not exist)`)

@@ -214,9 +214,20 @@ describe('validateConfig: field values', () => {
 
   it('reports a typo such as scirpt as an unknown field, listing the allowed fields', () => {
     const line = onlyProblem({ name: 'w', script, scirpt: './agent.js' })
-    expect(line).toContain("agents[0] (agent 'w'): unknown field 'scirpt' for type 'node'; allowed: ")
+    expect(line).toContain("agents[0] (agent 'w'): unknown field 'scirpt' for type 'node' (did you mean 'script'?); allowed: ")
     expect(line).toMatch(/allowed: .*\bscript\b/)
     expect(line).toMatch(/allowed: .*\bnodeArgs\b/)
+  })
+
+  it("says what pm2's field names are called in orch, and suggests the field a snake_case name means", () => {
+    const err = configError({ apps: [], agents: [{ name: 'w', script, max_memory_restart: '300M', exec_mode: 'cluster', min_uptime: 1000, max_restarts: 5 }] })
+    expect(err.message).toContain("unknown top-level field 'apps' (pm2's 'apps' is orch's 'agents')")
+    expect(err.message).toContain("unknown field 'max_memory_restart' for type 'node' (pm2's name; orch calls it 'maxMemory')")
+    expect(err.message).toContain("unknown field 'exec_mode' for type 'node' (orch has no cluster mode")
+    expect(err.message).toContain("unknown field 'min_uptime' for type 'node' (pm2's name; orch counts an agent online after 'startGrace'")
+    expect(err.message).toContain("unknown field 'max_restarts' for type 'node' (pm2's name; orch calls it 'maxRestarts'")
+    expect(configError({ agents: [{ name: 'w', script, start_grace: '1s' }] }).message).toContain("unknown field 'start_grace' for type 'node' (did you mean 'startGrace'?)")
+    expect(configError({ agents: [{ name: 'w', script, frobnicate: 1 }] }).message).toMatch(/unknown field 'frobnicate' for type 'node'; allowed/)
   })
 
   it('names the typo scirpt when it is the only script field, not just the missing script', () => {
@@ -524,7 +535,7 @@ describe("validateConfig: a plugin type's options (Valibot schemas)", () => {
       "agents[0] (agent 'web'): field 'root' is required: a non-empty string",
       "agents[0] (agent 'web'): field 'port' must be a whole number from 1 to 65535, got 0",
       expect.stringMatching(/^agents\[0\] \(agent 'web'\): field 'idle' must be a duration such as .*, got "soon"$/),
-      expect.stringMatching(/^agents\[0\] \(agent 'web'\): unknown field 'prot' for type 'http'; allowed: name, .*, leaseTimeout, root, port, idle$/),
+      expect.stringMatching(/^agents\[0\] \(agent 'web'\): unknown field 'prot' for type 'http' \(did you mean 'port'\?\); allowed: name, .*, leaseTimeout, root, port, idle$/),
     ])
   })
 
