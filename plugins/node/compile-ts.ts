@@ -50,8 +50,10 @@ function importMetaOfSource(): Plugin {
     setup(build) {
       build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
         const loader = LOADERS[extname(args.path)]
+        if (!loader) return undefined
         const source = await readFile(args.path, 'utf8')
-        if (!loader || !source.includes('import.meta')) return undefined
+        // read once: esbuild takes these contents rather than reading the file again
+        if (!source.includes('import.meta')) return { contents: source, loader, resolveDir: dirname(args.path) }
         const { transform } = await import('esbuild')
         const out = await transform(source, {
           loader,
