@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { defineAgentType, definePlugin } from '../../src/core/plugins/types.js'
 import { strings } from '../../src/core/schema/fields.js'
 import { about } from '../../src/core/schema/object-of.js'
-import { compileTs, TS_EXTENSIONS } from './compile-ts.js'
+import { compileTs, TS_EXTENSIONS } from '../../src/core/compile/compile-ts.js'
 
 /** Compiled TypeScript agents, named by the sha256 of their JavaScript. */
 export const TS_CACHE_DIR = join('cache', 'ts')

@@ -10,6 +10,7 @@ import DaemonRestart from '../commands/daemon/restart.js'
 import DaemonRun from '../commands/daemon/run.js'
 import DaemonStatus from '../commands/daemon/status.js'
 import DaemonStop from '../commands/daemon/stop.js'
+import Env from '../commands/env.js'
 import Flush from '../commands/flush.js'
 import Kill from '../commands/kill.js'
 import Logs from '../commands/logs.js'
@@ -21,6 +22,7 @@ import QueueReplay from '../commands/queue/replay.js'
 import Request from '../commands/request.js'
 import Restart from '../commands/restart.js'
 import Resurrect from '../commands/resurrect.js'
+import Scale from '../commands/scale.js'
 import Send from '../commands/send.js'
 import Start from '../commands/start.js'
 import Startup from '../commands/startup.js'
@@ -49,6 +51,8 @@ export const COMMANDS = {
   flush: Flush,
   stop: Stop,
   restart: Restart,
+  scale: Scale,
+  env: Env,
   delete: Delete,
   describe: Describe,
   send: Send,

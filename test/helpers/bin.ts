@@ -15,9 +15,9 @@ export interface BinResult {
  * process: what a shell sees, exit status and both streams included, which
  * in-process runCommand cannot show.
  */
-export function runBin(args: string[], env: Record<string, string | undefined> = {}): Promise<BinResult> {
+export function runBin(args: string[], env: Record<string, string | undefined> = {}, opts: { cwd?: string } = {}): Promise<BinResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

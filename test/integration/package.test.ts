@@ -47,7 +47,7 @@ async function startAndGreet(cli: string, dir: string, t: TestHome): Promise<voi
   expect(reply.payload.text).toBe('hello, Ada')
 }
 
-/** The SDK the compiled agent imports (an absolute path: see plugins/node/compile-ts.ts). */
+/** The SDK the compiled agent imports (an absolute path: see src/core/compile/compile-ts.ts). */
 function importedSdk(t: TestHome): string {
   const dir = join(t.home, 'cache', 'ts')
   const code = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.mjs'))!), 'utf8')

@@ -31,7 +31,12 @@ function orchAliases(fromDir: string): Record<string, string> {
 export async function importFresh(specifier: string, fromDir = process.cwd()): Promise<unknown> {
   // Loaded on first use: the daemon boots faster and smaller without it.
   const { createJiti } = await import('jiti')
-  const jiti = createJiti(pathToFileURL(join(fromDir, '__orch__.js')).href, { moduleCache: false, alias: orchAliases(fromDir) })
+  const jiti = createJiti(pathToFileURL(join(fromDir, '__orch__.js')).href, {
+    moduleCache: false,
+    // jiti's default cache is /tmp/jiti, world-readable, and would hold the config's env values (secrets)
+    fsCache: false,
+    alias: orchAliases(fromDir),
+  })
   const resolved = jiti.esmResolve(specifier)
   const file = resolved.startsWith('file:') ? fileURLToPath(resolved) : resolved
   return jiti.evalModule(readFileSync(file, 'utf8'), { filename: file, async: true, forceTranspile: true })

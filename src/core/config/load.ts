@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { ConfigError } from '../errors/config-error.js'
 import { ConfigNotFoundError } from '../errors/config-not-found-error.js'
-import { importFresh } from './import-fresh.js'
+import { rm } from 'node:fs/promises'
+import { pathToFileURL } from 'node:url'
 
 export const CONFIG_NAMES = [
   'ecosystem.config.ts',
@@ -15,9 +16,24 @@ export const CONFIG_NAMES = [
   'ecosystem.config.yml',
 ]
 
-async function jitiLoader(filepath: string): Promise<unknown> {
-  const mod = (await importFresh(filepath, dirname(filepath))) as { default?: unknown }
-  return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod
+/**
+ * A JS or TS config: compiled by esbuild (as TypeScript agents are: the
+ * config's own files bundled, packages imported from where it finds them,
+ * `orch` from the running orch when the config's folder has none) into
+ * `cacheDir` under ORCH_HOME, imported, and the compiled file removed at once:
+ * it may hold the config's secrets. Runs in the loader child only.
+ */
+function compiledLoader(cacheDir: string) {
+  return async (filepath: string): Promise<unknown> => {
+    const { compileTs } = await import('../compile/compile-ts.js')
+    const compiled = await compileTs(filepath, cacheDir)
+    try {
+      const mod = (await import(pathToFileURL(compiled).href)) as { default?: unknown }
+      return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod
+    } finally {
+      await rm(compiled, { force: true })
+    }
+  }
 }
 
 export interface LoadedConfig {
@@ -28,12 +44,15 @@ export interface LoadedConfig {
 
 /**
  * Reads a config file: `path` when given, else the first ecosystem.config.*
- * found from `cwd` upwards. TypeScript and JavaScript go through jiti (fresh
- * each time, so an edited config is seen); JSON and YAML through cosmiconfig.
+ * found from `cwd` upwards, through cosmiconfig. TypeScript and JavaScript
+ * are compiled by esbuild into `cacheDir` (see compiledLoader); JSON and YAML
+ * are cosmiconfig's. Evaluated in the loader child (loader-main.ts), never in
+ * the daemon.
  */
-export async function loadConfigFile(path: string | undefined, cwd: string): Promise<LoadedConfig> {
+export async function loadConfigFile(path: string | undefined, cwd: string, cacheDir: string): Promise<LoadedConfig> {
   const { cosmiconfig } = await import('cosmiconfig')
-  const loaders = { '.ts': jitiLoader, '.mts': jitiLoader, '.js': jitiLoader, '.mjs': jitiLoader, '.cjs': jitiLoader }
+  const load = compiledLoader(cacheDir)
+  const loaders = { '.ts': load, '.mts': load, '.cts': load, '.js': load, '.mjs': load, '.cjs': load }
   const explorer = cosmiconfig('orch', { searchPlaces: CONFIG_NAMES, loaders, cache: false, searchStrategy: 'global' })
   let result
   if (path) {

@@ -16,6 +16,9 @@ import type { SignalName } from './signal-name.js'
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 export const AGENT_NAME_ALLOWED = "a name of 1 to 64 letters, digits, '_' or '-'"
 
+/** The most instances one agent may have. */
+export const MAX_INSTANCES = 256
+
 const optional = <S extends v.GenericSchema>(schema: S, text: string) => v.optional(about(schema, text))
 const mb = (bytes: number) => `${bytes / 1024 / 1024}M`
 
@@ -28,7 +31,7 @@ export const COMMON_AGENT_ENTRIES = {
   args: optional(strings(), 'Arguments after the script or the command'),
   cwd: optional(str({ nonEmpty: true }), "Working directory, relative to the config's folder (default: the config's folder)"),
   env: optional(stringMap(), "Environment variables, on top of the daemon's"),
-  instances: optional(int({ min: 1, max: 256 }), 'Copies to run, ids name:0 … name:N-1 (default 1)'),
+  instances: optional(int({ min: 1, max: MAX_INSTANCES }), 'Copies to run, ids name:0 … name:N-1 (default 1)'),
   autorestart: optional(oneOf([true, false, 'on-failure']), "Restart after an exit: true (default), false, or 'on-failure' (not after exit code 0)"),
   maxRestarts: optional(int({ min: 0 }), `Restarts allowed within restartWindow; past them the agent goes to errored (default ${D.DEFAULT_MAX_RESTARTS})`),
   restartWindow: optional(duration(), `The sliding window maxRestarts counts in (default '${describeMs(D.DEFAULT_RESTART_WINDOW_MS)}')`),

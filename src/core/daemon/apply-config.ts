@@ -1,4 +1,6 @@
-import { loadConfigFile } from '../config/load.js'
+import { join } from 'node:path'
+import { loadConfigOutside } from '../config/load-outside.js'
+import { ConfigError } from '../errors/config-error.js'
 import { validateConfig } from '../config/validate.js'
 import type { ResolvedAgent } from '../config/types.js'
 import { PluginError } from '../errors/plugin-error.js'
@@ -7,8 +9,13 @@ import { loadPlugin } from '../plugins/load.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { SpawnSpec } from '../plugins/types.js'
 import type { InstanceRecord } from '../store/instance-record.js'
+import { definitionKey } from '../supervisor/definition-key.js'
+import type { InstanceView } from '../supervisor/instance.js'
 import { dependencyLayers } from '../supervisor/targets.js'
 import type { DaemonContext } from './context.js'
+
+/** Where the loader child compiles a JS/TS config for the moment it imports it. */
+export const CONFIG_CACHE_DIR = join('cache', 'config')
 
 export function instanceId(agent: ResolvedAgent, index: number): string {
   return agent.instances === 1 ? agent.name : `${agent.name}:${index}`
@@ -49,16 +56,46 @@ export function newRecord(agent: ResolvedAgent, index: number, spec: SpawnSpec, 
 export interface ApplyResult {
   started: string[]
   unchanged: string[]
+  /** running instances whose definition or environment changed: `orch restart NAME` applies it */
+  changed: string[]
+  /** running instances restarted to apply a changed definition (`--update-env`) */
+  restarted: string[]
+  /** instances stopped and forgotten because `instances` went down */
+  removed: string[]
 }
 
-/**
- * `orch start CONFIG`: load, validate, then (only when all of it is valid)
- * record the definitions and start what does not run yet. Agents already
- * running keep running with their process; their new definition applies
- * at their next restart.
- */
-export async function applyConfig(ctx: DaemonContext, configPath: string | undefined, cwd: string, only?: string): Promise<ApplyResult> {
-  const loaded = await loadConfigFile(configPath, cwd)
+export interface StartRequest {
+  /** the config file; none (and no `definition`): ecosystem.config.* is searched from `cwd` upwards */
+  configPath?: string
+  /** one agent without a config file (`orch start app.js`), checked like one entry of `agents` */
+  definition?: Record<string, unknown>
+  cwd: string
+  /** the caller's environment; null: the daemon's (a client that does not send it) */
+  env: Record<string, string> | null
+  only?: string
+  /** take `env` for instances that exist already, and restart the running ones it changes */
+  updateEnv?: boolean
+}
+
+/** An agent as applied: its definition and command, where it came from, the environment it starts with. */
+export interface AgentEntry {
+  agent: ResolvedAgent
+  spec: SpawnSpec
+  configPath: string | null
+  /** null: keep each existing instance's own (new instances get the daemon's) */
+  shellEnv: Record<string, string> | null
+  /** replace the environment of instances that exist already */
+  updateEnv: boolean
+}
+
+async function loadDefinitions(ctx: DaemonContext, req: StartRequest): Promise<{ file: string | null; dir: string; raw: unknown }> {
+  if (req.definition) {
+    const name = req.definition.name
+    const owner = typeof name === 'string' ? ctx.supervisor.ofAgent(name)[0]?.record.configPath : null
+    if (owner) throw new ConfigError(`an agent named '${name}' is defined by ${owner}; give this one another name (--name)`, { name })
+    return { file: null, dir: req.cwd, raw: { agents: [req.definition] } }
+  }
+  const loaded = await loadConfigOutside({ configPath: req.configPath, cwd: req.cwd, env: req.env ?? daemonEnv(), cacheDir: join(ctx.paths.home, CONFIG_CACHE_DIR) })
   const raw = loaded.raw as { plugins?: unknown }
   if (Array.isArray(raw?.plugins)) {
     for (const spec of raw.plugins) {
@@ -70,33 +107,76 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
       }
     }
   }
-  const config = validateConfig(loaded.raw, loaded.file, loaded.dir, ctx.registry)
+  return loaded
+}
+
+function daemonEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
+}
+
+/**
+ * `orch start CONFIG` (or `orch start app.js`): evaluate the config outside
+ * the daemon, validate, then (only when all of it is valid) record the
+ * definitions and start what does not run yet. Agents already running keep
+ * running with their process; their new definition applies at their next
+ * restart (at once with `updateEnv`).
+ */
+export async function applyConfig(ctx: DaemonContext, req: StartRequest): Promise<ApplyResult> {
+  const loaded = await loadDefinitions(ctx, req)
+  const config = validateConfig(loaded.raw, loaded.file ?? 'given on the command line', loaded.dir, ctx.registry)
   let agents = config.agents
-  if (only) {
-    agents = agents.filter((a) => a.name === only)
+  if (req.only) {
+    agents = agents.filter((a) => a.name === req.only)
     if (agents.length === 0) {
-      throw new UnknownAgentError(`no agent named '${only}' in ${loaded.file}; known: ${config.agents.map((a) => a.name).join(', ')}`)
+      throw new UnknownAgentError(`no agent named '${req.only}' in ${loaded.file}; known: ${config.agents.map((a) => a.name).join(', ')}`)
     }
   }
   const specs = agents.map((a) => spawnSpecOf(ctx.registry, a))
-  ctx.monitor.setInterval(config.monitorIntervalMs)
-  if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
+  if (loaded.file !== null) {
+    ctx.monitor.setInterval(config.monitorIntervalMs)
+    if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
+  }
+  const entries = agents.map((agent, i) => ({
+    agent,
+    spec: specs[i]!,
+    configPath: loaded.file,
+    shellEnv: req.env,
+    updateEnv: req.updateEnv === true,
+  }))
+  return applyAgents(ctx, entries)
+}
 
+/**
+ * Makes the supervisor hold these agents: each instance recorded (new ones
+ * created, extra ones stopped and forgotten), then started in dependency order
+ * unless it runs. A running instance whose definition changed keeps its
+ * process (`changed`) unless the entry updates the environment (`restarted`).
+ */
+export async function applyAgents(ctx: DaemonContext, entries: AgentEntry[], start = true): Promise<ApplyResult> {
   const { supervisor } = ctx
-  const result: ApplyResult = { started: [], unchanged: [] }
-  const toStart = []
+  const result: ApplyResult = { started: [], unchanged: [], changed: [], restarted: [], removed: [] }
+  const toStart: InstanceView[] = []
+  const toRestart: InstanceView[] = []
   const removed: Array<{ id: string; reason: string }> = []
-  for (const [i, agent] of agents.entries()) {
+  for (const { agent, spec, configPath, shellEnv, updateEnv } of entries) {
     const wanted = new Set<string>()
     for (let n = 0; n < agent.instances; n++) {
-      const inst = supervisor.upsert(newRecord(agent, n, specs[i]!, loaded.file))
-      wanted.add(inst.record.id)
-      toStart.push(inst)
+      const id = instanceId(agent, n)
+      const existing = supervisor.get(id)
+      const env = existing && !updateEnv ? (existing.record.shellEnv ?? null) : shellEnv
+      const inst = supervisor.upsert({ ...newRecord(agent, n, spec, configPath), shellEnv: env })
+      wanted.add(id)
+      const r = inst.record
+      const outdated = r.pid !== null && r.runningDef != null && r.runningDef !== definitionKey(r)
+      if (outdated && updateEnv) toRestart.push(inst)
+      else if (outdated) result.changed.push(id)
+      if (!outdated || !updateEnv) toStart.push(inst)
     }
     for (const old of supervisor.ofAgent(agent.name)) {
       if (wanted.has(old.record.id)) continue
       // stopped first: the queue takes back what it held when its process ends
       await supervisor.remove(old)
+      result.removed.push(old.record.id)
       removed.push({ id: old.record.id, reason: `instance ${old.record.id} was removed (instances ${old.record.agent.instances} → ${agent.instances})` })
     }
   }
@@ -105,9 +185,18 @@ export async function applyConfig(ctx: DaemonContext, configPath: string | undef
     ctx.syncAgents()
     for (const { id, reason } of removed) ctx.queue.removeInstance(id, reason)
   }
+  if (toRestart.length > 0) {
+    await supervisor.restart(toRestart, 'restarting with a new definition (--update-env)', 'restarted with a new definition (--update-env)')
+    result.restarted.push(...toRestart.map((i) => i.record.id))
+  }
+  if (!start) return result
   // what others depend on first, so that they wait for an agent that is starting, not one not yet asked to
   const started = new Set<string>()
   for (const inst of dependencyLayers(toStart).flat()) if (supervisor.start(inst, 'started by orch start')) started.add(inst.record.id)
-  for (const inst of toStart) (started.has(inst.record.id) ? result.started : result.unchanged).push(inst.record.id)
+  const changed = new Set(result.changed)
+  for (const { record } of toStart) {
+    if (started.has(record.id)) result.started.push(record.id)
+    else if (!changed.has(record.id)) result.unchanged.push(record.id)
+  }
   return result
 }

@@ -218,7 +218,7 @@ export class Daemon {
     try {
       writeDesiredState(this.paths.desiredState, {
         savedAt: Date.now(),
-        agents: [...byName.values()].map((i) => ({ agent: i.record.agent, spec: i.record.spec, configPath: i.record.configPath })),
+        agents: [...byName.values()].map((i) => ({ agent: i.record.agent, spec: i.record.spec, configPath: i.record.configPath, shellEnv: i.record.shellEnv ?? null })),
       })
     } catch (err) {
       this.log.error('cannot write desired state', { err })

@@ -14,7 +14,7 @@ export const DESIRED_FORMAT_VERSION = 1
 /** The agents that should run, for `orch resurrect` after a reboot. */
 export interface DesiredState {
   savedAt: number
-  agents: Array<{ agent: ResolvedAgent; spec: SpawnSpec; configPath: string | null }>
+  agents: Array<{ agent: ResolvedAgent; spec: SpawnSpec; configPath: string | null; shellEnv?: Record<string, string> | null }>
 }
 
 /** Atomic (temporary file, fsync, rename, fsync of the folder): a crash leaves the old file or the new one. */

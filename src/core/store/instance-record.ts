@@ -16,6 +16,14 @@ export interface InstanceRecord {
   agent: ResolvedAgent
   spec: SpawnSpec
   configPath: string | null
+  /**
+   * The environment of the `orch start` that defined this instance (the
+   * shell's), under the config's `env`; replaced by `--update-env`. null: the
+   * daemon's own (records written before orch kept it, or an old client).
+   */
+  shellEnv?: Record<string, string> | null
+  /** definitionKey() of what the running process was started with (supervisor/definition-key.ts) */
+  runningDef?: string | null
   desired: 'running' | 'stopped'
   status: AgentStatus
   pid: number | null

@@ -56,6 +56,7 @@ const DESIRED_ENTRY_FIELDS = {
   agent: RESOLVED_AGENT,
   spec: SPAWN_SPEC,
   configPath: v.nullish(str()),
+  shellEnv: v.nullish(stringMap()),
 }
 
 /** One entry of desired.json's `agents`. */
@@ -81,6 +82,7 @@ export const INSTANCE_DOC = objectOf({
   procStart: v.nullish(ms),
   startedAt: v.nullish(ms),
   token: v.nullish(str()),
+  runningDef: v.nullish(str()),
   restarts: int({ min: 0 }),
   history: RESTART_HISTORY,
   events: v.message(v.array(objectOf({ at: ms }, 'an event {at, from, to, reason}')), 'an array of {at, from, to, reason}'),

@@ -1,3 +1,4 @@
+import { definitionKey } from './definition-key.js'
 import type { Instance } from './instance.js'
 import { clearTimers } from './instance.js'
 import type { EventContext, LifecycleInput } from './lifecycle-input.js'
@@ -38,6 +39,7 @@ export function prepare(effect: PrepareEffect, inst: Instance, input: LifecycleI
       r.pid = proc.pid
       r.procStart = proc.procStart
       r.startedAt = Date.now()
+      r.runningDef = definitionKey(r)
       inst.usage = []
       const attempt = inst.attempt
       proc.onExit((code, signal) => deps.onExit(inst, attempt, code, signal))

@@ -11,9 +11,13 @@ export interface Spawned {
   procStart: number | null
 }
 
-/** The environment an agent sees: the daemon's, the config's `env`, the type's, then orch's own variables. */
+/**
+ * The environment an agent sees: the shell's that defined it (`orch start`,
+ * or the latest `--update-env`; the daemon's for older records), the config's
+ * `env`, the type's, then orch's own variables.
+ */
 export function agentEnv(record: InstanceRecord, paths: OrchPaths): NodeJS.ProcessEnv {
-  const inherited = { ...process.env }
+  const inherited = { ...(record.shellEnv ?? process.env) }
   for (const name of WATCHDOG_ENV) delete inherited[name]
   return {
     ...inherited,

@@ -117,6 +117,7 @@ export class Supervisor {
       existing.record.agent = record.agent
       existing.record.spec = record.spec
       existing.record.configPath = record.configPath
+      existing.record.shellEnv = record.shellEnv
       this.store.save(existing.record)
       return existing
     }

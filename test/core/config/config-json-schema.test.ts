@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv } from 'ajv'
@@ -7,7 +8,7 @@ import externalPlugin from '../../../plugins/external/index.js'
 import nodePlugin from '../../../plugins/node/index.js'
 import processPlugin from '../../../plugins/process/index.js'
 import { configJsonSchemaText } from '../../../src/core/config/config-json-schema.js'
-import { CONFIG_NAMES, loadConfigFile } from '../../../src/core/config/load.js'
+import { CONFIG_NAMES, loadConfigFile as loadInto } from '../../../src/core/config/load.js'
 import { validateConfig } from '../../../src/core/config/validate.js'
 import { PluginRegistry } from '../../../src/core/plugins/registry.js'
 
@@ -61,7 +62,7 @@ describe('schema.json', () => {
   })
 
   it.each(examples.map((f) => [relative(root, f), f]))('validates the example %s, which orch takes too', async (_, file) => {
-    const loaded = await loadConfigFile(file, root)
+    const loaded = await loadInto(file, root, join(tmpdir(), `orch-schema-cache-${process.pid}`))
     expect(errorsOf(loaded.raw)).toEqual([])
     expect(() => validateConfig(loaded.raw, loaded.file, loaded.dir, registry)).not.toThrow()
   })

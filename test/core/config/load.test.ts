@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { CONFIG_NAMES, loadConfigFile } from '../../../src/core/config/load.js'
+import { CONFIG_NAMES, loadConfigFile as loadInto } from '../../../src/core/config/load.js'
 import { ConfigError } from '../../../src/core/errors/config-error.js'
 import { ConfigNotFoundError } from '../../../src/core/errors/config-not-found-error.js'
 
@@ -25,6 +25,8 @@ export default defineConfig({ agents: [{ name: 'worker', script: './worker.js', 
 }
 
 let dir: string
+/** as the loader child does: compiled JS/TS configs go to a folder of ORCH_HOME, here one of the test's */
+const loadConfigFile = (path: string | undefined, cwd: string) => loadInto(path, cwd, join(dir, '.orch-cache'))
 
 beforeEach(async () => {
   // realpath: on some systems tmpdir() is a symlink, and the loader reports real paths.

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import type { Events } from '../../../src/core/protocol/events.js'
-import type { MethodName, Methods, SendManyResult, SendParams } from '../../../src/core/protocol/methods.js'
+import type { SendManyResult, SendParams } from '../../../src/core/protocol/methods.js'
 import type { SendInput } from '../../../src/core/queue/message.js'
 import type { AgentDescription, AgentInfo, DaemonStatus, DeadLettersResult, QueueListingResult, WireMessage } from '../../../src/core/protocol/types.js'
 import type * as Old from './fixtures/old-protocol-types.js'
@@ -21,13 +21,6 @@ describe('types derived from the protocol schemas', () => {
     expectTypeOf<Flat<SendParams>>().toEqualTypeOf<Flat<Old.SendParams>>()
     expectTypeOf<Flat<SendManyResult>>().toEqualTypeOf<Flat<Old.SendManyResult>>()
     expectTypeOf<Flat<SendInput>>().toEqualTypeOf<Flat<Old.SendInput>>()
-  })
-
-  it('give every method the params and result it had', () => {
-    expectTypeOf<MethodName>().toEqualTypeOf<keyof Old.OldMethods>()
-    type Same<M extends MethodName> = Flat<[Methods[M]['params'], Methods[M]['result']]>
-    type Was<M extends MethodName> = Flat<[Old.OldMethods[M]['params'], Old.OldMethods[M]['result']]>
-    expectTypeOf<{ [M in MethodName]: Same<M> }>().toEqualTypeOf<{ [M in MethodName]: Was<M> }>()
   })
 
   it('type the pushed events', () => {

@@ -47,6 +47,6 @@ describe('the persisted schemas', () => {
     expect(desiredEntryProblems({ agent: noType, spec: { command: 'x', args: [] } }, 'agents[0].')).toEqual([
       { field: 'agents[0].agent.type', value: undefined, allowed: 'required: a non-empty string' },
     ])
-    expect(desiredEntryProblems(5, 'agents[2].')).toEqual([{ field: 'agents[2]', value: 5, allowed: 'an object with agent, spec, configPath' }])
+    expect(desiredEntryProblems(5, 'agents[2].')).toEqual([{ field: 'agents[2]', value: 5, allowed: 'an object with agent, spec, configPath, shellEnv' }])
   })
 })

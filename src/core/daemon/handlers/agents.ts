@@ -1,6 +1,7 @@
 import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
+import { definitionKey } from '../../supervisor/definition-key.js'
 import type { InstanceView } from '../../supervisor/instance.js'
 import { ALL_AGENTS, resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
@@ -23,19 +24,38 @@ export const agentsList: H<'agents.list'> = (_p, ctx) => {
   return sortedInstances(ctx).map((i) => agentInfo(i, ctx, now))
 }
 
-/** `orch start CONFIG` applies a config; `orch start NAME|all` starts known agents again. */
+/** `orch start CONFIG|app.js` applies a config or one definition; `orch start NAME|all` starts known agents again. */
 export const agentsStart: H<'agents.start'> = async (params, ctx) => {
-  if (params.target && !params.configPath) {
+  const env = params.env ?? null
+  if (params.target && !params.configPath && !params.definition) {
     const instances = resolveTarget(ctx.supervisor, params.target)
-    const started: string[] = []
-    const unchanged: string[] = []
-    for (const inst of instances) (ctx.supervisor.start(inst, 'started by user') ? started : unchanged).push(inst.record.id)
+    const result = { started: [] as string[], unchanged: [] as string[], changed: [] as string[], restarted: [] as string[], removed: [] as string[] }
+    const toRestart = []
+    for (const inst of instances) {
+      if (params.updateEnv && env) ctx.supervisor.upsert({ ...inst.record, shellEnv: env })
+      const r = inst.record
+      const outdated = r.pid !== null && r.runningDef != null && r.runningDef !== definitionKey(r)
+      if (outdated && params.updateEnv) toRestart.push(inst)
+      else if (ctx.supervisor.start(inst, 'started by user')) result.started.push(r.id)
+      else (outdated ? result.changed : result.unchanged).push(r.id)
+    }
+    if (toRestart.length > 0) {
+      await ctx.supervisor.restart(toRestart, 'restarting with a new environment (--update-env)', 'restarted with a new environment (--update-env)')
+      result.restarted.push(...toRestart.map((i) => i.record.id))
+    }
     await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
-    return { started, unchanged, agents: instances.map((i) => agentInfo(i, ctx)) }
+    return { ...result, agents: instances.map((i) => agentInfo(i, ctx)) }
   }
-  const result = await applyConfig(ctx, params.configPath, params.cwd ?? process.cwd(), params.only)
+  const result = await applyConfig(ctx, {
+    configPath: params.configPath,
+    definition: params.definition,
+    cwd: params.cwd ?? process.cwd(),
+    env,
+    only: params.only,
+    updateEnv: params.updateEnv,
+  })
   ctx.syncAgents()
-  const ids = new Set([...result.started, ...result.unchanged])
+  const ids = new Set([...result.started, ...result.unchanged, ...result.changed, ...result.restarted])
   const instances = ctx.supervisor.all().filter((i) => ids.has(i.record.id))
   await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
   return { ...result, agents: instances.map((i) => agentInfo(i, ctx)) }
@@ -49,6 +69,8 @@ export const agentsStop: H<'agents.stop'> = async (params, ctx) => {
 
 export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
+  // --update-env: the shell's environment from now on, this restart included
+  if (params.env) for (const inst of instances) ctx.supervisor.upsert({ ...inst.record, shellEnv: params.env })
   await ctx.supervisor.restart(instances, 'restart requested by user', 'restarted by user')
   return instances.map((i) => agentInfo(i, ctx))
 }
@@ -80,9 +102,9 @@ export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
     )
   }
   const started: string[] = []
-  for (const { agent, configPath, spec } of read.state?.agents ?? []) {
+  for (const { agent, configPath, spec, shellEnv } of read.state?.agents ?? []) {
     for (let n = 0; n < agent.instances; n++) {
-      const inst = ctx.supervisor.get(instanceId(agent, n)) ?? ctx.supervisor.upsert(newRecord(agent, n, spec, configPath))
+      const inst = ctx.supervisor.get(instanceId(agent, n)) ?? ctx.supervisor.upsert({ ...newRecord(agent, n, spec, configPath), shellEnv: shellEnv ?? null })
       if (ctx.supervisor.start(inst, 'resurrected')) started.push(inst.record.id)
     }
   }

@@ -1,6 +1,8 @@
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
 import type { Handler } from '../context.js'
 import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
+import { agentsEnv } from './agents-env.js'
+import { agentsScale } from './agents-scale.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
 import {
@@ -33,6 +35,8 @@ export const handlers: HandlerMap = {
   'agents.delete': agentsDelete,
   'agents.describe': agentsDescribe,
   'agents.resurrect': agentsResurrect,
+  'agents.scale': agentsScale,
+  'agents.env': agentsEnv,
   'agent.ready': agentReady,
   'queue.send': queueSend,
   'queue.sendMany': queueSendMany,

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { bool, str } from '../../schema/fields.js'
+import { bool, int, str } from '../../schema/fields.js'
 import { ErrorCode } from '../error-codes.js'
 import { method } from './method.js'
 import { note, opt } from './notes.js'
@@ -17,19 +17,61 @@ export const DAEMON_METHODS = {
     result: v.object({ stopped: ids('the instances stopped') }),
   }),
   'agents.start': method({
-    doc: "With `configPath` (resolved against `cwd`, default the daemon's), applies a config: validates all of it, then starts what is not running. With `target` and no `configPath`, starts known agents again.",
+    doc:
+      "With `configPath` (resolved against `cwd`, default the daemon's) or none of `configPath`, `definition` and `target` (ecosystem.config.* searched from `cwd` up), " +
+      'applies a config: evaluates it in a short-lived child process with `env` and `cwd`, validates all of it, then starts what is not running. ' +
+      'With `definition`, the same for one agent given as a config entry (`orch start app.js`). With `target` alone, starts known agents again.',
     params: v.object({
       configPath: opt(str({ nonEmpty: true })),
+      definition: opt(v.looseObject({}), 'one agent definition, as an entry of `agents`; relative paths against `cwd`'),
       cwd: opt(str({ nonEmpty: true })),
+      env: opt(v.record(v.string(), v.string()), "the caller's environment: what the config sees as process.env and `${VAR}`, and what new agents start with (default: the daemon's)"),
+      updateEnv: opt(bool(), 'existing instances take `env` too, and the running ones whose definition or environment changed are restarted'),
       only: opt(str({ nonEmpty: true }), 'start just this agent of the config'),
       target: opt(target()),
     }),
-    result: v.object({ started: ids('instances started'), unchanged: ids('instances already running as defined'), agents: v.array(AgentInfoSchema) }),
+    result: v.object({
+      started: ids('instances started'),
+      unchanged: ids('instances already running as defined'),
+      changed: ids('running instances whose definition or environment changed: `orch restart` (or `updateEnv`) applies it'),
+      restarted: ids('running instances restarted to apply a change (`updateEnv`)'),
+      removed: ids('instances stopped and forgotten because `instances` went down'),
+      agents: v.array(AgentInfoSchema),
+    }),
     errors: [ErrorCode.CONFIG_NOT_FOUND, ErrorCode.CONFIG_INVALID, ErrorCode.PLUGIN, ErrorCode.UNKNOWN_AGENT],
   }),
   'agents.list': method({ doc: 'Every instance, sorted by name and instance.', params: v.object({}), result: v.array(AgentInfoSchema) }),
   'agents.stop': method({ doc: 'Stops the target.', params: v.object({ target: target() }), result: v.array(AgentInfoSchema), errors: [ErrorCode.UNKNOWN_AGENT] }),
-  'agents.restart': method({ doc: 'Restarts the target.', params: v.object({ target: target() }), result: v.array(AgentInfoSchema), errors: [ErrorCode.UNKNOWN_AGENT] }),
+  'agents.restart': method({
+    doc: 'Restarts the target. With `env`, its instances start with that environment from now on (`--update-env`).',
+    params: v.object({ target: target(), env: opt(v.record(v.string(), v.string()), "the caller's environment, replacing the one the target started with") }),
+    result: v.array(AgentInfoSchema),
+    errors: [ErrorCode.UNKNOWN_AGENT],
+  }),
+  'agents.scale': method({
+    doc: 'Sets how many instances an agent runs: new ones are started (when the agent is wanted running), extra ones stopped and forgotten, highest index first.',
+    params: v.object({
+      name: note(str({ nonEmpty: true }), 'an agent name'),
+      instances: opt(int({ min: 1, max: 256 }), 'the new count'),
+      delta: opt(int({ min: -255, max: 255 }), 'or a change of the count, e.g. 2 or -1'),
+    }),
+    result: v.object({ started: ids('instances started'), removed: ids('instances stopped and forgotten'), agents: v.array(AgentInfoSchema) }),
+    errors: [ErrorCode.UNKNOWN_AGENT, ErrorCode.BAD_PARAMS],
+  }),
+  'agents.env': method({
+    doc: "The environment of each instance of a name (or of one instance): read from the running process when there is one, else the one its next start gets. orch's token is masked.",
+    params: v.object({ name: note(str({ nonEmpty: true }), 'an agent name or an instance id') }),
+    result: v.array(
+      v.object({
+        id: v.string(),
+        pid: v.nullable(v.number()),
+        source: note(v.picklist(['process', 'definition']), "'process': read from the running process; 'definition': what its next start gets"),
+        pending: note(v.boolean(), 'the running process has an older definition or environment than its next start would'),
+        env: v.record(v.string(), v.string()),
+      }),
+    ),
+    errors: [ErrorCode.UNKNOWN_AGENT],
+  }),
   'agents.delete': method({
     doc: 'Stops the target and forgets it.',
     params: v.object({ target: target() }),

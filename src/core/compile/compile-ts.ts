@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module'
 import { dirname, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Loader, Message, Plugin } from 'esbuild'
-import { PACKAGE_ROOT } from '../../src/core/package-root.js'
+import { PACKAGE_ROOT } from '../package-root.js'
 
 export const TS_EXTENSIONS = /\.(ts|mts|cts|tsx)$/
 

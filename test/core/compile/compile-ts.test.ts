@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
-import { CACHE_MAX_AGE_MS, compileTs } from '../../../plugins/node/compile-ts.js'
+import { CACHE_MAX_AGE_MS, compileTs } from '../../../src/core/compile/compile-ts.js'
 
 const dirs: string[] = []
 afterEach(() => {
