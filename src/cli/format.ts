@@ -31,6 +31,8 @@ export interface TableOptions {
   width?: number
   /** the columns that may be cut, most willing first (names, types: a pid or a status is never cut) */
   shrink?: number[]
+  /** shorter headers by column ('restarts' → '↺'), used when a line does not fit `width`, before any cell is cut */
+  shortHeaders?: Record<number, string>
 }
 
 /** Narrowest a cut column gets: a name cut to a few characters is still recognisable. */
@@ -38,9 +40,17 @@ const MIN_CUT_WIDTH = 6
 
 /** An aligned table. Cells are escaped: a newline or an escape sequence in an id must not break the table. */
 export function table(headers: string[], rows: Array<Array<string | number>>, opts: TableOptions = {}): string {
-  const cells = [headers, ...rows.map((r) => r.map((v) => safeCell(String(v))))]
-  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)))
-  if (opts.width !== undefined) fitWidths(widths, opts.width, opts.shrink ?? [])
+  const body = rows.map((r) => r.map((v) => safeCell(String(v))))
+  let cells = [headers, ...body]
+  let widths = widthsOf(cells)
+  if (opts.width !== undefined) {
+    const short = opts.shortHeaders
+    if (short && lineWidth(widths) > opts.width) {
+      cells = [headers.map((h, c) => short[c] ?? h), ...body]
+      widths = widthsOf(cells)
+    }
+    fitWidths(widths, opts.width, opts.shrink ?? [])
+  }
   const cut = (v: string, w: number): string => (v.length > w ? `${v.slice(0, Math.max(0, w - 1))}…` : v)
   return cells
     .map((r, i) =>
@@ -56,9 +66,19 @@ export function table(headers: string[], rows: Array<Array<string | number>>, op
     .join('\n')
 }
 
-/** Narrows the `shrink` columns, in order, until a line fits `width` (two spaces between columns). */
+/** The widest cell of each column (the first row, the headers, gives the columns). */
+function widthsOf(cells: string[][]): number[] {
+  return cells[0]!.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)))
+}
+
+/** Two spaces between columns. */
+function lineWidth(widths: number[]): number {
+  return widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1)
+}
+
+/** Narrows the `shrink` columns, in order, until a line fits `width`. */
 function fitWidths(widths: number[], width: number, shrink: number[]): void {
-  let over = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) - width
+  let over = lineWidth(widths) - width
   for (const c of shrink) {
     if (over <= 0) return
     const take = Math.min(over, Math.max(0, widths[c]! - MIN_CUT_WIDTH))

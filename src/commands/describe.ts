@@ -23,6 +23,7 @@ function render(d: AgentDescription, colour: boolean): string {
     field('cpu', d.pid === null ? '-' : `${d.cpu}%`),
     field('memory', d.pid === null ? '-' : formatBytes(d.memory)),
     field('inbox', d.inbox),
+    field('in flight', d.inFlight),
     field('command', [d.command, ...d.args].join(' ')),
     field('cwd', d.cwd),
     field('config', d.configPath ?? '-'),

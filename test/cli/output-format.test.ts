@@ -45,7 +45,7 @@ describe('colour', () => {
 })
 
 const agent = (id: string, status: AgentInfo['status']): AgentInfo =>
-  ({ id, name: id, instance: 0, type: 'node', status, pid: 4242, uptime: 5000, restarts: 0, cpu: 1, memory: 40.7 * 1024 ** 2, inbox: 0 }) as AgentInfo
+  ({ id, name: id, instance: 0, type: 'node', status, pid: 4242, uptime: 5000, restarts: 0, cpu: 1, memory: 40.7 * 1024 ** 2, inbox: 0, inFlight: 0 }) as AgentInfo
 
 describe('orch ls table', () => {
   const agents = [agent(`a_${'very_'.repeat(20)}long_name`, 'online'), agent('b', 'errored'), agent('c', 'stopped')]
@@ -71,6 +71,23 @@ describe('orch ls table', () => {
     expect(lines[3]).toContain(`${ESC}90mstopped${ESC}0m`)
     const plain = lines.map((l) => l.replaceAll(/\u001b\[\d+m/g, ''))
     expect(plain).toEqual(renderAgents(agents).split('\n'))
+  })
+
+  it('shows inbox and in flight side by side, last', () => {
+    const rows = [{ ...agents[1]!, inbox: 7, inFlight: 3 }]
+    const lines = renderAgents(rows).split('\n')
+    expect(lines[0]).toMatch(/\brestarts +cpu +memory +inbox +in flight$/)
+    expect(lines[1]).toMatch(/\b7 +3$/)
+  })
+
+  it("heads 'restarts' as '↺' before cutting names, only when a line does not fit", () => {
+    expect(renderAgents(agents, { width: 400 }).split('\n')[0]).toContain('restarts')
+    const lines = renderAgents(agents, { width: 80 }).split('\n')
+    expect(lines[0]).toMatch(/uptime +↺ +cpu/)
+    expect(lines[0]).not.toContain('restarts')
+    // a realistic worst case still fits 80 columns: a 7-digit pid, a busy cpu, a big memory, a status on the way
+    const busy = { ...agents[0]!, status: 'stopping' as const, pid: 4_194_303, cpu: 100.5, memory: 1023.9 * 1024 ** 2, inbox: 12_345, inFlight: 64 }
+    for (const l of renderAgents([busy], { width: 80 }).split('\n')) expect(l.length).toBeLessThanOrEqual(80)
   })
 
   it('a table never cuts a column below a few characters', () => {

@@ -52,7 +52,8 @@ describe('orch start / ls / logs / stop / restart / delete', () => {
   it('shows a human table with every column', async () => {
     const r = await orch(['ls'])
     const [header, ...rows] = r.stdout.trim().split('\n')
-    expect(header!.split(/\s+/)).toEqual(['name', 'type', 'status', 'pid', 'uptime', 'restarts', 'cpu', 'memory', 'inbox'])
+    // columns are two spaces apart; 'in flight' is one
+    expect(header!.split(/\s{2,}/)).toEqual(['name', 'type', 'status', 'pid', 'uptime', 'restarts', 'cpu', 'memory', 'inbox', 'in flight'])
     expect(rows.map((l) => l.split(/\s+/)[0])).toEqual(['alpha', 'beta:0', 'beta:1'])
     expect(rows.every((l) => l.includes('online'))).toBe(true)
   })

@@ -123,8 +123,8 @@ describe('a stopped recipient', () => {
     const high = await send('rec', 'high', '"plain words"', '--priority', '5', '--correlation-id', 'c-7')
     expect(await inbox('rec')).toBe(2)
     const lsOut = (await orch(['ls'])).stdout
-    expect(lsOut.split('\n')[0]).toMatch(/\binbox$/)
-    expect(lsOut.split('\n')[1]).toMatch(/^rec\s.*\bstopped\b.*\s2$/)
+    expect(lsOut.split('\n')[0]).toMatch(/\binbox +in flight$/)
+    expect(lsOut.split('\n')[1]).toMatch(/^rec\s.*\bstopped\b.*\s2 +0$/)
 
     const listed = await queueLs('rec')
     expect(listed.counts).toEqual({ pending: 2, inFlight: 0, dead: 0 })

@@ -38,12 +38,28 @@ export function replyKeyOf(key: string): string {
   return `${key}\u0000reply`
 }
 
+/**
+ * The instance ids of an agent of `count` instances, in order, as the daemon
+ * names them (daemon/apply-config.ts `instanceId`): the bare name for one.
+ */
+export function instanceIds(name: string, count: number): string[] {
+  if (count === 1) return [name]
+  return Array.from({ length: count }, (_, i) => `${name}:${FIRST_INSTANCE_INDEX + i}`)
+}
+
 /** Known agents (name → instance count), for validating `to`. */
 export class AgentDirectory {
   private agents = new Map<string, number>()
+  private instances = new Map<string, string[]>()
 
   set(agents: ReadonlyMap<string, number>): void {
     this.agents = new Map(agents)
+    this.instances = new Map([...agents].map(([name, count]) => [name, instanceIds(name, count)]))
+  }
+
+  /** The instance ids of a known agent, in order; undefined for a name it does not know. */
+  instancesOf(name: string): readonly string[] | undefined {
+    return this.instances.get(name)
   }
 
   /** Whether `to` is a known agent name or one of its instances (attached recipients aside). */

@@ -2,25 +2,47 @@ import type { EntryState, QueueEntry } from './queue-entry.js'
 import type { QueueStats } from './message.js'
 
 /**
- * Totals by state, and pending messages per agent, kept up to date on every
- * state change so `orch ls` can ask for each agent's inbox in O(1).
+ * Totals by state, pending messages per agent and per address, and leased
+ * messages per holder, kept up to date on every state change so `orch ls`
+ * can ask for each instance's inbox and in-flight count without a scan.
  */
 export class EntryCounts {
   private readonly pendingByAgent = new Map<string, number>()
+  /** by `to` as addressed: an agent name, an instance id, a CLI address */
+  private readonly pendingByAddress = new Map<string, number>()
+  /** by the recipient id the message is leased to */
+  private readonly inFlightByHolder = new Map<string, number>()
   private pending = 0
   private inFlight = 0
   private dead = 0
 
-  /** Moves `entry` to `next`, keeping the counts right. */
-  transition(entry: QueueEntry, next: EntryState): void {
+  /**
+   * Moves `entry` to `next`, keeping the counts right. Entering 'leased'
+   * takes the `holder` and sets `entry.leasedTo`; leaving it clears
+   * `leasedTo`, so the per-holder counts always match the leases.
+   */
+  transition(entry: QueueEntry, next: EntryState, holder?: string): void {
     if (entry.state === next) return
     this.add(entry, entry.state, -1)
+    if (entry.state === 'leased') delete entry.leasedTo
+    if (next === 'leased') entry.leasedTo = holder
     this.add(entry, next, 1)
     entry.state = next
   }
 
+  /** Pending messages for an agent: addressed to its name or to any of its instances. */
   inbox(agent: string): number {
     return this.pendingByAgent.get(agent) ?? 0
+  }
+
+  /** Pending messages addressed exactly to `to`. */
+  pendingTo(to: string): number {
+    return this.pendingByAddress.get(to) ?? 0
+  }
+
+  /** Messages leased to `holder` and not yet acked or nacked. */
+  inFlightOf(holder: string): number {
+    return this.inFlightByHolder.get(holder) ?? 0
   }
 
   stats(): QueueStats {
@@ -30,15 +52,14 @@ export class EntryCounts {
   private add(entry: QueueEntry, state: EntryState, delta: number): void {
     switch (state) {
       case 'delayed':
-      case 'ready': {
+      case 'ready':
         this.pending += delta
-        const n = (this.pendingByAgent.get(entry.agent) ?? 0) + delta
-        if (n === 0) this.pendingByAgent.delete(entry.agent)
-        else this.pendingByAgent.set(entry.agent, n)
+        bump(this.pendingByAgent, entry.agent, delta)
+        bump(this.pendingByAddress, entry.msg.to, delta)
         break
-      }
       case 'leased':
         this.inFlight += delta
+        if (entry.leasedTo !== undefined) bump(this.inFlightByHolder, entry.leasedTo, delta)
         break
       case 'dead':
         this.dead += delta
@@ -47,4 +68,11 @@ export class EntryCounts {
         break
     }
   }
+}
+
+/** Adds `delta` to a count, dropping counts that reach 0 so the maps hold only what is there. */
+function bump(counts: Map<string, number>, key: string, delta: number): void {
+  const n = (counts.get(key) ?? 0) + delta
+  if (n === 0) counts.delete(key)
+  else counts.set(key, n)
 }

@@ -19,6 +19,7 @@ export interface QueueEntry {
   /** agent name the key belongs to, for per-agent counts */
   readonly agent: string
   state: EntryState
+  /** the recipient id holding it: set exactly while leased (EntryCounts.transition keeps it, with the per-holder counts) */
   leasedTo?: string
   leaseExpiresAt?: number
   /** the connection it was pushed to: when that one closes, the lease ends */

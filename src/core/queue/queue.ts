@@ -5,6 +5,7 @@ import { Deadlines } from './deadlines.js'
 import { DispatchOrder } from './dispatch-order.js'
 import { EntryCounts } from './entry-counts.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
+import { loadOfInstance, type InstanceLoad } from './instance-load.js'
 import { AmbiguousIdError, NoDeadLetterError } from './errors/dead-letter-errors.js'
 import { MessageNotLeasedError } from './errors/message-not-leased-error.js'
 import { QueueClosedError } from './errors/queue-closed-error.js'
@@ -293,6 +294,15 @@ export class MessageQueue {
     return this.counts.inbox(agentName)
   }
 
+  /**
+   * One instance's inbox and in-flight count, O(instances of its agent):
+   * see loadOfInstance (the instances of a name add up to exactly the
+   * name's pending messages, nothing counted twice).
+   */
+  instanceLoad(name: string, id: string): InstanceLoad {
+    return loadOfInstance(this.counts, this.directory.instancesOf(name), name, id, (i) => this.recipients.has(i))
+  }
+
   dead(): Message[] {
     return [...this.deadLetters.values()].map((e) => ({ ...e.msg }))
   }
@@ -486,8 +496,8 @@ export class MessageQueue {
     return entry && entry.state === 'leased' && entry.leasedTo === recipientId ? entry : undefined
   }
 
+  /** Forgets the lease's details; `leasedTo` goes with the state change that follows (EntryCounts.transition). */
   private clearLease(entry: QueueEntry): void {
-    delete entry.leasedTo
     delete entry.leaseExpiresAt
     delete entry.deliveredTo
     delete entry.progress
@@ -571,8 +581,7 @@ export class MessageQueue {
     const { recipient } = attached
     const id = recipient.id
     const leaseMs = m.lease ?? attached.leaseMs
-    this.counts.transition(entry, 'leased')
-    entry.leasedTo = id
+    this.counts.transition(entry, 'leased', id)
     entry.deliveredTo = recipient
     entry.leaseExpiresAt = this.leases.take(entry, leaseMs)
     attached.leased.add(entry)

@@ -8,6 +8,7 @@ export function agentInfo(inst: InstanceView, ctx: DaemonContext, now = Date.now
   const last = inst.usage[inst.usage.length - 1]
   // an external agent has no process of ours: show the pid it said hello with
   const pid = r.pid ?? inst.peerPid ?? null
+  const { inbox, inFlight } = ctx.queue.instanceLoad(r.name, r.id)
   return {
     id: r.id,
     name: r.name,
@@ -19,7 +20,8 @@ export function agentInfo(inst: InstanceView, ctx: DaemonContext, now = Date.now
     restarts: r.restarts,
     cpu: r.pid !== null ? (last?.cpu ?? 0) : 0,
     memory: r.pid !== null ? (last?.memory ?? 0) : 0,
-    inbox: ctx.queue.inboxCount(r.name),
+    inbox,
+    inFlight,
     desired: r.desired,
   }
 }

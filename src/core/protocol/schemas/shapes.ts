@@ -31,7 +31,11 @@ export const AgentInfoSchema = v.object({
   restarts: integer(),
   cpu: note(v.number(), '% of one core, latest sample'),
   memory: note(integer(), 'bytes (RSS), latest sample'),
-  inbox: note(integer(), 'messages waiting for this agent'),
+  inbox: note(
+    integer(),
+    "pending messages for this instance: those addressed to its id plus its share of those addressed to its name, so that the rows of a name add up to its pending messages, none counted twice",
+  ),
+  inFlight: note(integer(), 'messages delivered to this instance and not yet acked or nacked'),
   desired: v.picklist(['running', 'stopped']),
 })
 
