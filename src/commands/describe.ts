@@ -3,6 +3,7 @@ import { OrchCommand } from '../cli/base-command.js'
 import { paint, statusColour } from '../cli/colour.js'
 import { formatBytes, formatDuration, formatTime, table } from '../cli/format.js'
 import { safeCell, safeText } from '../cli/safe-text.js'
+import { ALWAYS_IGNORED } from '../core/daemon/watch-ignore.js'
 import type { AgentDescription } from '../core/protocol/types.js'
 
 /** What `orch describe all` prints when no agent is defined. */
@@ -29,6 +30,8 @@ function render(d: AgentDescription, colour: boolean): string {
     field('config', d.configPath ?? '-'),
     field('out log', d.logs.out),
     field('err log', d.logs.err),
+    field('watch', d.watch.length === 0 ? '-' : d.watch.join(', ')),
+    ...(d.watch.length === 0 ? [] : [field('ignoreWatch', [...d.ignoreWatch, ...ALWAYS_IGNORED].join(', '))]),
     '',
     'definition',
     // JSON.stringify leaves U+2028 and bidi overrides as they are

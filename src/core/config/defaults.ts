@@ -16,5 +16,7 @@ export const DEFAULT_LEASE_TIMEOUT_MS = 30_000
 /** An agent's log (and daemon.log) is rotated past this size, keeping this many old copies. */
 export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
 export const DEFAULT_LOG_RETAIN = 3
+/** Changes to watched files closer together than this restart an agent once. */
+export const WATCH_DEBOUNCE_MS = 300
 /** The agent type of a process orch does not spawn but lets join (declared in the config). */
 export const EXTERNAL_TYPE = 'external'

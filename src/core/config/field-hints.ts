@@ -1,4 +1,5 @@
 import { closest } from '../schema/closest.js'
+import { WATCH_DEBOUNCE_MS } from './defaults.js'
 
 /**
  * What an unknown config field probably meant: pm2's name for an orch field
@@ -19,7 +20,9 @@ const PM2_AGENT: Record<string, string> = {
   kill_timeout: "pm2's name; orch calls it 'killTimeout'",
   node_args: "pm2's name; orch calls it 'nodeArgs' (type 'node')",
   interpreter: "orch runs .js/.ts with 'script'; for any other program use 'command' (type 'process')",
-  ignore_watch: "pm2's name; orch does not take it yet: 'watch' lists the paths to watch",
+  ignore_watch: "pm2's name; orch calls it 'ignoreWatch'",
+  watch_delay: `orch restarts once changes have settled for ${WATCH_DEBOUNCE_MS} ms; it cannot be set`,
+  watch_options: "orch has no chokidar options; 'ignoreWatch' lists what not to watch (node_modules, .git and ORCH_HOME never are)",
   out_file: "orch writes each agent's output to ORCH_HOME/logs/<id>.out.log; 'orch logs NAME' reads it",
   error_file: "orch writes each agent's errors to ORCH_HOME/logs/<id>.err.log; 'orch logs NAME' reads it",
   log_file: "orch writes each agent's output to ORCH_HOME/logs; 'orch logs NAME' reads it",

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { duration, int, num, oneOf, signal, size, str, stringMap, strings } from '../schema/fields.js'
+import { bool, duration, int, num, oneOf, signal, size, str, stringMap, strings } from '../schema/fields.js'
 import { about, looseObjectOf, objectOf } from '../schema/object-of.js'
 import { describeMs, MIN_LEASE_MS } from '../schema/units.js'
 import * as D from './defaults.js'
@@ -49,7 +49,14 @@ export const COMMON_AGENT_ENTRIES = {
   // a name kill(2) does not know used to pass and read as "process gone" at every stop, leaving copies running
   killSignal: optional(signal() as unknown as v.GenericSchema<SignalName>, `Stop: the signal sent to the process group (default '${D.DEFAULT_KILL_SIGNAL}')`),
   maxMemory: optional(size(), "Restart when the RSS stays above it, e.g. '300M'"),
-  watch: optional(strings(), 'Restart when a file under these paths changes (relative to cwd)'),
+  watch: optional(
+    v.message(v.union([bool(), strings()]), 'true, false or an array of paths'),
+    "Restart when a file changes: true watches the agent's folder (cwd), or list the paths to watch (relative to cwd)",
+  ),
+  ignoreWatch: optional(
+    v.message(v.array(str({ nonEmpty: true })), "an array of non-empty paths or globs such as '*.log'"),
+    "Not watched: paths relative to cwd, or globs ('*.log', 'tmp/**', '**/*.tmp'); node_modules, .git and ORCH_HOME never are",
+  ),
   dependsOn: optional(strings(), 'Start after these agents are online, stop before them'),
   logMaxSize: optional(size(), `Rotate each log file past this size (default '${mb(D.DEFAULT_LOG_MAX_BYTES)}')`),
   logRetain: optional(int({ min: 0, max: 100 }), `Rotated copies kept (default ${D.DEFAULT_LOG_RETAIN})`),

@@ -29,7 +29,10 @@ export interface ResolvedAgent {
   killTimeoutMs: number
   killSignal: SignalName
   maxMemoryBytes: number | null
+  /** absolute paths: `watch: true` is [cwd] */
   watch: string[]
+  /** `ignoreWatch` as written: paths and globs relative to cwd */
+  ignoreWatch: string[]
   dependsOn: string[]
   logMaxBytes: number
   logRetain: number

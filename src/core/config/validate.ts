@@ -29,6 +29,13 @@ const TOP_LEVEL = v.object({ ...CONFIG_ENTRIES, agents: v.optional(v.unknown()) 
 const QUEUE_SCHEMA = v.object(QUEUE_ENTRIES)
 const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
+/** `watch: true` is the agent's folder; paths are relative to it. */
+function watchPaths(watch: AgentDefinition['watch'], cwd: string): string[] {
+  if (watch === true) return [cwd]
+  if (!watch) return []
+  return watch.map((w) => (isAbsolute(w) ? w : resolve(cwd, w)))
+}
+
 function resolveAgent(def: AgentDefinition, type: string, configDir: string): ResolvedAgent {
   const env: Record<string, string> = {}
   for (const [k, value] of Object.entries(def.env ?? {})) env[k] = String(value)
@@ -53,7 +60,8 @@ function resolveAgent(def: AgentDefinition, type: string, configDir: string): Re
     killTimeoutMs: parseDuration(def.killTimeout) ?? D.DEFAULT_KILL_TIMEOUT_MS,
     killSignal: def.killSignal ?? D.DEFAULT_KILL_SIGNAL,
     maxMemoryBytes: parseSize(def.maxMemory) ?? null,
-    watch: (def.watch ?? []).map((w) => (isAbsolute(w) ? w : resolve(cwd, w))),
+    watch: watchPaths(def.watch, cwd),
+    ignoreWatch: def.ignoreWatch ?? [],
     dependsOn: def.dependsOn ?? [],
     logMaxBytes: parseSize(def.logMaxSize) ?? D.DEFAULT_LOG_MAX_BYTES,
     logRetain: def.logRetain ?? D.DEFAULT_LOG_RETAIN,

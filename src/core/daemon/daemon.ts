@@ -79,7 +79,7 @@ export class Daemon {
     const logLimits = daemonLogLimits()
     if (logLimits.ignored.length > 0) log.warn('ignored daemon log settings; using the defaults', { ignored: logLimits.ignored })
     this.rotator = new LogRotator(paths, supervisor, log, logLimits)
-    this.watcher = new FileWatcher(supervisor, log)
+    this.watcher = new FileWatcher(supervisor, log, paths.home)
     this.ctx = {
       paths,
       log,

@@ -34,6 +34,8 @@ export const RESOLVED_AGENT = objectOf({
   killSignal: str({ nonEmpty: true }),
   maxMemoryBytes: v.nullish(ms),
   watch: strings(),
+  // absent from files written before it existed
+  ignoreWatch: v.optional(strings()),
   dependsOn: strings(),
   logMaxBytes: ms,
   logRetain: int({ min: 0 }),

@@ -200,7 +200,13 @@ describe('validateConfig: field values', () => {
     ['args[1]', { args: ['--port', 80] }, 'a string', '80'],
     ['cwd', { cwd: '' }, 'a non-empty string', '""'],
     ['killSignal', { killSignal: 'TERM' }, "a signal name such as 'SIGTERM' or 'SIGINT'", '"TERM"'],
-    ['watch', { watch: './src' }, 'an array of strings', '"./src"'],
+    ['watch', { watch: './src' }, 'true, false or an array of paths', '"./src"'],
+    ['watch', { watch: 'yes' }, 'true, false or an array of paths', '"yes"'],
+    ['watch', { watch: ['./src', 3] }, 'true, false or an array of paths', '["./src",3]'],
+    ['ignoreWatch', { ignoreWatch: 3 }, "an array of non-empty paths or globs such as '*.log'", '3'],
+    ['ignoreWatch', { ignoreWatch: '*.log' }, "an array of non-empty paths or globs such as '*.log'", '"*.log"'],
+    // an empty pattern would be cwd itself: nothing watched
+    ['ignoreWatch[0]', { ignoreWatch: [''] }, 'a non-empty string', '""'],
     ['dependsOn', { dependsOn: 'db' }, 'an array of strings', '"db"'],
     ['backoff', { backoff: 100 }, 'an object with initial, max, factor', '100'],
     ['backoff.initial', { backoff: { initial: 'quick' } }, 'a duration', '"quick"'],
@@ -228,6 +234,13 @@ describe('validateConfig: field values', () => {
     expect(err.message).toContain("unknown field 'max_restarts' for type 'node' (pm2's name; orch calls it 'maxRestarts'")
     expect(configError({ agents: [{ name: 'w', script, start_grace: '1s' }] }).message).toContain("unknown field 'start_grace' for type 'node' (did you mean 'startGrace'?)")
     expect(configError({ agents: [{ name: 'w', script, frobnicate: 1 }] }).message).toMatch(/unknown field 'frobnicate' for type 'node'; allowed/)
+  })
+
+  it("says what pm2's watch fields are in orch", () => {
+    const err = configError({ agents: [{ name: 'w', script, ignore_watch: ['logs'], watch_delay: 1000, watch_options: {} }] })
+    expect(err.message).toContain("unknown field 'ignore_watch' for type 'node' (pm2's name; orch calls it 'ignoreWatch')")
+    expect(err.message).toContain(`unknown field 'watch_delay' for type 'node' (orch restarts once changes have settled for ${D.WATCH_DEBOUNCE_MS} ms; it cannot be set)`)
+    expect(err.message).toContain("unknown field 'watch_options' for type 'node' (orch has no chokidar options; 'ignoreWatch' lists what not to watch")
   })
 
   it('names the typo scirpt when it is the only script field, not just the missing script', () => {
@@ -407,6 +420,7 @@ describe('validateConfig: a good config', () => {
         killSignal: 'SIGTERM',
         maxMemoryBytes: null,
         watch: [],
+        ignoreWatch: [],
         dependsOn: [],
         raw: def,
         configDir,
@@ -442,6 +456,19 @@ describe('validateConfig: a good config', () => {
     expect(a.cwd).toBe(join(configDir, 'sub'))
     expect(a.watch).toEqual([join(configDir, 'sub', 'src'), '/abs/lib'])
     expect(a.configDir).toBe(configDir)
+  })
+
+  it('watch: true is the agent\'s folder, false or absent is nothing; ignoreWatch is kept as written', () => {
+    const [a, b, c] = agents(
+      { name: 'a', cwd: 'sub', script: 'worker.js', watch: true, ignoreWatch: ['*.log', 'tmp'] },
+      { name: 'b', script, watch: false },
+      { name: 'c', script },
+    ).agents
+    expect(a!.watch).toEqual([join(configDir, 'sub')])
+    expect(a!.ignoreWatch).toEqual(['*.log', 'tmp'])
+    expect(b!.watch).toEqual([])
+    expect(c!.watch).toEqual([])
+    expect(c!.ignoreWatch).toEqual([])
   })
 
   it('keeps an absolute cwd', () => {

@@ -7,7 +7,7 @@ import { desiredEntryProblems, instanceDocProblems, type DESIRED_ENTRY, type INS
 const agent: ResolvedAgent = {
   name: 'a', type: 'node', cwd: '/tmp', env: {}, args: [], instances: 1, autorestart: true, maxRestarts: 3, restartWindowMs: 60_000,
   backoff: { initialMs: 100, maxMs: 1000, factor: 2 }, startGraceMs: 1000, readyTimeoutMs: null, killTimeoutMs: 5000, killSignal: 'SIGTERM',
-  maxMemoryBytes: null, watch: [], dependsOn: [], logMaxBytes: 1024, logRetain: 3, concurrency: 1, leaseTimeoutMs: 30_000, raw: { name: 'a' }, configDir: '/tmp',
+  maxMemoryBytes: null, watch: [], ignoreWatch: [], dependsOn: [], logMaxBytes: 1024, logRetain: 3, concurrency: 1, leaseTimeoutMs: 30_000, raw: { name: 'a' }, configDir: '/tmp',
 }
 const doc = (extra: Record<string, unknown> = {}) => ({
   _id: 'a', name: 'a', index: 0, agent, spec: { command: 'node', args: ['x.js'] }, configPath: null, desired: 'running', status: 'online',

@@ -36,6 +36,9 @@ export function agentDescription(inst: InstanceView, ctx: DaemonContext): AgentD
     args: r.spec.args,
     cwd: r.spec.cwd ?? r.agent.cwd,
     logs: agentLogPaths(ctx.paths, r.id),
+    watch: r.agent.watch,
+    // records written before ignoreWatch existed lack it
+    ignoreWatch: r.agent.ignoreWatch ?? [],
     events: r.events.slice(-20),
     usage: inst.usage.slice(-20),
   }

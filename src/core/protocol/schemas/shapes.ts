@@ -47,6 +47,8 @@ export const AgentDescriptionSchema = v.object({
   args: v.array(v.string()),
   cwd: v.string(),
   logs: note(v.object({ out: v.string(), err: v.string() }), 'paths of its log files'),
+  watch: note(v.array(v.string()), 'absolute paths whose changes restart it; empty when it does not watch'),
+  ignoreWatch: note(v.array(v.string()), "its `ignoreWatch` as written (node_modules, .git and ORCH_HOME are never watched)"),
   events: note(v.array(AgentEventSchema), 'the last 20 state changes'),
   usage: note(v.array(UsageSampleSchema), 'the last 20 resource samples'),
 })

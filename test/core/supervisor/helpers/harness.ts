@@ -29,6 +29,7 @@ export function agent(name: string, over: Partial<ResolvedAgent> = {}): Resolved
     killSignal: 'SIGTERM',
     maxMemoryBytes: null,
     watch: [],
+    ignoreWatch: [],
     dependsOn: [],
     logMaxBytes: 10_000_000,
     logRetain: 3,
