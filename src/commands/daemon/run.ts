@@ -76,7 +76,7 @@ export default class DaemonRun extends OrchCommand<void> {
       try {
         if (!client) throw new Error(`the daemon of ${paths.home} does not answer on ${paths.socket}`)
         const result = await startConfig(client, configPath, cwd)
-        if (!output.json) process.stderr.write(`${DAEMON_PREFIX} | started ${result.started.length} agent(s) of ${configPath}\n`)
+        if (logs && !output.json) process.stderr.write(`${DAEMON_PREFIX} | started ${result.started.length} agent(s) of ${configPath}\n`)
       } catch (err) {
         // nothing is left behind: the agents it may have started stop, then the daemon
         await daemon.stop(`${args.config} did not start`, { stopAgents: true })
