@@ -78,6 +78,8 @@ export default class DaemonRun extends OrchCommand<void> {
         const result = await startConfig(client, configPath, cwd)
         if (logs && !output.json) process.stderr.write(`${DAEMON_PREFIX} | started ${result.started.length} agent(s) of ${configPath}\n`)
       } catch (err) {
+        // a signal (or `orch kill`) while the config started: the stop under way is the outcome, not this error
+        if (daemon.stopping) return this.exitWhenStopped(daemon.stopped, stopFollowing)
         // nothing is left behind: the agents it may have started stop, then the daemon
         await daemon.stop(`${args.config} did not start`, { stopAgents: true })
         await stopFollowing()
@@ -87,7 +89,11 @@ export default class DaemonRun extends OrchCommand<void> {
       }
     }
 
-    const code = await daemon.stopped
+    return this.exitWhenStopped(daemon.stopped, stopFollowing)
+  }
+
+  private async exitWhenStopped(stopped: Promise<number>, stopFollowing: () => Promise<void>): Promise<void> {
+    const code = await stopped
     await stopFollowing()
     // the daemon is closed; whatever handle is left (an agent's pipe, a timer) must not keep this process
     process.exit(code)

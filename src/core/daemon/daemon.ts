@@ -251,6 +251,11 @@ export class Daemon {
     return pids
   }
 
+  /** A shutdown has begun. */
+  get isStopping(): boolean {
+    return this.stopping !== null
+  }
+
   /** The one way out. Agents keep running unless `stopAgents`. */
   shutdown(reason: string, opts: { stopAgents?: boolean } = {}): Promise<void> {
     this.stopping ??= (async () => {

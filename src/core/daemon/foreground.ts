@@ -25,6 +25,8 @@ export interface ForegroundDaemon {
    * signal cut the stop short.
    */
   readonly stopped: Promise<number>
+  /** A stop is under way (a signal, or a client asked): a request that fails now fails because of it. */
+  readonly stopping: boolean
   /** Stops the daemon, and its agents first when asked (a config that failed to start); resolves as `stopped`. */
   stop(reason: string, opts: { stopAgents: boolean }): Promise<number>
 }
@@ -35,42 +37,58 @@ export async function runForeground(paths: OrchPaths, opts: ForegroundOptions): 
   delete process.env[DETACHED_ENV]
   let settle!: (code: number) => void
   const stopped = new Promise<number>((resolve) => (settle = resolve))
+  let daemon: Daemon | null = null
   // set when we stop the agents: an agent a request in flight (the config's start) spawned meanwhile is killed too
   let sweep = false
-  const daemon: Daemon | null = await Daemon.start(
+  const stop = (d: Daemon, reason: string, stopAgents: boolean): Promise<void> => {
+    sweep ||= stopAgents
+    return d.shutdown(reason, { stopAgents })
+  }
+  let signalled: NodeJS.Signals | null = null
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const code = 128 + constants.signals[signal]
+    if (!signalled) {
+      signalled = signal
+      // one that comes while the daemon starts is acted on once it has started
+      if (daemon) void stop(daemon, signal, opts.stopAgentsOnSignal)
+      return
+    }
+    // a second Ctrl-C does not wait for the agents' killTimeouts (nor for a start to finish)
+    if (!daemon) process.exit(code)
+    daemon.log.warn(`${signal} while stopping: exiting at once`)
+    if (opts.stopAgentsOnSignal) daemon.killAgentsNow()
+    settle(code)
+  }
+  const onHangup = (): void => daemon?.log.info('SIGHUP ignored')
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGHUP', onHangup)
+  const started = await Daemon.start(
     paths,
     () => {
       if (sweep) daemon?.killAgentsNow()
       settle(0)
     },
     { onLogLine: opts.onLogLine },
-  )
-  if (!daemon) return null
-  const stop = (reason: string, stopAgents: boolean): Promise<void> => {
-    sweep ||= stopAgents
-    return daemon.shutdown(reason, { stopAgents })
+  ).catch((err: unknown) => {
+    process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onHangup)
+    throw err
+  })
+  if (!started) {
+    process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onHangup)
+    return null
   }
-  let signalled = false
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (!signalled) {
-      signalled = true
-      void stop(signal, opts.stopAgentsOnSignal)
-      return
-    }
-    // a second Ctrl-C does not wait for the agents' killTimeouts
-    daemon.log.warn(`${signal} while stopping: exiting at once`)
-    if (opts.stopAgentsOnSignal) daemon.killAgentsNow()
-    settle(128 + constants.signals[signal])
-  }
-  process.on('SIGTERM', onSignal)
-  process.on('SIGINT', onSignal)
-  process.on('SIGHUP', () => daemon.log.info('SIGHUP ignored'))
-  exitOnCrash(daemon)
+  const d = (daemon = started)
+  exitOnCrash(d)
+  if (signalled) void stop(d, `${signalled} during the start`, opts.stopAgentsOnSignal)
   return {
     pid: process.pid,
     stopped,
+    get stopping() {
+      return signalled !== null || d.isStopping
+    },
     stop: async (reason, { stopAgents }) => {
-      await stop(reason, stopAgents)
+      await stop(d, reason, stopAgents)
       return stopped
     },
   }
