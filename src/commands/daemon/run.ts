@@ -46,6 +46,8 @@ export default class DaemonRun extends OrchCommand<void> {
     const { printAgentLine, printDaemonLine, DAEMON_PREFIX } = await import('../../cli/foreground-output.js')
     const output = { json: this.jsonEnabled(), raw: flags.raw }
     const logs = flags.logs ?? configPath !== undefined
+    // a reader that went away (`| head`) ends the printing, never the daemon (an unhandled EPIPE would crash it)
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
     // from before the daemon starts: every line its agents write is printed, none twice
     const endFollow = new AbortController()
     const following = logs ? followLogs(paths, undefined, ['out', 'err'], (l) => printAgentLine(l, output), new Set(), endFollow.signal) : null
