@@ -21,5 +21,10 @@ const common = {
   logLevel: 'warning',
 }
 await build({ ...common, entryPoints: { entry: join(root, 'dist/src/cli/entry.js') }, outdir: join(root, 'dist/cli') })
-await build({ ...common, entryPoints: { main: join(root, 'dist/src/core/daemon/main.js') }, outdir: join(root, 'dist/daemon') })
-console.log('bundled dist/cli/entry.js and dist/daemon/main.js')
+// foreground.js: the daemon of `orch daemon run`, imported by the CLI; shares its chunks with main.js
+await build({
+  ...common,
+  entryPoints: { main: join(root, 'dist/src/core/daemon/main.js'), foreground: join(root, 'dist/src/core/daemon/foreground.js') },
+  outdir: join(root, 'dist/daemon'),
+})
+console.log('bundled dist/cli/entry.js, dist/daemon/main.js and dist/daemon/foreground.js')

@@ -138,7 +138,7 @@ export function lastLines(file: LogFile, n: number): LogLine[] {
  * files that were rotated; never the `hidden` files (of removed instances).
  * Files are read in turn every FOLLOW_POLL_MS, so lines of different files
  * come out in the order they were written to within that much.
- * Never resolves.
+ * Resolves only once `stop` is aborted, after a last read of every file.
  */
 export function followLogs(
   paths: OrchPaths,
@@ -146,7 +146,8 @@ export function followLogs(
   streams: LogStream | readonly LogStream[],
   print: (l: LogLine) => void,
   hidden: ReadonlySet<string> = new Set(),
-): Promise<never> {
+  stop?: AbortSignal,
+): Promise<void> {
   const offsets = new Map<string, number>()
   const cutters = new Map<string, LineCutter>()
   const buf = Buffer.allocUnsafe(READ_CHUNK)
@@ -179,7 +180,12 @@ export function followLogs(
       }
     }
   }
-  return new Promise(() => {
-    setInterval(poll, FOLLOW_POLL_MS)
+  return new Promise((resolve) => {
+    const timer = setInterval(poll, FOLLOW_POLL_MS)
+    stop?.addEventListener('abort', () => {
+      clearInterval(timer)
+      poll()
+      resolve()
+    })
   })
 }

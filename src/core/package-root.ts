@@ -11,3 +11,6 @@ export const PACKAGE_ROOT: string = (() => {
 
 /** The daemon entry point: the bundle of dist/src/core/daemon/main.js (scripts/bundle.mjs). */
 export const DAEMON_MAIN = join(PACKAGE_ROOT, 'dist', 'daemon', 'main.js')
+
+/** The daemon of `orch daemon run`, in this process: the bundle of dist/src/core/daemon/foreground.js. */
+export const DAEMON_FOREGROUND = join(PACKAGE_ROOT, 'dist', 'daemon', 'foreground.js')

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { lastLines, type LogFile } from '../../src/cli/log-files.js'
+import { followLogs, lastLines, type LogFile, type LogLine } from '../../src/cli/log-files.js'
+import { orchPaths } from '../../src/core/paths.js'
 import { LineCutter, MAX_LINE_BYTES } from '../../src/cli/log-lines.js'
 
 const dirs: string[] = []
@@ -71,6 +72,28 @@ describe('LineCutter (orch logs -f)', () => {
       { line: 'abc' },
       { line: `d${'y'.repeat(MAX_LINE_BYTES - 1)} … [${100 * 64 * 1024 + 1 - MAX_LINE_BYTES} bytes cut]`, cut: 100 * 64 * 1024 + 1 - MAX_LINE_BYTES },
       { line: 'last' },
+    ])
+  })
+})
+
+describe('followLogs (orch logs -f, orch daemon run)', () => {
+  it('prints only what is written after it starts, files that appear later too, and reads every file once more when stopped', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'orch-follow-'))
+    dirs.push(home)
+    const paths = orchPaths(home)
+    mkdirSync(paths.logsDir)
+    writeFileSync(join(paths.logsDir, 'w.0.out.log'), 'before\n')
+    const seen: LogLine[] = []
+    const stop = new AbortController()
+    const following = followLogs(paths, undefined, ['out', 'err'], (l) => seen.push(l), new Set(), stop.signal)
+    appendFileSync(join(paths.logsDir, 'w.0.out.log'), 'after\n')
+    writeFileSync(join(paths.logsDir, 'late.err.log'), 'oops\npartial')
+    // no poll has run yet: the last read at stop finds them
+    stop.abort()
+    await following
+    expect(seen).toEqual([
+      { agent: 'late', stream: 'err', line: 'oops' },
+      { agent: 'w:0', stream: 'out', line: 'after' },
     ])
   })
 })

@@ -18,6 +18,7 @@ import { PluginList } from '../store/plugin-list.js'
 import { RecoveryLog } from '../store/recovery-log.js'
 import { NedbStateStore } from '../store/nedb-state-store.js'
 import type { InstanceView } from '../supervisor/instance.js'
+import { signalGroup } from '../supervisor/group-waiter.js'
 import { ChildProcessSpawner, procProbe } from '../supervisor/process-spawner.js'
 import { Supervisor } from '../supervisor/supervisor.js'
 import type { Connection } from './connection.js'
@@ -99,13 +100,13 @@ export class Daemon {
     }
   }
 
-  /** Returns null when another daemon already holds this ORCH_HOME. */
-  static async start(paths: OrchPaths, onStopped: () => void = () => {}): Promise<Daemon | null> {
+  /** Returns null when another daemon already holds this ORCH_HOME. `onLogLine` hears each line of daemon.log (`orch daemon run`). */
+  static async start(paths: OrchPaths, onStopped: () => void = () => {}, opts: { onLogLine?: (line: string) => void } = {}): Promise<Daemon | null> {
     const adoptOnly = takeAdoptOnly()
     const { fixedMode } = prepareHome(paths)
     const lock = await acquireLock(paths)
     if (!lock) return null
-    const log = createLogger(paths.daemonLog)
+    const log = createLogger(paths.daemonLog, opts.onLogLine)
     log.info('daemon starting', { home: paths.home, version: ORCH_VERSION, node: process.version })
     // at once: a start that fails from here on (a full disk, a damaged file) is retried by it too
     const watchdog = Watchdog.start(paths, DAEMON_MAIN, lock.generation, log)
@@ -236,10 +237,23 @@ export class Daemon {
     }
   }
 
-  private async stopAgentsForKill(): Promise<void> {
+  private async stopAgentsForKill(reason = 'orch kill'): Promise<void> {
     this.saveDesired()
     this.freezeDesired = true
-    await this.supervisor.stopAll(this.supervisor.all(), 'orch kill')
+    await this.supervisor.stopAll(this.supervisor.all(), reason)
+  }
+
+  /** SIGKILL to every agent's process group at once, without waiting: a second signal to `orch daemon run` while it stops them. */
+  killAgentsNow(): number[] {
+    const pids = this.supervisor.processes().map((p) => p.pid)
+    for (const pid of pids) signalGroup(pid, 'SIGKILL')
+    if (pids.length > 0) this.log.warn('agents killed at once', { pids })
+    return pids
+  }
+
+  /** A shutdown has begun. */
+  get isStopping(): boolean {
+    return this.stopping !== null
   }
 
   /** The one way out. Agents keep running unless `stopAgents`. */
@@ -249,7 +263,7 @@ export class Daemon {
       // first: a stop on purpose must not be taken for a crash, whatever happens next
       this.watchdog?.stop()
       this.registry.emit('daemonStopping', { reason })
-      if (opts.stopAgents) await this.stopAgentsForKill()
+      if (opts.stopAgents) await this.stopAgentsForKill(reason)
       this.monitor.stop()
       this.rotator.stop()
       await this.watcher.close().catch(() => {})

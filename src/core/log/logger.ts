@@ -23,8 +23,9 @@ function errorFields(fields?: Record<string, unknown>): Record<string, unknown> 
  * JSON lines: {"time":"…","level":"info","msg":"…",…fields}. A write that
  * fails (a full disk) ends a write stream for good, so the next line opens a
  * new one: logging resumes by itself once there is room (lines in between are lost).
+ * `onLine` hears each line too (`orch daemon run` prints them).
  */
-export function createLogger(file: string): Logger {
+export function createLogger(file: string, onLine?: (line: string) => void): Logger {
   let stream: WriteStream | null = null
   const open = (): WriteStream => {
     const s = createWriteStream(file, { flags: 'a', mode: 0o600 })
@@ -35,7 +36,9 @@ export function createLogger(file: string): Logger {
   }
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     stream ??= open()
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, pid: process.pid, ...errorFields(fields) })}\n`)
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, pid: process.pid, ...errorFields(fields) })
+    stream.write(`${line}\n`)
+    onLine?.(line)
   }
   return {
     log,

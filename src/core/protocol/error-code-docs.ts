@@ -61,4 +61,5 @@ export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when
   E_USAGE: { side: 'cli', when: 'a missing argument, an unknown flag, a flag value that does not parse (exit code 2)' },
   E_UNKNOWN_COMMAND: { side: 'cli', when: 'no such command; the message suggests the closest one (exit code 2)' },
   E_UNIT_CONFLICT: { side: 'cli', when: '`orch startup --install` would overwrite a different unit, or `orch unstartup` remove one orch did not write for this home (without `--force`)' },
+  E_DAEMON_RUNNING: { side: 'cli', when: '`orch daemon run` while a daemon already runs for this ORCH_HOME (or is starting): it never starts a second one' },
 }

@@ -46,6 +46,8 @@ export const ErrorCode = {
   UNKNOWN_COMMAND: 'E_UNKNOWN_COMMAND',
   /** the CLI's own: `orch startup --install` would overwrite a different unit file, or `orch unstartup` remove one orch did not write for this home */
   UNIT_CONFLICT: 'E_UNIT_CONFLICT',
+  /** the CLI's own: `orch daemon run` while a daemon already runs for this ORCH_HOME */
+  DAEMON_RUNNING: 'E_DAEMON_RUNNING',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -74,4 +76,5 @@ export const CliErrorCode = {
   /** not an error orch raised on purpose (a bug, or a system error with no code of ours): the same code as the daemon's */
   INTERNAL: ErrorCode.INTERNAL,
   UNIT_CONFLICT: ErrorCode.UNIT_CONFLICT,
+  DAEMON_RUNNING: ErrorCode.DAEMON_RUNNING,
 } as const
