@@ -46,6 +46,8 @@ export const ErrorCode = {
   UNKNOWN_COMMAND: 'E_UNKNOWN_COMMAND',
   /** the CLI's own: `orch startup --install` would overwrite a different unit file, or `orch unstartup` remove one orch did not write for this home */
   UNIT_CONFLICT: 'E_UNIT_CONFLICT',
+  /** `agents.reload`: an instance's new process did not come online; its old process keeps running and the reload stopped there */
+  RELOAD_FAILED: 'E_RELOAD_FAILED',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -1,6 +1,6 @@
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
 import type { Handler } from '../context.js'
-import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
+import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsReload, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
 import {
@@ -30,6 +30,7 @@ export const handlers: HandlerMap = {
   'agents.list': agentsList,
   'agents.stop': agentsStop,
   'agents.restart': agentsRestart,
+  'agents.reload': agentsReload,
   'agents.delete': agentsDelete,
   'agents.describe': agentsDescribe,
   'agents.resurrect': agentsResurrect,
