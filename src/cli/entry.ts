@@ -19,6 +19,7 @@ import QueueLs from '../commands/queue/ls.js'
 import QueuePurge from '../commands/queue/purge.js'
 import QueueReplay from '../commands/queue/replay.js'
 import Request from '../commands/request.js'
+import Reload from '../commands/reload.js'
 import Restart from '../commands/restart.js'
 import Resurrect from '../commands/resurrect.js'
 import Send from '../commands/send.js'
@@ -48,6 +49,7 @@ export const COMMANDS = {
   logs: Logs,
   flush: Flush,
   stop: Stop,
+  reload: Reload,
   restart: Restart,
   delete: Delete,
   describe: Describe,
