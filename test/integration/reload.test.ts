@@ -5,14 +5,14 @@ import { DaemonClient } from '../../src/core/client/daemon-client.js'
 import { isEvent } from '../../src/core/protocol/events.js'
 import { PushedEvent, type AgentInfo, type WireMessage } from '../../src/core/protocol/types.js'
 import { runBin } from '../helpers/bin.js'
-import { fixture, isAlive, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { fixture, isAlive, killDaemon, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 
 /** Pids the fixture recorded, for the cleanup: a failed test may leave a reload's other process, which the state store names only as `retiring`. */
 const strays: number[] = []
 const home = useHomes(strays)
 
 interface Step {
-  event: 'start' | 'ready' | 'exit' | 'fail'
+  event: 'start' | 'ready' | 'exit' | 'fail' | 'hold'
   pid: number
   id: string
   seen?: { pid: number; status: string } | null
@@ -96,6 +96,8 @@ describe('orch reload', () => {
     }
     // at no moment was the pool without an online instance (here: no instance ever left online)
     expect(polls.length).toBeGreaterThan(0)
+    // requests went out while it ran (5 more after)
+    expect(sent).toBeGreaterThan(5)
     for (const p of polls) expect(p.filter((a) => a.status === 'online').length).toBeGreaterThanOrEqual(1)
     expect(polls.flat().every((a) => a.status === 'online')).toBe(true)
     // one instance at a time: worker:1 got its new process only after worker:0's old one was gone
@@ -145,7 +147,7 @@ describe('orch reload', () => {
     expect(doc.error.code).toBe('E_RELOAD_FAILED')
     const failed = steps(record).find((x) => x.event === 'fail')!
     expect(doc.error.message).toBe(
-      `reload of echo failed: its new process (pid ${failed.pid}) exited with code 3 before it was online; its old process (pid ${before!.pid}) keeps running`,
+      `reload of echo failed: its new process (pid ${failed.pid}) exited with code 3 before it was online; its old process (pid ${before!.pid}) keeps running (see orch logs echo)`,
     )
     // the old process still serves, nothing restarted or counted
     const [now] = await list()
@@ -162,6 +164,30 @@ describe('orch reload', () => {
     const human = await runBin(['reload', 'echo'])
     expect(human.status).toBe(1)
     expect(human.stderr).toContain('E_RELOAD_FAILED')
+  })
+
+  it('a daemon killed during a reload: the next one stops the new process it left, and keeps the old one', async () => {
+    const t = home()
+    const holdFile = join(t.home, 'hold')
+    const { file, record } = config(t, 'echo', 1, { HOLD_FILE: holdFile })
+    await orchJson(['start', file])
+    const [before] = await allOnline(1)
+    writeFileSync(holdFile, '')
+    // the new process never signals ready: the reload waits (startGrace is 30s)
+    const reloading = runBin(['reload', 'echo', '--json'])
+    const held = await waitFor(() => steps(record).find((x) => x.event === 'hold'), 'the new process started')
+    // saved as the instance's other process
+    const saved = (): string => readFileSync(join(t.paths.dataDir, 'agents.db'), 'utf8')
+    await waitFor(() => saved().includes(`"retiring":{"pid":${held.pid}`), 'the new process saved as retiring')
+    killDaemon(t)
+    const r = await reloading
+    expect(r.status).toBe(1)
+
+    // any command starts a daemon, which re-adopts the old process and stops the other one
+    const [now] = await list()
+    expect(now).toMatchObject({ pid: before!.pid, status: 'online' })
+    await waitFor(() => !isAlive(held.pid), 'the new process stopped by the next daemon')
+    expect(isAlive(before!.pid!)).toBe(true)
   })
 
   it('reload of an unknown agent is E_UNKNOWN_AGENT', async () => {

@@ -94,6 +94,24 @@ export class Successors {
     })
   }
 
+  /**
+   * A daemon that died in the middle of a reload left two processes for one
+   * instance: the record names the one that is the instance's, `retiring`
+   * the other (the new one before it took over, the old one after). The
+   * next daemon stops that one, if it is still the very process (pid +
+   * start time).
+   */
+  stopRetiring(inst: Instance): void {
+    const r = inst.record
+    const other = r.retiring
+    if (!other) return
+    r.retiring = null
+    this.deps.store.save(r)
+    if (other.pid === r.pid || !this.deps.probe.isSameProcess(other.pid, other.procStart)) return
+    this.deps.log.warn('stopping the other process of a reload the previous daemon left', { agent: r.id, pid: other.pid })
+    void this.deps.spawner.stopGroup(other.pid, r.agent.killSignal, r.agent.killTimeoutMs)
+  }
+
   private spawned(inst: Instance, s: Successor, proc: AgentProcess): void {
     const r = inst.record
     if (s.settled) {
@@ -143,7 +161,7 @@ export class Successors {
         r.retiring = null
         this.deps.store.save(r)
       }
-      const kept = s.attempt === inst.attempt && r.pid !== null ? `; its old process (pid ${r.pid}) keeps running` : ''
+      const kept = s.attempt === inst.attempt && r.pid !== null ? `; its old process (pid ${r.pid}) keeps running (see orch logs ${r.id})` : ''
       this.deps.dispatch(inst, { event: 'successor-failed', reason: why })
       this.deps.log.warn('reload failed', { agent: r.id, why })
       s.reject(new ReloadFailedError(`reload of ${r.id} failed: ${why}${kept}`, { agent: r.id, reloaded: [], notReloaded: [] }))

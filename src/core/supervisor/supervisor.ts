@@ -37,13 +37,11 @@ export class Supervisor {
   private readonly store: StateStore
   private readonly log: Logger
   private readonly probe: ProcessProbe
-  private readonly spawner: Spawner
 
   constructor(deps: SupervisorDeps) {
     this.store = deps.store
     this.log = deps.log
     this.probe = deps.probe
-    this.spawner = deps.spawner
     this.emitter.setMaxListeners(0)
     const host: LifecycleHost = {
       ...deps,
@@ -293,26 +291,10 @@ export class Supervisor {
     const scan = () => (leaders ??= this.probe.agentLeaders())
     for (const inst of adopted) {
       adoptInstance(this.lifecycle, this.probe, inst, opts.startDead ?? true, scan)
-      this.stopRetiring(inst)
+      this.lifecycle.successors.stopRetiring(inst)
     }
   }
 
-  /**
-   * A daemon that died in the middle of a reload left two processes for one
-   * instance: the record names the one that is the instance's, `retiring`
-   * the other (the new one before it took over, the old one after). Stop
-   * that one, if it is still the very process (pid + start time).
-   */
-  private stopRetiring(inst: Instance): void {
-    const r = inst.record
-    const old = r.retiring
-    if (!old) return
-    r.retiring = null
-    this.store.save(r)
-    if (old.pid === r.pid || !this.probe.isSameProcess(old.pid, old.procStart)) return
-    this.log.warn('stopping the other process of a reload the previous daemon left', { agent: r.id, pid: old.pid })
-    void this.spawner.stopGroup(old.pid, r.agent.killSignal, r.agent.killTimeoutMs)
-  }
 
   /** Stops every timer (daemon shutdown); agents keep running. */
   detachAll(): void {

@@ -93,7 +93,7 @@ describe('reload', () => {
     expect(reload.state).toBe('failed')
     expect(reload.error).toBeInstanceOf(ReloadFailedError)
     expect((reload.error as Error).message).toBe(
-      `reload of a failed: its new process (pid ${fresh.pid}) was not ready after 2s (readyTimeout); its old process (pid ${h.old.pid}) keeps running`,
+      `reload of a failed: its new process (pid ${fresh.pid}) was not ready after 2s (readyTimeout); its old process (pid ${h.old.pid}) keeps running (see orch logs a)`,
     )
     expect(h.spawner.stops.map((s) => s.pgid)).toEqual([fresh.pid])
     expect(h.inst.record).toMatchObject({ status: 'online', pid: h.old.pid, restarts: 0, retiring: null })
@@ -124,7 +124,7 @@ describe('reload', () => {
     await h.tick()
     expect(reload.state).toBe('failed')
     expect((reload.error as Error).message).toBe(
-      `reload of a failed: its new process could not start (fake: spawn fake ENOENT); its old process (pid ${h.old.pid}) keeps running`,
+      `reload of a failed: its new process could not start (fake: spawn fake ENOENT); its old process (pid ${h.old.pid}) keeps running (see orch logs a)`,
     )
     expect(h.inst.record.pid).toBe(h.old.pid)
   })
