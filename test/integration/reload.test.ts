@@ -190,6 +190,29 @@ describe('orch reload', () => {
     expect(isAlive(before!.pid!)).toBe(true)
   })
 
+  it("both processes' tokens are admitted during a reload; after it, only the new one's", async () => {
+    const t = home()
+    const tokens = join(t.home, 'tokens.jsonl')
+    const read = (): Array<{ pid: number; token: string }> =>
+      existsSync(tokens) ? readFileSync(tokens, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []
+    // not an SDK agent: online after its start grace, the new process as the old one
+    await orchJson(['start', writeConfig(t, [{ name: 'tok', script: fixture('print-token.js'), env: { TOKEN_FILE: tokens }, startGrace: '3s' }])])
+    const [before] = await allOnline(1)
+    const admitted = async (token: string): Promise<boolean> =>
+      DaemonClient.connect(t.paths.socket, { client: 'agent', agent: 'tok', token }).then(
+        (c) => (c.close(), true),
+        () => false,
+      )
+    const reloading = orchJson<AgentInfo[]>(['reload', 'tok'])
+    const [first, second] = await waitFor(() => read().length === 2 && read(), 'the new process started')
+    for (const s of [first!, second!]) strays.push(s.pid)
+    expect(first!.pid).toBe(before!.pid)
+    expect([await admitted(first!.token), await admitted(second!.token)]).toEqual([true, true])
+    const [after] = await reloading
+    expect(after).toMatchObject({ pid: second!.pid, status: 'online', restarts: 1 })
+    expect([await admitted(first!.token), await admitted(second!.token)]).toEqual([false, true])
+  })
+
   it('reload of an unknown agent is E_UNKNOWN_AGENT', async () => {
     const t = home()
     const { file } = config(t, 'echo', 1)
