@@ -131,6 +131,13 @@ describe('orch reload', () => {
     // describe tells the story
     const d = await orchJson<{ events: Array<{ from: string; to: string; reason: string }> }>(['describe', 'echo'])
     expect(d.events.at(-1)).toMatchObject({ from: 'online', to: 'online', reason: `reloaded: new pid ${after!.pid} took over from pid ${before!.pid} (signalled ready)` })
+
+    // without --json: the table of the agents as they are after it
+    const human = await orch(['reload', 'echo'])
+    expect(human.error).toBeUndefined()
+    const [again] = await list()
+    expect(again!.restarts).toBe(2)
+    expect(human.stdout).toMatch(new RegExp(`echo .*online.* ${again!.pid} `))
   })
 
   it('a new process that crashes at start leaves the old one running, and the command fails with E_RELOAD_FAILED', async () => {
