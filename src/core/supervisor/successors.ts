@@ -73,10 +73,11 @@ export class Successors {
 
   /** retire-process: stops the process the new one replaced; the reload of the instance is over once it is gone. */
   retire(inst: Instance, input: LifecycleInput, ctx: EventContext): void {
-    if (input.event !== 'successor-online' || !ctx.retired) return
+    if (input.event !== 'successor-online') return
     const r = inst.record
     const old = ctx.retired
     const s = input.successor
+    if (!old) return s.resolve()
     // our child, or a re-adopted process that is still the very one (pid + start time): never whoever has its pid now
     const ours = old.proc !== undefined || this.deps.probe.isSameProcess(old.pid, old.procStart)
     const stopped = ours ? this.deps.spawner.stopGroup(old.pid, r.agent.killSignal, r.agent.killTimeoutMs) : Promise.resolve(NOTHING_TO_STOP)

@@ -209,6 +209,7 @@ export class Supervisor {
     if (r.agent.type === EXTERNAL_TYPE) return
     this.setDesired(inst, 'running')
     this.lifecycle.dispatch(inst, { event: 'reload', reason })
+    // the dispatch sets it when the instance has a process to replace
     const s = inst.successor as Instance['successor']
     if (s) return s.done
     // no process to replace (stopped, errored, waiting, or a restart pending): started as `orch start` would
@@ -294,7 +295,6 @@ export class Supervisor {
       this.lifecycle.successors.stopRetiring(inst)
     }
   }
-
 
   /** Stops every timer (daemon shutdown); agents keep running. */
   detachAll(): void {
