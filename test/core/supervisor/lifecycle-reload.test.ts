@@ -201,6 +201,26 @@ describe('reload', () => {
   })
 })
 
+describe('reload of a re-adopted agent (not our child)', () => {
+  it('stops the old process by pid once it is still the very process, and never signals a pid that is someone else now', async () => {
+    for (const sameProcess of [true, false]) {
+      const h = harness()
+      h.spawner.adoptable(4242, 777)
+      h.sup.adopt([record(agent('a'), { status: 'online', desired: 'running', pid: 4242, procStart: 777, token: 'old' })])
+      const inst = h.sup.get('a')!
+      const reload = track(h.sup.reload([inst], 'reloaded by user'))
+      await h.tick()
+      // the old pid ended and was reused by some other process meanwhile
+      if (!sameProcess) h.spawner.alive.set(4242, 999)
+      await h.tick(1_010)
+      expect(reload.state).toBe('done')
+      expect(inst.record.pid).toBe(h.spawner.last('a').pid)
+      expect(h.spawner.stops.map((s) => s.pgid)).toEqual(sameProcess ? [4242] : [])
+      vi.useRealTimers()
+    }
+  })
+})
+
 describe('a daemon that died during a reload', () => {
   it("the next one stops the reload's other process (saved as retiring) and keeps the instance's own", async () => {
     const h = harness()
