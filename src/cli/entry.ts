@@ -20,6 +20,7 @@ import QueueLs from '../commands/queue/ls.js'
 import QueuePurge from '../commands/queue/purge.js'
 import QueueReplay from '../commands/queue/replay.js'
 import Request from '../commands/request.js'
+import Reload from '../commands/reload.js'
 import Restart from '../commands/restart.js'
 import Resurrect from '../commands/resurrect.js'
 import Scale from '../commands/scale.js'
@@ -50,6 +51,7 @@ export const COMMANDS = {
   logs: Logs,
   flush: Flush,
   stop: Stop,
+  reload: Reload,
   restart: Restart,
   scale: Scale,
   env: Env,

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import type { ResultOf } from '../core/protocol/methods.js'
 import { OrchCommand } from './base-command.js'
 
-type TargetMethod = 'agents.stop' | 'agents.restart' | 'agents.delete'
+type TargetMethod = 'agents.stop' | 'agents.delete'
 
 /** The one argument of a target command. oclif reads a command's own static `args` only, so each subclass sets it. */
 export const TARGET_ARGS = {

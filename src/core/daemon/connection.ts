@@ -25,6 +25,8 @@ export class Connection {
   client: 'cli' | 'agent' | null = null
   /** the agent instance id, for agent connections */
   agent: string | null = null
+  /** the token an agent connection said hello with: tells a reload's new process from the old one (both have the instance's id) */
+  token: string | null = null
   /** set by queue.consume: messages are pushed to this connection through it */
   recipient: Recipient | null = null
   /** accepted past the connection limit, into the slots kept for the CLI: it may not say hello as an agent */

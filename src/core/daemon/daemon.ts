@@ -175,6 +175,8 @@ export class Daemon {
     const { supervisor, registry } = this
     supervisor.on('spawned', (r) => registry.emit('agentStarted', hookEvent(r)))
     supervisor.on('exited', (r, exit) => registry.emit('agentExited', { ...hookEvent(r), code: exit.code, signal: exit.signal }))
+    // the process a reload replaced: plugins hear it ended; the queue does not drop the instance (its new process consumes now)
+    supervisor.on('retired', (r, exit) => registry.emit('agentExited', { ...hookEvent(r), code: exit.code, signal: exit.signal }))
     supervisor.on('state', (r, from, to, reason) => {
       registry.emit('agentStateChanged', { ...hookEvent(r), from, to, reason })
       if (to === 'online') registry.emit('agentOnline', hookEvent(r))

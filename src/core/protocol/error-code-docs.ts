@@ -62,4 +62,8 @@ export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when
   E_UNKNOWN_COMMAND: { side: 'cli', when: 'no such command; the message suggests the closest one (exit code 2)' },
   E_UNIT_CONFLICT: { side: 'cli', when: '`orch startup --install` would overwrite a different unit, or `orch unstartup` remove one orch did not write for this home (without `--force`)' },
   E_DAEMON_RUNNING: { side: 'cli', when: '`orch daemon run` while a daemon already runs for this ORCH_HOME (or is starting): it never starts a second one' },
+  E_RELOAD_FAILED: {
+    side: 'wire',
+    when: "`agents.reload`: an instance's new process could not start, ended, or was not ready in time (or the instance was stopped meanwhile); it was stopped, the old process keeps running, and the instances after it were not reloaded. `data: {agent, reloaded, notReloaded}`",
+  },
 }

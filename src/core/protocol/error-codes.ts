@@ -48,6 +48,8 @@ export const ErrorCode = {
   UNIT_CONFLICT: 'E_UNIT_CONFLICT',
   /** the CLI's own: `orch daemon run` while a daemon already runs for this ORCH_HOME */
   DAEMON_RUNNING: 'E_DAEMON_RUNNING',
+  /** `agents.reload`: an instance's new process did not come online; its old process keeps running and the reload stopped there */
+  RELOAD_FAILED: 'E_RELOAD_FAILED',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 

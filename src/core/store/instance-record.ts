@@ -7,6 +7,12 @@ import type { RESTART_HISTORY } from './persisted-schemas.js'
 /** What the restart policy (supervisor/policy.ts) needs to remember of an instance's past exits. */
 export type RestartHistory = v.InferOutput<typeof RESTART_HISTORY>
 
+/** A process identified as the supervisor identifies its agents: pid and process start time. */
+export interface RetiringProcess {
+  pid: number
+  procStart: number | null
+}
+
 /** What the state store keeps of one agent instance: enough to re-adopt or restart it after a daemon crash. */
 export interface InstanceRecord {
   /** instance id: `name`, or `name:N` when the agent has several instances */
@@ -36,6 +42,14 @@ export interface InstanceRecord {
    * Kept here so a daemon that re-adopts the process still knows it.
    */
   token?: string | null
+  /**
+   * A process of this instance that is not its current one and must end:
+   * during a reload, the new process until it takes over, then the old one
+   * until it is gone. A new daemon that finds it still running stops it, so
+   * a daemon crash in the middle of a reload never leaves two processes for
+   * one instance.
+   */
+  retiring?: RetiringProcess | null
   restarts: number
   history: RestartHistory
   events: AgentEvent[]

@@ -85,6 +85,7 @@ export const INSTANCE_DOC = objectOf({
   startedAt: v.nullish(ms),
   token: v.nullish(str()),
   runningDef: v.nullish(str()),
+  retiring: v.nullish(objectOf({ pid: int({ min: 1 }), procStart: v.nullish(ms) }, 'a process {pid, procStart}')),
   restarts: int({ min: 0 }),
   history: RESTART_HISTORY,
   events: v.message(v.array(objectOf({ at: ms }, 'an event {at, from, to, reason}')), 'an array of {at, from, to, reason}'),

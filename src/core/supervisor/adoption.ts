@@ -32,7 +32,8 @@ export function adoptInstance(
   if (!alive) {
     r.pid = null
     r.procStart = null
-    const found = r.agent.type === EXTERNAL_TYPE ? undefined : leaders().get(r.id)?.[0]
+    // the other process of a reload under way is no candidate: it is stopped (supervisor.ts stopRetiring)
+    const found = r.agent.type === EXTERNAL_TYPE ? undefined : leaders().get(r.id)?.find((l) => l.pid !== r.retiring?.pid)
     if (found) {
       // the save that would have said so: spawned, starting, with this token
       r.pid = found.pid

@@ -59,6 +59,15 @@ export function factsOf(
     case 'disconnected':
       ctx.reason = 'disconnected'
       break
+    case 'reload':
+      ctx.reason = input.reason
+      break
+    case 'successor-online':
+      ctx.reason = `reloaded: new pid ${input.successor.proc?.pid ?? '?'} took over from pid ${r.pid ?? '?'} (${input.how})`
+      break
+    case 'successor-failed':
+      ctx.reason = `reload failed: ${input.reason}`
+      break
     case 'stop-finished': {
       const { pid, reason, result } = input
       if (result.denied) facts.add('denied')

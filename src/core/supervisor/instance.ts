@@ -1,6 +1,7 @@
 import type { InstanceRecord } from '../store/instance-record.js'
 import type { UsageSample } from '../protocol/types.js'
 import type { AgentProcess } from './spawner.js'
+import type { Successor } from './successor.js'
 
 export const USAGE_HISTORY = 60
 export const EVENTS_KEPT = 50
@@ -30,6 +31,8 @@ export interface Instance {
   /** an external agent: its open connections, and the pid its latest one said hello with */
   peers: number
   peerPid?: number
+  /** a reload's new process, until it takes over or fails (successors.ts) */
+  successor?: Successor
 }
 
 /** What request handlers, the monitor and the daemon may read of an instance; changes go through the supervisor. */
@@ -37,6 +40,8 @@ export interface InstanceView {
   readonly record: Readonly<InstanceRecord>
   readonly usage: readonly UsageSample[]
   readonly peerPid?: number
+  /** a reload's new process: its hello is admitted with this token next to the current process's */
+  readonly successor?: { readonly token: string }
 }
 
 export function newInstance(record: InstanceRecord): Instance {

@@ -1,5 +1,6 @@
 import type { ExitInfo, RestartDecision } from './policy.js'
 import type { AgentProcess } from './spawner.js'
+import type { Successor } from './successor.js'
 import type { StopResult } from './stop-group.js'
 
 /** An event with what came with it. */
@@ -19,6 +20,9 @@ export type LifecycleInput =
   | { event: 'adopt'; startDead: boolean; alive: boolean; diedPid: number | null; wasStopping: boolean; unsaved?: boolean }
   | { event: 'connected'; reason: string }
   | { event: 'disconnected' }
+  | { event: 'reload'; reason: string }
+  | { event: 'successor-online'; successor: Successor; how: string }
+  | { event: 'successor-failed'; reason: string }
 
 /** What the facts of an event yield besides the facts: the reason a transition is recorded with. */
 export interface EventContext {
@@ -29,4 +33,6 @@ export interface EventContext {
   exit?: ExitInfo
   /** the dependencies it waits for */
   waiting?: string[]
+  /** the process a reload's new one replaced (take-successor), for retire-process */
+  retired?: { pid: number; procStart: number | null; proc?: AgentProcess }
 }

@@ -9,11 +9,17 @@ import type { EventContext, LifecycleInput } from './lifecycle-input.js'
 import { describeExit, formatMs, type ExitInfo } from './policy.js'
 import { newAttempt, prepare } from './prepare-effects.js'
 import type { ProcessProbe, Spawner } from './spawner.js'
+import { Successors } from './successors.js'
 import type { Emit } from './supervisor-events.js'
 import { isPrepareEffect, transition, type ActEffect, type TransitionResult } from './transitions.js'
 
 /** ORCH_AGENT_TOKEN: 32 random bytes, base64url. */
 const TOKEN_BYTES = 32
+
+/** A new secret for every process: an earlier run's token no longer speaks for the instance. */
+function newToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url')
+}
 
 /** What the lifecycle needs of the supervisor that owns it. */
 export interface LifecycleHost {
@@ -42,7 +48,12 @@ function exitNow(r: Instance['record'], extra: Partial<ExitInfo> = {}): ExitInfo
  * instance's status.
  */
 export class Lifecycle {
-  constructor(private readonly host: LifecycleHost) {}
+  /** the process side of reloads */
+  readonly successors: Successors
+
+  constructor(private readonly host: LifecycleHost) {
+    this.successors = new Successors({ ...host, dispatch: (inst, input) => this.dispatch(inst, input), newToken })
+  }
 
   /** Feeds an event to an instance: the table decides, the effects follow. */
   dispatch(inst: Instance, input: LifecycleInput): TransitionResult {
@@ -86,6 +97,7 @@ export class Lifecycle {
     this.host.log.info('agent state', { agent: r.id, from, to, reason, agentPid: r.pid })
     this.host.emit('state', r, from, to, reason)
     this.host.dependencyChanged(r.name)
+    this.successors.check(inst)
   }
 
   /** The effects that reach outside the instance, after the transition is recorded. */
@@ -138,6 +150,10 @@ export class Lifecycle {
       case 'start-again':
         this.host.start(inst, 'started by a new daemon', false)
         return
+      case 'spawn-successor':
+        return this.successors.spawn(inst)
+      case 'retire-process':
+        return this.successors.retire(inst, input, ctx)
       default:
         effect satisfies never
     }
@@ -157,8 +173,7 @@ export class Lifecycle {
     inst.waitingFor = undefined
     inst.launchReason = reason
     inst.spawning = true
-    // a new secret for every process: an earlier run's token no longer speaks for this instance
-    r.token = randomBytes(TOKEN_BYTES).toString('base64url')
+    r.token = newToken()
     this.host.spawner.spawn(r).then(
       (proc) => this.fire(inst, attempt, { event: 'spawned', proc }),
       (error: Error) => this.fire(inst, attempt, { event: 'spawn-failed', error }),

@@ -68,6 +68,32 @@ export function prepare(effect: PrepareEffect, inst: Instance, input: LifecycleI
       if (ctx.decision?.action === 'restart') r.history = ctx.decision.history
       r.restarts++
       return
+    case 'take-successor': {
+      if (input.event !== 'successor-online' || !input.successor.proc) return
+      const s = input.successor
+      const proc = s.proc!
+      if (r.pid !== null) ctx.retired = { pid: r.pid, procStart: r.procStart, proc: inst.proc }
+      inst.successor = undefined
+      inst.proc = proc
+      inst.usage = []
+      inst.memoryStrikes = 0
+      inst.pendingCause = undefined
+      r.pid = proc.pid
+      r.procStart = proc.procStart
+      r.startedAt = Date.now()
+      // the new process started from the definition the record holds now
+      r.runningDef = definitionKey(r)
+      r.token = s.token
+      // a reload is a restart the user asked for: counted, with a fresh budget (as `orch restart`)
+      r.history = { restarts: [], consecutive: 0 }
+      r.restarts++
+      // until it is gone, the old process is the one a new daemon must stop
+      r.retiring = ctx.retired ? { pid: ctx.retired.pid, procStart: ctx.retired.procStart } : null
+      // the old process's timers and exit watcher are void from here; the new one's exit goes through the policy
+      const attempt = newAttempt(inst)
+      s.exitTo = (code, signal) => deps.onExit(inst, attempt, code, signal)
+      return
+    }
     case 'release-process':
       inst.proc = undefined
       r.pid = null

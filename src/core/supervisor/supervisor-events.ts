@@ -9,6 +9,8 @@ export interface SupervisorEvents {
   spawned: (r: InstanceRecord) => void
   /** a process ended (crash, exit, kill); r.pid is the pid that ended */
   exited: (r: InstanceRecord, exit: ExitInfo) => void
+  /** the process a reload replaced is gone (not an exit of the instance: its connections end on their own); r.pid is that process */
+  retired: (r: InstanceRecord, exit: ExitInfo) => void
   /** the set of agents that should run changed */
   desiredChanged: () => void
 }

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events'
+import { EXTERNAL_TYPE } from '../config/defaults.js'
+import { ReloadFailedError } from '../errors/reload-failed-error.js'
 import type { Logger } from '../log/logger.js'
 import type { AgentStatus, UsageSample } from '../protocol/types.js'
 import type { InstanceRecord } from '../store/instance-record.js'
@@ -177,10 +179,53 @@ export class Supervisor {
     }
   }
 
-  /** The agent signalled ready through the SDK. */
-  markReady(id: string): boolean {
+  /**
+   * `orch reload`: a rolling restart that never leaves an instance without a
+   * process. Instance by instance: a new process starts next to the running
+   * one, and only once it is online is the old one stopped (successors.ts);
+   * then the next instance. The first instance whose new process fails
+   * ends the reload with a ReloadFailedError: its old process keeps running,
+   * the instances after it are left as they are. An instance with no
+   * process is started as `orch start` would; an external agent is left alone.
+   * Each instance reloaded counts one restart, with a fresh budget.
+   */
+  async reload(views: InstanceView[], reason: string): Promise<void> {
+    const done: string[] = []
+    for (const [i, view] of views.entries()) {
+      const inst = this.own(view)
+      if (!inst) continue
+      try {
+        await this.reloadOne(inst, reason)
+      } catch (err) {
+        if (!(err instanceof ReloadFailedError)) throw err
+        throw err.within(done, views.slice(i + 1).map((v) => v.record.id))
+      }
+      done.push(inst.record.id)
+    }
+  }
+
+  private async reloadOne(inst: Instance, reason: string): Promise<void> {
+    const r = inst.record
+    if (inst.successor) throw new ReloadFailedError(`a reload of ${r.id} is already under way`, { agent: r.id, reloaded: [], notReloaded: [] })
+    if (r.agent.type === EXTERNAL_TYPE) return
+    this.setDesired(inst, 'running')
+    this.lifecycle.dispatch(inst, { event: 'reload', reason })
+    // the dispatch sets it when the instance has a process to replace
+    const s = inst.successor as Instance['successor']
+    if (s) return s.done
+    // no process to replace (stopped, errored, waiting, or a restart pending): started as `orch start` would
+    if (this.start(inst, `${reason} (it was not running)`)) {
+      r.restarts++
+      this.store.save(r)
+    }
+  }
+
+  /** The agent signalled ready through the SDK; `token`, the one its connection said hello with, tells a reload's new process from the old one. */
+  markReady(id: string, token?: string | null): boolean {
     const inst = this.instances.get(id)
-    return inst !== undefined && this.lifecycle.dispatch(inst, { event: 'ready' }).to !== null
+    if (!inst) return false
+    if (inst.successor && token === inst.successor.token) return this.lifecycle.successors.ready(inst)
+    return this.lifecycle.dispatch(inst, { event: 'ready' }).to !== null
   }
 
   // ---- external agents: not spawned, online while connected -----------------
@@ -246,7 +291,10 @@ export class Supervisor {
     let leaders: Map<string, AgentLeader[]> | undefined
     // one scan of /proc, and only when some record does not name a live process
     const scan = () => (leaders ??= this.probe.agentLeaders())
-    for (const inst of adopted) adoptInstance(this.lifecycle, this.probe, inst, opts.startDead ?? true, scan)
+    for (const inst of adopted) {
+      adoptInstance(this.lifecycle, this.probe, inst, opts.startDead ?? true, scan)
+      this.lifecycle.successors.stopRetiring(inst)
+    }
   }
 
   /** Stops every timer (daemon shutdown); agents keep running. */
@@ -254,6 +302,7 @@ export class Supervisor {
     for (const inst of this.instances.values()) {
       clearTimers(inst)
       inst.proc?.detach()
+      this.lifecycle.successors.detach(inst)
     }
   }
 

@@ -58,6 +58,12 @@ export const TRANSITION_TABLE: readonly TransitionRow[] = [
   { from: ['stopping'], event: 'stop-finished', when: ['survivors'], to: 'errored', effects: ['release-process'] },
   { from: ['stopping'], event: 'stop-finished', to: 'stopped', effects: ['release-process', 'emit-exited'] },
 
+  // ---- reload: a new process next to the old one, which stops only once the new one is online (see successors.ts)
+  { from: LIVE, event: 'reload', when: ['spawned'], to: null, effects: ['spawn-successor'], note: 'the old process keeps running and serving' },
+  { from: LIVE, event: 'successor-online', to: 'online', effects: ['take-successor', 'emit-spawned', 'retire-process'] },
+  { from: ['online'], event: 'successor-failed', to: 'online', effects: [], note: 'the new process was stopped; the old one keeps running' },
+  { from: ['starting'], event: 'successor-failed', to: 'starting', effects: [], note: 'the same, for an old process not yet online' },
+
   // ---- a new daemon adopts what the last one left (saved `stopping` and `backoff` count as `stopped`: their stops and timers died with it)
   { from: ['online'], event: 'adopt', when: ['alive', 'desired running'], to: 'online', effects: ['renew-token'] },
   { from: ['starting'], event: 'adopt', when: ['alive', 'desired running'], to: 'starting', effects: ['arm-start-timer', 'renew-token'] },

@@ -26,6 +26,9 @@ export const LIFECYCLE_EVENTS = {
   adopt: 'a new daemon found its record (state as saved)',
   connected: 'an external agent said hello',
   disconnected: "an external agent's last connection closed",
+  reload: 'a user asks for a rolling reload (`orch reload`)',
+  'successor-online': "a reload's new process is online (up for its start grace, or it signalled ready)",
+  'successor-failed': "a reload's new process could not start, ended, or was not ready in time, or the instance changed meanwhile (it was stopped then)",
 } as const
 
 export type LifecycleEvent = keyof typeof LIFECYCLE_EVENTS
@@ -64,6 +67,8 @@ export const PREPARE_EFFECTS = {
   'cancel-attempt': 'a new attempt: timers, exit watchers and spawns of the old one are void',
   'count-restart': 'count the restart (window and backoff history)',
   'release-process': 'forget the stopped pid and token',
+  'take-successor':
+    "the reload's new process becomes the instance's (pid, token, start time; a fresh restart budget, one restart counted); a new attempt, so the old process's exit is void; the old one is kept as `retiring`",
 } as const
 
 /** Effects that run after the transition is recorded. */
@@ -82,6 +87,9 @@ export const ACT_EFFECTS = {
   'finish-stop': 'stop the live process, then start again if asked to run',
   'start-again': 'start it without a fresh budget',
   'renew-token': 'restart an agent spawned without an agent token, so that it can connect',
+  'spawn-successor':
+    'spawn a new process next to the running one, with its own token; online after `startGrace` or at ready() → successor-online; an exit, a spawn failure or `readyTimeout` → successor-failed',
+  'retire-process': 'stop the old process (`killSignal` to its group, SIGKILL after `killTimeout`); its end is no exit of the instance',
 } as const
 
 export const LIFECYCLE_EFFECTS = { ...PREPARE_EFFECTS, ...ACT_EFFECTS }

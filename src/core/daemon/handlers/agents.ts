@@ -75,6 +75,15 @@ export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
   return instances.map((i) => agentInfo(i, ctx))
 }
 
+/** `orch reload`: instance by instance, by name then instance (`all`: agent by agent); see Supervisor.reload. */
+export const agentsReload: H<'agents.reload'> = async (params, ctx) => {
+  const target = resolveTarget(ctx.supervisor, params.target)
+  const instances = params.target === ALL_AGENTS ? sortedInstances(ctx) : target
+  if (params.env) for (const inst of instances) ctx.supervisor.upsert({ ...inst.record, shellEnv: params.env })
+  await ctx.supervisor.reload(instances, 'reloaded by user')
+  return instances.map((i) => agentInfo(i, ctx))
+}
+
 export const agentsDelete: H<'agents.delete'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
   await ctx.supervisor.stopAll(instances, 'deleted by user')
@@ -115,6 +124,6 @@ export const agentsResurrect: H<'agents.resurrect'> = (_p, ctx) => {
 /** An agent's SDK says it is ready: it is online now, whatever its start grace. */
 export const agentReady: H<'agent.ready'> = (_p, ctx, conn) => {
   if (!conn.agent) throw new NotAnAgentError("only an agent can signal ready: say hello with client 'agent' and your ORCH_AGENT_ID first")
-  ctx.supervisor.markReady(conn.agent)
+  ctx.supervisor.markReady(conn.agent, conn.token)
   return { ok: true }
 }

@@ -36,8 +36,9 @@ function admitAgent(ctx: DaemonContext, conn: Connection, id: string, token: str
     conn.onClose(() => ctx.supervisor.externalDisconnected(inst))
     return
   }
-  const expected = inst.record.token
-  if (!token || !expected || !sameSecret(token, expected)) {
+  // during a reload, its new process too: it has its own token, and its hello wins the queue (the newest connection of an id receives)
+  const expected = [inst.record.token, inst.successor?.token].filter((t): t is string => !!t)
+  if (!token || !expected.some((e) => sameSecret(token, e))) {
     throw new AgentRefusedError(
       `${token ? 'wrong' : 'no'} token for agent '${id}': only the process orch started for it may say hello as it ` +
         `(the SDK sends ORCH_AGENT_TOKEN from its environment, new at each start); ` +
@@ -64,6 +65,7 @@ export const hello: Handler<ParamsOf<'hello'>, ResultOf<'hello'>> = (params, ctx
     // the server refuses a second hello, so this connection has no identity yet
     admitAgent(ctx, conn, params.agent, params.token, params.pid)
     conn.agent = params.agent
+    conn.token = params.token ?? null
   }
   conn.client = params.client
   return { version: PROTOCOL_VERSION, daemonPid: process.pid }

@@ -1,6 +1,6 @@
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
 import type { Handler } from '../context.js'
-import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
+import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsReload, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
 import { agentsEnv } from './agents-env.js'
 import { agentsScale } from './agents-scale.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
@@ -32,6 +32,7 @@ export const handlers: HandlerMap = {
   'agents.list': agentsList,
   'agents.stop': agentsStop,
   'agents.restart': agentsRestart,
+  'agents.reload': agentsReload,
   'agents.delete': agentsDelete,
   'agents.describe': agentsDescribe,
   'agents.resurrect': agentsResurrect,

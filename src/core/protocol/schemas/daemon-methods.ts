@@ -72,6 +72,12 @@ export const DAEMON_METHODS = {
     ),
     errors: [ErrorCode.UNKNOWN_AGENT],
   }),
+  'agents.reload': method({
+    doc: 'A rolling restart of the target, instance by instance: a new process starts next to the old one, which is stopped once the new one is online. Answers when every instance is done; fails at the first new process that does not come online (its old process keeps running, the rest are not reloaded).',
+    params: v.object({ target: target(), env: opt(v.record(v.string(), v.string()), "the caller's environment, replacing the one the target started with") }),
+    result: v.array(AgentInfoSchema),
+    errors: [ErrorCode.UNKNOWN_AGENT, ErrorCode.RELOAD_FAILED],
+  }),
   'agents.delete': method({
     doc: 'Stops the target and forgets it.',
     params: v.object({ target: target() }),
