@@ -125,8 +125,13 @@ describe('configs are evaluated outside the daemon', () => {
     expect(env[0]!.env.TOKEN_X).toBe('one')
     expect(env[0]!.env.ORCH_AGENT_TOKEN).toBe('***')
 
-    // restart --update-env: this shell's environment, from now on
-    expect((await runBin(['restart', 'u', '--update-env'], { ORCH_HOME: t.home, TOKEN_X: 'three' })).status).toBe(0)
+    // restart --update-env: this shell's environment, from now on; the row is the new process, not a stale `stopped`
+    const restarted = await runBin(['restart', 'u', '--update-env', '--json'], { ORCH_HOME: t.home, TOKEN_X: 'three' })
+    expect(restarted.status).toBe(0)
+    const [row] = JSON.parse(restarted.stdout) as AgentInfo[]
+    expect(row!.status).not.toBe('stopped')
+    expect(row!.pid).not.toBe(first!.pid)
+    expect(row!.pid).toBeGreaterThan(0)
     expect(await printedEnv(t, 'u', 2)).toEqual({ TOKEN_X: 'three' })
     expect((await runBin(['restart', 'u'], { ORCH_HOME: t.home, TOKEN_X: 'ignored' })).status).toBe(0)
     expect(await printedEnv(t, 'u', 3)).toEqual({ TOKEN_X: 'three' })

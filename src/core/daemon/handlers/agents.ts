@@ -72,6 +72,8 @@ export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
   // --update-env: the shell's environment from now on, this restart included
   if (params.env) for (const inst of instances) ctx.supervisor.upsert({ ...inst.record, shellEnv: params.env })
   await ctx.supervisor.restart(instances, 'restart requested by user', 'restarted by user')
+  // the rows of the new processes, not the `stopped` of the moment between
+  await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
   return instances.map((i) => agentInfo(i, ctx))
 }
 
