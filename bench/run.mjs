@@ -11,6 +11,7 @@ const SECTIONS = {
   supervision: () => import('./supervision.mjs'),
   queue: () => import('./queue.mjs'),
   'ts-agent': () => import('./ts-agent.mjs'),
+  config: () => import('./config.mjs'),
 }
 
 function parseArgs(argv) {
