@@ -9,7 +9,7 @@ import { loadPlugin } from '../plugins/load.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import type { SpawnSpec } from '../plugins/types.js'
 import type { InstanceRecord } from '../store/instance-record.js'
-import { definitionKey } from '../supervisor/definition-key.js'
+import { runsOutdated } from '../supervisor/definition-key.js'
 import type { InstanceView } from '../supervisor/instance.js'
 import { dependencyLayers } from '../supervisor/targets.js'
 import type { DaemonContext } from './context.js'
@@ -167,7 +167,7 @@ export async function applyAgents(ctx: DaemonContext, entries: AgentEntry[], sta
       const inst = supervisor.upsert({ ...newRecord(agent, n, spec, configPath), shellEnv: env })
       wanted.add(id)
       const r = inst.record
-      const outdated = r.pid !== null && r.runningDef != null && r.runningDef !== definitionKey(r)
+      const outdated = runsOutdated(r)
       if (outdated && updateEnv) toRestart.push(inst)
       else if (outdated) result.changed.push(id)
       if (!outdated || !updateEnv) toStart.push(inst)

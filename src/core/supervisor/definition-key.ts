@@ -13,3 +13,8 @@ export function definitionKey(record: Pick<InstanceRecord, 'agent' | 'spec' | 's
     .update(JSON.stringify([agent, record.spec, record.shellEnv ?? null]))
     .digest('base64url')
 }
+
+/** A running process started from an older definition or environment than its record holds now. */
+export function runsOutdated(record: Pick<InstanceRecord, 'agent' | 'spec' | 'shellEnv' | 'pid' | 'runningDef'>): boolean {
+  return record.pid !== null && record.runningDef != null && record.runningDef !== definitionKey(record)
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { ParamsOf, ResultOf } from '../../protocol/methods.js'
-import { definitionKey } from '../../supervisor/definition-key.js'
+import { runsOutdated } from '../../supervisor/definition-key.js'
 import { isSameProcess } from '../../supervisor/proc.js'
 import { agentEnv } from '../../supervisor/spawn-agent.js'
 import { resolveTarget } from '../../supervisor/targets.js'
@@ -36,7 +36,7 @@ function masked(env: NodeJS.ProcessEnv | Record<string, string>): Record<string,
 export function agentsEnv(params: ParamsOf<'agents.env'>, ctx: DaemonContext): ResultOf<'agents.env'> {
   return resolveTarget(ctx.supervisor, params.name).map(({ record }) => {
     const live = record.pid !== null && isSameProcess(record.pid, record.procStart) ? processEnv(record.pid) : null
-    const pending = live !== null && record.runningDef != null && record.runningDef !== definitionKey(record)
+    const pending = live !== null && runsOutdated(record)
     return live
       ? { id: record.id, pid: record.pid, source: 'process' as const, pending, env: masked(live) }
       : { id: record.id, pid: null, source: 'definition' as const, pending: false, env: masked(agentEnv(record, ctx.paths)) }

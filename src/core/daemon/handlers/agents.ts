@@ -1,7 +1,7 @@
 import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
-import { definitionKey } from '../../supervisor/definition-key.js'
+import { runsOutdated } from '../../supervisor/definition-key.js'
 import type { InstanceView } from '../../supervisor/instance.js'
 import { ALL_AGENTS, resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
@@ -19,6 +19,11 @@ function sortedInstances(ctx: DaemonContext): InstanceView[] {
   return ctx.supervisor.all().sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
 }
 
+/** `--update-env`: these instances start with `env` (the caller's) from their next start on. */
+function takeEnv(ctx: DaemonContext, instances: readonly InstanceView[], env: Record<string, string>): void {
+  for (const inst of instances) ctx.supervisor.upsert({ ...inst.record, shellEnv: env })
+}
+
 export const agentsList: H<'agents.list'> = (_p, ctx) => {
   const now = Date.now()
   return sortedInstances(ctx).map((i) => agentInfo(i, ctx, now))
@@ -31,10 +36,10 @@ export const agentsStart: H<'agents.start'> = async (params, ctx) => {
     const instances = resolveTarget(ctx.supervisor, params.target)
     const result = { started: [] as string[], unchanged: [] as string[], changed: [] as string[], restarted: [] as string[], removed: [] as string[] }
     const toRestart = []
+    if (params.updateEnv && env) takeEnv(ctx, instances, env)
     for (const inst of instances) {
-      if (params.updateEnv && env) ctx.supervisor.upsert({ ...inst.record, shellEnv: env })
       const r = inst.record
-      const outdated = r.pid !== null && r.runningDef != null && r.runningDef !== definitionKey(r)
+      const outdated = runsOutdated(r)
       if (outdated && params.updateEnv) toRestart.push(inst)
       else if (ctx.supervisor.start(inst, 'started by user')) result.started.push(r.id)
       else (outdated ? result.changed : result.unchanged).push(r.id)
@@ -70,7 +75,7 @@ export const agentsStop: H<'agents.stop'> = async (params, ctx) => {
 export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
   const instances = resolveTarget(ctx.supervisor, params.target)
   // --update-env: the shell's environment from now on, this restart included
-  if (params.env) for (const inst of instances) ctx.supervisor.upsert({ ...inst.record, shellEnv: params.env })
+  if (params.env) takeEnv(ctx, instances, params.env)
   await ctx.supervisor.restart(instances, 'restart requested by user', 'restarted by user')
   // the rows of the new processes, not the `stopped` of the moment between
   await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
@@ -81,7 +86,7 @@ export const agentsRestart: H<'agents.restart'> = async (params, ctx) => {
 export const agentsReload: H<'agents.reload'> = async (params, ctx) => {
   const target = resolveTarget(ctx.supervisor, params.target)
   const instances = params.target === ALL_AGENTS ? sortedInstances(ctx) : target
-  if (params.env) for (const inst of instances) ctx.supervisor.upsert({ ...inst.record, shellEnv: params.env })
+  if (params.env) takeEnv(ctx, instances, params.env)
   await ctx.supervisor.reload(instances, 'reloaded by user')
   return instances.map((i) => agentInfo(i, ctx))
 }
