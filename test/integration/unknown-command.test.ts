@@ -16,12 +16,13 @@ describe('unknown commands and the version, through the real executable', () => 
     expect(r.stderr).toBe("Error: unknown command 'stpo'; did you mean 'stop'? (see 'orch --help' for the list of commands)\n")
   })
 
-  it("orch reload worker does not show oclif's internal id", async () => {
+  // (the issue's example was `orch reload worker`, from before reload existed)
+  it("orch rollout worker does not show oclif's internal id", async () => {
     const t = home()
-    const r = await runBin(['reload', 'worker'], { ORCH_HOME: t.home })
+    const r = await runBin(['rollout', 'worker'], { ORCH_HOME: t.home })
     expect(r.status).toBe(2)
-    expect(r.stderr).toContain("unknown command 'reload'")
-    expect(r.stderr).not.toContain('reload:worker')
+    expect(r.stderr).toContain("unknown command 'rollout'")
+    expect(r.stderr).not.toContain('rollout:worker')
     expect(r.stderr).not.toContain('not found')
   })
 
