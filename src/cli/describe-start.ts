@@ -17,7 +17,8 @@ export function describeStart(result: Pick<ResultOf<'agents.start'>, 'started' |
     const names = namesOf(result.changed)
     lines.push(
       `definition changed for ${result.changed.join(', ')}, which keep running as they were: ` +
-        `${names.map((n) => `orch restart ${n}`).join(', ')} applies it (with this shell's environment: add --update-env)`,
+        `${names.map((n) => `orch restart ${n}`).join(', ')} applies it (or orch reload, one instance at a time; ` +
+        `with this shell's environment: add --update-env)`,
     )
   }
   if (result.removed.length > 0) lines.push(`stopped and removed ${result.removed.join(', ')} (fewer instances)`)
