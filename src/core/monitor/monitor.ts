@@ -1,16 +1,18 @@
-import pidusage from 'pidusage'
+import { existsSync } from 'node:fs'
 import { MIN_MONITOR_INTERVAL_MS } from '../config/defaults.js'
 import type { Logger } from '../log/logger.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
+import { ProcUsageReader, type ProcUsage } from './proc-usage.js'
 
 /** Where samples go: the supervisor owns what they mean (history, memory limits, lost processes). */
 export type UsageReceiver = Pick<Supervisor, 'processes' | 'reportUsage' | 'reportMissing'>
 
 /**
- * Samples CPU and memory of every agent pid in one pidusage call per
- * interval. pidusage keeps a /proc/<pid>/stat descriptor per pid until its
- * history expires (`maxage`): a short maxage closes those of dead pids
- * quickly. pidusage.clear() is never called: it drops the history without
+ * Samples CPU and memory of every agent pid once per interval. On Linux it
+ * reads /proc/<pid>/stat through descriptors it keeps open (proc-usage.ts:
+ * about 10x cheaper per pid than pidusage, which it replaced; see
+ * docs/benchmarks.md); where there is no /proc, through pidusage, loaded
+ * then only. pidusage.clear() is never called: it drops the history without
  * closing the descriptors.
  */
 export class Monitor {
@@ -19,6 +21,7 @@ export class Monitor {
   private lastCpu = process.cpuUsage()
   private lastAt = Date.now()
   private daemonCpu = 0
+  private readonly reader = existsSync('/proc/self/stat') ? new ProcUsageReader() : null
 
   constructor(
     private readonly supervisor: UsageReceiver,
@@ -48,6 +51,7 @@ export class Monitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    this.reader?.close()
   }
 
   /** The daemon's own usage: % of one core since the previous sample, and RSS. */
@@ -61,25 +65,18 @@ export class Monitor {
     try {
       const live = this.supervisor.processes()
       if (live.length > 0) {
-        const pids = live.map((p) => p.pid)
-        let stats: Record<string, pidusage.Status | undefined> = {}
-        try {
-          stats = await pidusage(pids, { maxage: this.intervalMs * 3 })
-        } catch (err) {
-          // One pid vanished between the list and the read; the next tick sees it gone.
-          if (pids.length > 1) this.log.warn('pidusage failed', { err })
-        }
+        const usage = await this.usageOf(live.map((p) => p.pid))
         const now = Date.now()
         const suspects = new Set<string>()
         for (const { id, pid } of live) {
-          const s = stats[String(pid)]
+          const s = usage.get(pid)
           // A zombie (dead, not yet reaped by an init that may never reap) still reads, with no memory.
           if (!s || s.memory === 0) suspects.add(id)
           else this.supervisor.reportUsage(id, { at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
         }
-        // pidusage reads each pid through a descriptor opened on that very
-        // process, so a pid reused by another process fails too: only the
-        // pids that failed need the start-time check.
+        // each pid is read through a descriptor opened on that very process,
+        // so a pid reused by another process fails too: only the pids that
+        // failed need the start-time check.
         this.supervisor.reportMissing(suspects)
       }
       const now = Date.now()
@@ -92,5 +89,23 @@ export class Monitor {
     } finally {
       this.running = false
     }
+  }
+
+  /** CPU and memory by pid; a pid that could not be read is absent. */
+  private async usageOf(pids: number[]): Promise<Map<number, ProcUsage>> {
+    if (this.reader) return this.reader.read(pids)
+    const { default: pidusage } = await import('pidusage')
+    const out = new Map<number, ProcUsage>()
+    try {
+      const stats = await pidusage(pids, { maxage: this.intervalMs * 3 })
+      for (const pid of pids) {
+        const s = stats[String(pid)]
+        if (s) out.set(pid, { cpu: s.cpu, memory: s.memory })
+      }
+    } catch (err) {
+      // One pid vanished between the list and the read; the next tick sees it gone.
+      if (pids.length > 1) this.log.warn('pidusage failed', { err })
+    }
+    return out
   }
 }

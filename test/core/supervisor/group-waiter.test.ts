@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import { groupWaiter, signalGroup } from '../../../src/core/supervisor/group-waiter.js'
 import { procStartTime } from '../../../src/core/supervisor/proc.js'
@@ -12,11 +13,15 @@ afterEach(() => {
   }
 })
 
-function sleeper(): number {
+function sleeperProcess() {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' })
   child.unref()
   started.push(child.pid!)
-  return child.pid!
+  return child
+}
+
+function sleeper(): number {
+  return sleeperProcess().pid!
 }
 
 describe('signalGroup', () => {
@@ -28,9 +33,13 @@ describe('signalGroup', () => {
   })
 
   it("says 'gone' for a group with no process", async () => {
-    const pid = sleeper()
+    const child = sleeperProcess()
+    const pid = child.pid!
+    const reaped = once(child, 'exit')
     process.kill(-pid, 'SIGKILL')
     await groupWaiter.wait(pid, 5_000)
+    // until this process reaps it, the dead child is a zombie that kill(2) still reaches (a busy machine shows it)
+    await reaped
     expect(signalGroup(pid, 'SIGTERM')).toBe('gone')
   })
 })
