@@ -82,7 +82,7 @@ export default class Logs extends OrchCommand<Array<Record<string, unknown>>> {
       else this.logEscaped(text)
     }
     const unusable = (f: { path: string }, reason: string): void => {
-      this.warn(`${f.path}.idx cannot be read (${reason}): its lines show the file's last write time, marked ~`)
+      this.logToStderr(`warning: ${f.path}.idx cannot be read (${reason}); its lines show the file's last write time, marked ~`)
     }
     const read = (l: LogLine[]): LogLine[] => l.map(withSdkTime)
     const lines = byTime(tailOrder(files).flatMap((f) => read(readLines(f, { n, since, until, daemonRunning: client !== null, onUnusableIndex: unusable }))))
