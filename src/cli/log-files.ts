@@ -103,7 +103,12 @@ interface Span {
   to: number
   /** where the line ends, newline included: what its time is looked up by */
   end: number
+  /** its first MAX_LINE_BYTES, when the chunk read holds them */
+  head?: Buffer
 }
+
+/** The first chunk read back is small (a few lines are often all that is asked); each next one is twice as large, up to READ_CHUNK. */
+const FIRST_CHUNK = 64 * 1024
 
 /**
  * The lines of the first `endPos` bytes, last first, down to the one that
@@ -116,6 +121,7 @@ function* linesBack(fd: number, size: number, endPos: number, floor: number): Ge
   const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, endPos))
   let winStart = 0
   let winEnd = 0
+  let step = FIRST_CHUNK
   const newlineBefore = (pos: number): number => {
     for (;;) {
       if (pos > winStart && pos <= winEnd) {
@@ -124,10 +130,15 @@ function* linesBack(fd: number, size: number, endPos: number, floor: number): Ge
         pos = winStart
       }
       if (pos <= 0) return -1
-      winStart = Math.max(0, pos - buf.length)
+      winStart = Math.max(0, pos - Math.min(step, buf.length))
       winEnd = pos
+      step *= 2
       readSync(fd, buf, 0, winEnd - winStart, winStart)
     }
+  }
+  const headOf = (from: number, to: number): Buffer | undefined => {
+    const stop = Math.min(to, from + MAX_LINE_BYTES)
+    return from >= winStart && stop <= winEnd ? Buffer.from(buf.subarray(from - winStart, stop - winStart)) : undefined
   }
   const lastNl = newlineBefore(endPos)
   // the newline that ends the file ends the last line; it does not start an empty one
@@ -136,7 +147,7 @@ function* linesBack(fd: number, size: number, endPos: number, floor: number): Ge
   let skip = to === endPos && endPos < size
   for (;;) {
     const nl = newlineBefore(to)
-    if (!skip) yield { from: nl + 1, to, end }
+    if (!skip) yield { from: nl + 1, to, end, head: headOf(nl + 1, to) }
     skip = false
     if (nl < 0 || nl + 1 <= floor) return
     to = nl
@@ -159,11 +170,12 @@ export function readLines(file: LogFile, opts: ReadOptions): LogLine[] {
     return []
   }
   try {
-    const st = fstatSync(fd)
+    // the file is measured once the index is: every mark the index holds is then within it
+    let st = fstatSync(fd)
     if (st.size === 0) return []
     let index: TimeIndexReader | null = null
     try {
-      index = TimeIndexReader.open(file.path, st.size)
+      index = TimeIndexReader.open(file.path, () => (st = fstatSync(fd)).size)
       return linesInRange(fd, file, st.size, st.mtimeMs, index, opts)
     } catch (err) {
       if (!(err instanceof UnusableIndex)) throw err
@@ -210,9 +222,12 @@ function linesInRange(fd: number, file: LogFile, size: number, mtime: number, in
     spans.push({ ...span, ...t })
     if (spans.length >= opts.n) break
   }
-  return spans.reverse().map(({ from, to, time, approx }) => {
-    const head = Buffer.alloc(Math.min(MAX_LINE_BYTES, to - from))
-    readSync(fd, head, 0, head.length, from)
+  return spans.reverse().map(({ from, to, time, approx, head: kept }) => {
+    let head = kept
+    if (!head) {
+      head = Buffer.alloc(Math.min(MAX_LINE_BYTES, to - from))
+      readSync(fd, head, 0, head.length, from)
+    }
     return { agent: file.agent, stream: file.stream, time, ...(approx ? { approx: true as const } : {}), ...displayLine(head, to - from - head.length) }
   })
 }

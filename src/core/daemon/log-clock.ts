@@ -141,7 +141,7 @@ function lastMark(file: string, size: number): Mark | undefined {
     const idxSize = statSync(indexPath(file)).size
     const whole = HEADER_BYTES + Math.floor(Math.max(0, idxSize - HEADER_BYTES) / RECORD_BYTES) * RECORD_BYTES
     if (idxSize > HEADER_BYTES && idxSize !== whole) truncateSync(indexPath(file), whole)
-    const r = TimeIndexReader.open(file, size)
+    const r = TimeIndexReader.open(file, () => size)
     if (!r) return undefined
     try {
       return r.count > 0 ? r.at(r.count - 1) : undefined

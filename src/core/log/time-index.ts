@@ -73,8 +73,12 @@ export class TimeIndexReader {
     this.count = Math.floor((size - HEADER_BYTES) / RECORD_BYTES)
   }
 
-  /** null when the log has no index (no daemon ever saw it grow). */
-  static open(logPath: string, logSize: number): TimeIndexReader | null {
+  /**
+   * null when the log has no index (no daemon ever saw it grow). `logSize`
+   * is asked for once the index's length is known: a mark the daemon
+   * appends meanwhile, for bytes written since, is then not seen.
+   */
+  static open(logPath: string, logSize: () => number): TimeIndexReader | null {
     let fd: number
     try {
       fd = openSync(indexPath(logPath), 'r')
@@ -87,7 +91,7 @@ export class TimeIndexReader {
       if (size < HEADER_BYTES || readSync(fd, head, 0, HEADER_BYTES, 0) < HEADER_BYTES) throw new UnusableIndex('torn header')
       if (!head.subarray(0, 7).equals(INDEX_MAGIC)) throw new UnusableIndex('not an orch time index')
       if (head[7] !== INDEX_VERSION) throw new UnusableIndex(`index version ${head[7]}, this orch reads ${INDEX_VERSION}`)
-      const reader = new TimeIndexReader(fd, size, logSize)
+      const reader = new TimeIndexReader(fd, size, logSize())
       if (reader.count > 0) reader.at(reader.count - 1) // a stale index ends past the log
       return reader
     } catch (err) {
