@@ -134,6 +134,10 @@ export default async function logs(log) {
     await sleep(5000)
     const daemonCpu = ((cpuSeconds(daemonPid) - cpu0) / 5) * 100
     await orchJson(live, ['stop', 'fast'])
+    // the floor: the same daemon for 5 s with the agent stopped
+    const rest0 = cpuSeconds(daemonPid)
+    await sleep(5000)
+    const restCpu = ((cpuSeconds(daemonPid) - rest0) / 5) * 100
     const logBytes = statSync(out).size
     const idxBytes = statSync(`${out}.idx`).size
     const marks = (idxBytes - 8) / 16
@@ -144,7 +148,7 @@ export default async function logs(log) {
     }))
     figures.push(figure({
       section: 'logs', name: 'daemon CPU while that agent writes (monitor, fs.watch events, marks)', value: daemonCpu, unit: '%',
-      note: 'of one core, over the 5 s',
+      floor: restCpu, floorName: 'the same daemon, agent stopped', vs: 'diff', note: 'of one core, over 5 s each',
     }))
   } finally {
     cleanupHome(live)
