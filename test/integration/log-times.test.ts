@@ -152,6 +152,24 @@ describe('every agent log line has a time', () => {
     expect(current[0]!.time).toBeGreaterThanOrEqual(copy.at(-1)!.time)
   })
 
+  it('orch flush empties the index with its log: the new lines get their own times', async () => {
+    const t = home()
+    await orchJson(['start', writeConfig(t, [{ name: 'tick', script: fixture('tick.js'), env: { TICK_MS: '40' } }])])
+    const file = join(t.paths.logsDir, 'tick.out.log')
+    await waitFor(() => count(file) >= 5, 'lines')
+    const flushedAt = Date.now()
+    await orchJson(['flush', 'tick'])
+    await waitFor(() => count(file) >= 5, 'lines after the flush')
+    await orchJson(['stop', 'tick'])
+    const r = await orch(['logs', 'tick', '--out', '-n', '1000', '--json'])
+    expect(r.stderr).toBe('')
+    const lines = JSON.parse(r.stdout) as JsonLine[]
+    expect(lines.length).toBe(count(file))
+    expect(ascending(times(lines))).toBe(true)
+    // the first line may be one the agent wrote while the flush ran, a few ms before it returned
+    expect(lines.slice(1).every((l) => l.time >= flushedAt && !l.approx)).toBe(true)
+  })
+
   it('a torn or garbage index does not break orch logs: the file time is used, marked ~, and it says so', async () => {
     const t = home()
     await orchJson(['start', writeConfig(t, [{ name: 'tick', script: fixture('tick.js'), env: { TICK_MS: '40' } }])])
