@@ -31,7 +31,8 @@ export class LogClock {
   ) {}
 
   start(): void {
-    // what was written while no daemon ran: one approximate mark per file
+    // what was written while no daemon ran: one approximate mark per file, after the index's last
+    this.last.clear()
     for (const file of this.files()) this.note(file, true)
     try {
       this.watcher = watch(this.logsDir, (_event, name) => {
