@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readLines } from '../../src/cli/log-files.js'
-import { indexPath } from '../../src/core/log/time-index.js'
+import { indexPath, TimeIndexReader } from '../../src/core/log/time-index.js'
 import { fixture, killDaemon, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const home = useHomes()
@@ -24,6 +24,16 @@ const count = (file: string): number => {
     return readFileSync(file, 'utf8').split('\n').length - 1
   } catch {
     return 0
+  }
+}
+/** The daemon has marked all of `file`: it will not append to its index until the file grows. */
+const marked = (file: string): boolean => {
+  const size = statSync(file).size
+  const r = TimeIndexReader.open(file, () => size)
+  try {
+    return r !== null && r.count > 0 && r.at(r.count - 1).offset === size
+  } finally {
+    r?.close()
   }
 }
 const times = (lines: JsonLine[]): number[] => lines.map((l) => l.time)
@@ -140,6 +150,8 @@ describe('every agent log line has a time', () => {
     await waitFor(() => existsSync(`${out}.1`) && existsSync(indexPath(`${out}.1`)), 'a rotated copy with its index')
     await waitFor(() => count(out) >= 5, 'lines after the rotation')
     await orchJson(['stop', 'chatty'])
+    // no rotation left to come while the copies are read
+    await waitFor(() => statSync(out).size < 4096 && marked(out), 'the last rotation done')
     const reasons: string[] = []
     const copy = readLines({ agent: 'chatty', stream: 'out', path: `${out}.1` }, { n: Infinity, daemonRunning: true, onUnusableIndex: (_f, r) => reasons.push(r) })
     expect(reasons).toEqual([])
@@ -176,6 +188,7 @@ describe('every agent log line has a time', () => {
     const file = join(t.paths.logsDir, 'tick.out.log')
     await waitFor(() => count(file) >= 3, 'lines')
     await orchJson(['stop', 'tick'])
+    await waitFor(() => marked(file), 'the last lines marked')
     const good = await orchJson<JsonLine[]>(['logs', 'tick'])
     appendFileSync(indexPath(file), Buffer.from([7, 7, 7]))
     expect(await orchJson<JsonLine[]>(['logs', 'tick'])).toEqual(good)
