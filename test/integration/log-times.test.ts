@@ -151,7 +151,7 @@ describe('every agent log line has a time', () => {
     await waitFor(() => count(out) >= 5, 'lines after the rotation')
     await orchJson(['stop', 'chatty'])
     // no rotation left to come while the copies are read
-    await waitFor(() => statSync(out).size < 4096 && marked(out), 'the last rotation done')
+    await waitFor(() => statSync(out).size < 4096 && (statSync(out).size === 0 || marked(out)), 'the last rotation done')
     const reasons: string[] = []
     const copy = readLines({ agent: 'chatty', stream: 'out', path: `${out}.1` }, { n: Infinity, daemonRunning: true, onUnusableIndex: (_f, r) => reasons.push(r) })
     expect(reasons).toEqual([])
@@ -161,7 +161,8 @@ describe('every agent log line has a time', () => {
     expect(r.stderr).not.toMatch(/cannot be read/)
     const current = JSON.parse(r.stdout) as JsonLine[]
     expect(ascending(times(current))).toBe(true)
-    expect(current[0]!.time).toBeGreaterThanOrEqual(copy.at(-1)!.time)
+    // (empty only when the stop came just before one more rotation)
+    if (current.length > 0) expect(current[0]!.time).toBeGreaterThanOrEqual(copy.at(-1)!.time)
   })
 
   it('orch flush empties the index with its log: the new lines get their own times', async () => {
