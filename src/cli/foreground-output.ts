@@ -1,4 +1,5 @@
 import type { LogLine } from './log-files.js'
+import { jsonLine } from './sdk-log-line.js'
 import { safeCell, safeLine } from './safe-text.js'
 
 /** What marks the daemon's own lines, where agents' lines carry their instance id. */
@@ -18,7 +19,7 @@ export interface OutputOptions {
  */
 export function printAgentLine(l: LogLine, opts: OutputOptions): void {
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(l)}\n`)
+    process.stdout.write(`${JSON.stringify(jsonLine(l))}\n`)
     return
   }
   const text = `${safeCell(l.agent)} | ${opts.raw ? l.line : safeLine(l.line)}\n`

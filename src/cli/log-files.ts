@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { OrchPaths } from '../core/paths.js'
+import { TimeIndexReader, UnusableIndex } from '../core/log/time-index.js'
 import { displayLine, LineCutter, MAX_LINE_BYTES } from './log-lines.js'
 
 export type LogStream = 'out' | 'err'
@@ -17,6 +18,10 @@ export interface LogLine {
   line: string
   /** bytes of an overlong line that were not shown (see log-lines.ts) */
   cut?: number
+  /** ms epoch: when the line was written (see core/log/time-index.ts) */
+  time: number
+  /** the time is an upper bound only: the line was written while no daemon ran, at or before it */
+  approx?: true
 }
 
 /** Bytes read per step, scanning back for line ends or forward for new output: memory stays bounded whatever a file holds. */
@@ -79,37 +84,85 @@ export function withoutRemoved(files: LogFile[], instances: ReadonlyArray<{ id: 
   return files.filter((f) => ids.has(f.agent) || !names.has(f.agent.split(':')[0]!))
 }
 
-/**
- * Where the last `n` lines of the first `end` bytes start and end, scanning
- * back from `end` for newlines one chunk at a time and keeping only their
- * positions: a 50 MB line costs one pass over it, not a copy per chunk.
- */
-function lastLineSpans(fd: number, end: number, n: number): Array<[number, number]> {
-  const newlines: number[] = []
-  const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, end)))
-  let pos = end
-  while (pos > 0 && newlines.length < n) {
-    const len = Math.min(buf.length, pos)
-    pos -= len
-    readSync(fd, buf, 0, len, pos)
-    for (let i = buf.lastIndexOf(0x0a, len - 1); i >= 0 && newlines.length < n; i = i > 0 ? buf.lastIndexOf(0x0a, i - 1) : -1) {
-      newlines.push(pos + i)
-    }
-  }
-  // newlines[k] ends the line that starts after newlines[k + 1], or at 0 when the file holds fewer lines
-  const spans: Array<[number, number]> = []
-  let lineEnd = end
-  for (const nl of newlines) {
-    spans.push([nl + 1, lineEnd])
-    lineEnd = nl
-  }
-  if (newlines.length < n) spans.push([0, lineEnd])
-  return spans.reverse()
+export interface ReadOptions {
+  /** how many last lines (of those in the range); Infinity for all */
+  n: number
+  /** ms epoch: only lines written at or after */
+  since?: number
+  /** ms epoch: only lines written at or before */
+  until?: number
+  /** lines past a file's last mark are then as recent as the file's mtime, not approximate */
+  daemonRunning: boolean
+  /** the file's time index could not be read: its lines get the file's mtime, approximate */
+  onUnusableIndex?: (file: LogFile, reason: string) => void
 }
 
-/** The last `n` lines of a file, reading only its end; a line over MAX_LINE_BYTES shows its start and how much was cut. */
-export function lastLines(file: LogFile, n: number): LogLine[] {
-  if (n === 0) return []
+interface Span {
+  from: number
+  /** where the line's text ends (its newline, or the end of the file) */
+  to: number
+  /** where the line ends, newline included: what its time is looked up by */
+  end: number
+  /** its first MAX_LINE_BYTES, when the chunk read holds them */
+  head?: Buffer
+}
+
+/** The first chunk read back is small (a few lines are often all that is asked); each next one is twice as large, up to READ_CHUNK. */
+const FIRST_CHUNK = 64 * 1024
+
+/**
+ * The lines of the first `endPos` bytes, last first, down to the one that
+ * ends after `floor`, scanning back one chunk at a time and keeping only
+ * positions: a 50 MB line costs one pass over it, not a copy per chunk. A
+ * piece of line cut by `endPos` (not the end of the file) is not a line.
+ */
+function* linesBack(fd: number, size: number, endPos: number, floor: number): Generator<Span> {
+  if (endPos <= 0) return
+  const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, endPos))
+  let winStart = 0
+  let winEnd = 0
+  let step = FIRST_CHUNK
+  const newlineBefore = (pos: number): number => {
+    for (;;) {
+      if (pos > winStart && pos <= winEnd) {
+        const i = buf.lastIndexOf(0x0a, pos - winStart - 1)
+        if (i >= 0) return winStart + i
+        pos = winStart
+      }
+      if (pos <= 0) return -1
+      winStart = Math.max(0, pos - Math.min(step, buf.length))
+      winEnd = pos
+      step *= 2
+      readSync(fd, buf, 0, winEnd - winStart, winStart)
+    }
+  }
+  const headOf = (from: number, to: number): Buffer | undefined => {
+    const stop = Math.min(to, from + MAX_LINE_BYTES)
+    return from >= winStart && stop <= winEnd ? Buffer.from(buf.subarray(from - winStart, stop - winStart)) : undefined
+  }
+  const lastNl = newlineBefore(endPos)
+  // the newline that ends the file ends the last line; it does not start an empty one
+  let to = lastNl === endPos - 1 ? lastNl : endPos
+  let end = endPos
+  let skip = to === endPos && endPos < size
+  for (;;) {
+    const nl = newlineBefore(to)
+    if (!skip) yield { from: nl + 1, to, end, head: headOf(nl + 1, to) }
+    skip = false
+    if (nl < 0 || nl + 1 <= floor) return
+    to = nl
+    end = nl + 1
+  }
+}
+
+/**
+ * The last `n` lines of a file in a time range, each with its time (see
+ * core/log/time-index.ts), reading only what it shows: a binary search in
+ * the index finds where the range ends and starts, and lines are read back
+ * from there. A line over MAX_LINE_BYTES shows its start and how much was cut.
+ */
+export function readLines(file: LogFile, opts: ReadOptions): LogLine[] {
+  if (opts.n === 0) return []
   let fd: number
   try {
     fd = openSync(file.path, 'r')
@@ -117,20 +170,71 @@ export function lastLines(file: LogFile, n: number): LogLine[] {
     return []
   }
   try {
-    const size = fstatSync(fd).size
-    if (size === 0) return []
-    // the newline that ends the file ends the last line; it does not start an empty one
-    const last = Buffer.alloc(1)
-    readSync(fd, last, 0, 1, size - 1)
-    const end = last[0] === 0x0a ? size - 1 : size
-    return lastLineSpans(fd, end, n).map(([from, to]) => {
-      const head = Buffer.alloc(Math.min(MAX_LINE_BYTES, to - from))
-      readSync(fd, head, 0, head.length, from)
-      return { agent: file.agent, stream: file.stream, ...displayLine(head, to - from - head.length) }
-    })
+    // the file is measured once the index is: every mark the index holds is then within it
+    let st = fstatSync(fd)
+    if (st.size === 0) return []
+    let index: TimeIndexReader | null = null
+    try {
+      index = TimeIndexReader.open(file.path, () => (st = fstatSync(fd)).size)
+      return linesInRange(fd, file, st.size, st.mtimeMs, index, opts)
+    } catch (err) {
+      if (!(err instanceof UnusableIndex)) throw err
+      opts.onUnusableIndex?.(file, err.message)
+      return linesInRange(fd, file, st.size, st.mtimeMs, null, { ...opts, daemonRunning: false })
+    } finally {
+      index?.close()
+    }
   } finally {
     closeSync(fd)
   }
+}
+
+function linesInRange(fd: number, file: LogFile, size: number, mtime: number, index: TimeIndexReader | null, opts: ReadOptions): LogLine[] {
+  const { since = -Infinity, until = Infinity } = opts
+  const marked = index && index.count > 0 ? index.at(index.count - 1).offset : 0
+  // past the last mark: written at or before the file's mtime, which is a line's time to within a mark window when a daemon runs
+  const tail = { time: mtime, approx: !opts.daemonRunning }
+  let endPos = size
+  let floor = 0
+  if (index && index.count > 0) {
+    const j = index.firstAfterTime(until)
+    if (j === 0) return [] // the first mark is already too late
+    if (j < index.count) endPos = index.at(j).offset
+    else if (mtime > until) endPos = marked
+    const k = index.firstAfterTime(since - 0.001)
+    floor = k === 0 ? 0 : k < index.count ? index.at(k - 1).offset : marked
+  } else if (mtime > until || mtime < since) {
+    return []
+  }
+  let mi = -1
+  const timeOf = (end: number): { time: number; approx: boolean } => {
+    if (!index || end > marked) return tail
+    if (mi < 0) mi = index.firstAtOrAfter(end)
+    else while (mi > 0 && index.at(mi - 1).offset >= end) mi--
+    const m = index.at(mi)
+    return { time: m.time, approx: m.approx }
+  }
+  const spans: Array<Span & { time: number; approx: boolean }> = []
+  for (const span of linesBack(fd, size, endPos, floor)) {
+    const t = timeOf(span.end)
+    if (t.time < since) break
+    if (t.time > until) continue
+    spans.push({ ...span, ...t })
+    if (spans.length >= opts.n) break
+  }
+  return spans.reverse().map(({ from, to, time, approx, head: kept }) => {
+    let head = kept
+    if (!head) {
+      head = Buffer.alloc(Math.min(MAX_LINE_BYTES, to - from))
+      readSync(fd, head, 0, head.length, from)
+    }
+    return { agent: file.agent, stream: file.stream, time, ...(approx ? { approx: true as const } : {}), ...displayLine(head, to - from - head.length) }
+  })
+}
+
+/** Lines of several files in the order they were written: by time, ties in the order given (a stable sort). */
+export function byTime(lines: LogLine[]): LogLine[] {
+  return lines.sort((a, b) => a.time - b.time)
 }
 
 /**
@@ -162,7 +266,8 @@ export function followLogs(
         continue
       }
       try {
-        const size = fstatSync(fd).size
+        // what was read now was written at or before the file's last write
+        const { size, mtimeMs: mtime } = fstatSync(fd)
         let from = offsets.get(f.path) ?? 0
         if (size < from) from = 0 // truncated by rotation
         let cutter = cutters.get(f.path)
@@ -172,7 +277,7 @@ export function followLogs(
           const len = readSync(fd, buf, 0, Math.min(buf.length, size - from), from)
           if (len === 0) break
           from += len
-          cutter.push(buf.subarray(0, len), (l) => print({ agent: f.agent, stream: f.stream, ...l }))
+          cutter.push(buf.subarray(0, len), (l) => print({ agent: f.agent, stream: f.stream, time: mtime, ...l }))
         }
         offsets.set(f.path, from)
       } finally {
@@ -188,4 +293,9 @@ export function followLogs(
       resolve()
     })
   })
+}
+
+/** The last `n` lines of a file, whatever their time. */
+export function lastLines(file: LogFile, n: number): LogLine[] {
+  return readLines(file, { n, daemonRunning: false })
 }

@@ -14,9 +14,9 @@ const text = { json: false, raw: false }
 describe('what orch daemon run prints', () => {
   it("an agent's stdout line on stdout and its stderr line on stderr, prefixed with the instance and escaped", () => {
     const seen = capture()
-    printAgentLine({ agent: 'worker:0', stream: 'out', line: 'hello \x1b[31mred' }, text)
-    printAgentLine({ agent: 'worker:1', stream: 'err', line: 'boom' }, text)
-    printAgentLine({ agent: 'worker:0', stream: 'out', line: '\x1b[31mred' }, { json: false, raw: true })
+    printAgentLine({ agent: 'worker:0', stream: 'out', line: 'hello \x1b[31mred', time: 1 }, text)
+    printAgentLine({ agent: 'worker:1', stream: 'err', line: 'boom', time: 1 }, text)
+    printAgentLine({ agent: 'worker:0', stream: 'out', line: '\x1b[31mred', time: 1 }, { json: false, raw: true })
     vi.restoreAllMocks()
     expect(seen.out).toEqual(['worker:0 | hello \\x1b[31mred\n', 'worker:0 | \x1b[31mred\n'])
     expect(seen.err).toEqual(['worker:1 | boom\n'])
@@ -24,9 +24,9 @@ describe('what orch daemon run prints', () => {
 
   it('with --json, every agent line as orch logs -f --json prints it, on stdout', () => {
     const seen = capture()
-    printAgentLine({ agent: 'w', stream: 'err', line: 'x' }, { json: true, raw: false })
+    printAgentLine({ agent: 'w', stream: 'err', line: 'x', time: 1000 }, { json: true, raw: false })
     vi.restoreAllMocks()
-    expect(seen.out).toEqual(['{"agent":"w","stream":"err","line":"x"}\n'])
+    expect(seen.out).toEqual(['{"agent":"w","stream":"err","time":1000,"line":"x"}\n'])
   })
 
   it("the daemon's lines on stderr: no time or pid, the level unless info, then the fields", () => {

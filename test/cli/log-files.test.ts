@@ -92,8 +92,8 @@ describe('followLogs (orch logs -f, orch daemon run)', () => {
     stop.abort()
     await following
     expect(seen).toEqual([
-      { agent: 'late', stream: 'err', line: 'oops' },
-      { agent: 'w:0', stream: 'out', line: 'after' },
+      { agent: 'late', stream: 'err', line: 'oops', time: expect.any(Number) },
+      { agent: 'w:0', stream: 'out', line: 'after', time: expect.any(Number) },
     ])
   })
 })

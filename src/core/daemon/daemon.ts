@@ -29,6 +29,7 @@ import { checkDesiredState } from './recover-files.js'
 import { FileWatcher } from './file-watcher.js'
 import { acquireLock, type DaemonLock } from './lock.js'
 import { daemonLogLimits } from './daemon-log-limits.js'
+import { LogClock } from './log-clock.js'
 import { LogRotator } from './log-rotator.js'
 import { QueueDurability } from './queue-durability.js'
 import { readQueueSettings } from './queue-settings.js'
@@ -53,6 +54,7 @@ export class Daemon {
   private freezeDesired = false
   private desiredSaveScheduled = false
   private readonly rotator: LogRotator
+  private readonly logClock: LogClock
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
   private watchdog: Watchdog | null = null
@@ -79,7 +81,8 @@ export class Daemon {
   ) {
     const logLimits = daemonLogLimits()
     if (logLimits.ignored.length > 0) log.warn('ignored daemon log settings; using the defaults', { ignored: logLimits.ignored })
-    this.rotator = new LogRotator(paths, supervisor, log, logLimits)
+    this.logClock = new LogClock(paths.logsDir, log)
+    this.rotator = new LogRotator(paths, supervisor, log, logLimits, this.logClock)
     this.watcher = new FileWatcher(supervisor, log, paths.home)
     this.ctx = {
       paths,
@@ -130,6 +133,8 @@ export class Daemon {
     const queue = await MessageQueue.open({ store: queueStore })
     const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
     const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, recovery, plugins, onStopped)
+    // before any agent is started: what the files gained until now was written while no daemon ran
+    daemon.logClock.start()
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all(), { startDead: !adoptOnly })
@@ -268,6 +273,7 @@ export class Daemon {
       if (opts.stopAgents) await this.stopAgentsForKill(reason)
       this.monitor.stop()
       this.rotator.stop()
+      this.logClock.stop()
       await this.watcher.close().catch(() => {})
       this.supervisor.detachAll()
       this.server.close()

@@ -3,6 +3,7 @@ import { agentLogPaths, type OrchPaths } from '../paths.js'
 import { LOG_CHECK_INTERVAL_MS, rotateIfNeeded } from '../supervisor/log-rotation.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import type { DaemonLogLimits } from './daemon-log-limits.js'
+import type { LogClock } from './log-clock.js'
 
 /** Checks every agent's log files, and daemon.log, on a timer and rotates those over their size. */
 export class LogRotator {
@@ -13,6 +14,7 @@ export class LogRotator {
     private readonly supervisor: Supervisor,
     private readonly log: Logger,
     private readonly daemonLog: Pick<DaemonLogLimits, 'maxBytes' | 'retain'>,
+    private readonly clock: LogClock,
   ) {}
 
   start(intervalMs = LOG_CHECK_INTERVAL_MS): void {
@@ -46,7 +48,10 @@ export class LogRotator {
       const files = agentLogPaths(this.paths, inst.record.id)
       for (const file of [files.out, files.err]) {
         try {
-          if (rotateIfNeeded(file, logMaxBytes, logRetain)) this.log.info('log rotated', { agent: inst.record.id, file })
+          if (rotateIfNeeded(file, logMaxBytes, logRetain, { beforeCopy: () => this.clock.markNow(file) })) {
+            this.clock.rotated(file)
+            this.log.info('log rotated', { agent: inst.record.id, file })
+          }
         } catch (err) {
           this.log.error('log rotation failed', { agent: inst.record.id, file, err })
         }

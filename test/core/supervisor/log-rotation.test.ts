@@ -44,3 +44,29 @@ describe('rotateIfNeeded', () => {
     expect(rotateIfNeeded(join(tmpdir(), 'orch-no-such.log'), 1, 1)).toBe(false)
   })
 })
+
+describe('rotateIfNeeded with a time index', () => {
+  it('moves the index with its copy, shifts it with the copies, and never pairs a copy with an older index', () => {
+    const f = file()
+    const idx = (p: string): string => `${p}.idx`
+    let marked = 0
+    const timed = { beforeCopy: () => void marked++ }
+    writeFileSync(f, 'gen 1\n'.repeat(20))
+    writeFileSync(idx(f), 'index 1')
+    expect(rotateIfNeeded(f, 100, 3, timed)).toBe(true)
+    expect(marked).toBe(1)
+    expect(readFileSync(idx(`${f}.1`), 'utf8')).toBe('index 1')
+    expect(existsSync(idx(f))).toBe(false)
+    // a generation written with no daemon noting it: no index of its own
+    writeFileSync(f, 'gen 2\n'.repeat(20))
+    expect(rotateIfNeeded(f, 100, 3, timed)).toBe(true)
+    expect(existsSync(idx(`${f}.1`))).toBe(false)
+    expect(readFileSync(idx(`${f}.2`), 'utf8')).toBe('index 1')
+    expect(readFileSync(`${f}.2`, 'utf8')).toMatch(/^gen 1/)
+    // retain 0: the index goes with the lines
+    writeFileSync(f, 'gen 3\n'.repeat(20))
+    writeFileSync(idx(f), 'index 3')
+    expect(rotateIfNeeded(f, 100, 0, timed)).toBe(true)
+    expect(existsSync(idx(f))).toBe(false)
+  })
+})
