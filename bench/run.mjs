@@ -3,6 +3,7 @@
 // non-zero only when the bench itself broke. Never part of `npm test`.
 import { cpus } from 'node:os'
 import { assertBuilt, cleanupAll, fmtCmp, fmtValue, installCleanupHandlers } from './lib.mjs'
+import { readRecorded, record, versusRecorded } from './recorded.mjs'
 
 // Each section is a module whose default export is `async (log) => Figure[]`.
 // To add one, put it in bench/<name>.mjs and list it here.
@@ -15,7 +16,8 @@ const SECTIONS = {
   logs: () => import('./logs.mjs'),
 }
 
-function parseArgs(argv) {
+function parseArgs(all) {
+  const argv = all.filter((a) => a !== '--record')
   const wanted = argv.length === 0 || argv.includes('all') ? Object.keys(SECTIONS) : argv
   const unknown = wanted.filter((s) => !(s in SECTIONS))
   if (unknown.length > 0) {
@@ -30,13 +32,13 @@ function metText(f) {
   return f.met ? 'yes' : '**NO**'
 }
 
-function markdownTable(figures) {
+function markdownTable(figures, recorded) {
   const rows = [
-    ['section', 'figure', 'value', 'floor', 'vs floor', 'target', 'met', 'pm2'],
+    ['section', 'figure', 'value', 'floor', 'vs floor', 'target', 'met', 'pm2', 'last recorded'],
     ...figures.map((f) => [
       f.section, f.name, fmtValue(f.value, f.unit),
       f.floor === undefined ? '' : `${fmtValue(f.floor, f.unit)} (${f.floorName})`,
-      fmtCmp(f), f.targetText ?? '', metText(f), f.pm2 ?? '',
+      fmtCmp(f), f.targetText ?? '', metText(f), f.pm2 ?? '', versusRecorded(recorded, f, fmtValue),
     ]),
   ]
   const lines = rows.map((r) => `| ${r.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`)
@@ -48,6 +50,7 @@ async function main() {
   assertBuilt()
   installCleanupHandlers()
   const sections = parseArgs(process.argv.slice(2))
+  const recorded = readRecorded()
   console.log(`orch bench — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'})`)
   const figures = []
   for (const name of sections) {
@@ -59,14 +62,16 @@ async function main() {
     for (const f of got) {
       const cmp = fmtCmp(f)
       const target = f.targetText ? `  target ${f.targetText}: ${f.met === undefined ? '—' : f.met ? 'met' : 'MISSED'}` : ''
-      console.log(`  ${f.name}: ${fmtValue(f.value, f.unit)}${cmp ? ` (${cmp} vs ${f.floorName} ${fmtValue(f.floor, f.unit)})` : ''}${target}${f.note ? `  [${f.note}]` : ''}`)
+      const last = versusRecorded(recorded, f, fmtValue)
+      console.log(`  ${f.name}: ${fmtValue(f.value, f.unit)}${cmp ? ` (${cmp} vs ${f.floorName} ${fmtValue(f.floor, f.unit)})` : ''}${target}${f.note ? `  [${f.note}]` : ''}${last ? `  {${last}}` : ''}`)
     }
     console.log(`  (${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s)`)
     figures.push(...got)
   }
-  console.log(`\n${markdownTable(figures)}`)
+  console.log(`\n${markdownTable(figures, recorded)}`)
   const missed = figures.filter((f) => f.met === false)
   if (missed.length > 0) console.log(`\nmissed targets: ${missed.map((f) => f.name).join('; ')}`)
+  if (process.argv.includes('--record')) record(recorded, figures)
 }
 
 try {
