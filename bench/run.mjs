@@ -12,6 +12,7 @@ const SECTIONS = {
   queue: () => import('./queue.mjs'),
   'ts-agent': () => import('./ts-agent.mjs'),
   config: () => import('./config.mjs'),
+  otel: () => import('./otel.mjs'),
 }
 
 function parseArgs(argv) {

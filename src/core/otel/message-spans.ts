@@ -82,14 +82,9 @@ export class MessageSpans {
     const now = this.now()
     // the last delivery ended without an ack or a nack (lease expired, recipient gone): seen only now
     if (o.handling) this.endHandling(m, o, now, 'lost', m.lastError ?? 'the delivery ended without an ack or a nack')
-    this.emit({
-      ...this.ids(o, `wait/${m.attempts}`),
-      name: 'queue wait',
-      kind: 'internal',
-      start: o.waitStart,
-      end: now,
-      attributes: { ...this.common(m, recipient), 'orch.attempt': m.attempts + 1 },
-    })
+    const attributes = this.common(m, recipient)
+    attributes['orch.attempt'] = m.attempts + 1
+    this.emit(this.child(o, `wait/${m.attempts}`, 'queue wait', 'internal', o.waitStart, now, attributes, undefined))
     o.handling = { start: now, recipient, attempt: m.attempts + 1 }
     o.lastRecipient = recipient
   }
@@ -119,47 +114,36 @@ export class MessageSpans {
     const h = o.handling!
     o.handling = undefined
     o.waitStart = end
-    this.emit({
-      ...this.ids(o, `handle/${h.attempt}`),
-      name: `handle ${m.type}`,
-      kind: 'consumer',
-      start: h.start,
-      end,
-      attributes: { ...this.common(m, h.recipient), 'messaging.operation.type': 'process', 'orch.attempt': h.attempt, 'orch.outcome': outcome },
-      ...(error !== undefined ? { error } : {}),
-    })
+    const attributes = this.common(m, h.recipient)
+    attributes['messaging.operation.type'] = 'process'
+    attributes['orch.attempt'] = h.attempt
+    attributes['orch.outcome'] = outcome
+    this.emit(this.child(o, `handle/${h.attempt}`, `handle ${m.type}`, 'consumer', h.start, end, attributes, error))
   }
 
   private endMessage(m: Message, o: OpenMessage, end: number, outcome: string, error: string | undefined, recipient: string | undefined): void {
     this.open.delete(m.id)
-    const attributes: SpanRecord['attributes'] = {
-      ...this.common(m, recipient ?? m.to),
-      'messaging.operation.type': 'send',
-      'orch.sender': m.from,
-      'orch.priority': m.priority,
-      'orch.attempts': m.attempts,
-      'orch.outcome': outcome,
-    }
+    const attributes = this.common(m, recipient ?? m.to)
+    attributes['messaging.operation.type'] = 'send'
+    attributes['orch.sender'] = m.from
+    attributes['orch.priority'] = m.priority
+    attributes['orch.attempts'] = m.attempts
+    attributes['orch.outcome'] = outcome
     if (m.correlationId !== undefined) attributes['messaging.message.conversation_id'] = m.correlationId
     const parentId = parentIdOf(m)
     if (parentId !== undefined) attributes['orch.parent_id'] = parentId
     if (m.topic !== undefined) attributes['orch.topic'] = m.topic
-    this.emit({
-      traceId: o.traceId,
-      spanId: o.spanId,
-      ...(o.parentSpanId ? { parentSpanId: o.parentSpanId } : {}),
-      name: `${m.type} → ${m.to}`,
-      kind: 'producer',
-      start: o.start,
-      end,
-      attributes,
-      ...(error !== undefined ? { error } : {}),
-    })
+    const span: SpanRecord = { traceId: o.traceId, spanId: o.spanId, name: `${m.type} → ${m.to}`, kind: 'producer', start: o.start, end, attributes }
+    if (o.parentSpanId) span.parentSpanId = o.parentSpanId
+    if (error !== undefined) span.error = error
+    this.emit(span)
   }
 
-  /** A child span's ids: the message's trace, its own id, the message's span as parent. */
-  private ids(o: OpenMessage, part: string): Pick<SpanRecord, 'traceId' | 'spanId' | 'parentSpanId'> {
-    return { traceId: o.traceId, spanId: spanIdOf(o.spanId, part), parentSpanId: o.spanId }
+  /** A child span: the message's trace, its own id, the message's span as parent. */
+  private child(o: OpenMessage, part: string, name: string, kind: SpanRecord['kind'], start: number, end: number, attributes: SpanRecord['attributes'], error: string | undefined): SpanRecord {
+    const span: SpanRecord = { traceId: o.traceId, spanId: spanIdOf(o.spanId, part), parentSpanId: o.spanId, name, kind, start, end, attributes }
+    if (error !== undefined) span.error = error
+    return span
   }
 
   private common(m: Message, agent: string): SpanRecord['attributes'] {
