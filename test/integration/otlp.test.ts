@@ -286,4 +286,13 @@ describe('OpenTelemetry spans over OTLP/HTTP', () => {
     // nothing was started from the refused configs
     expect(await orchJson<unknown[]>(['ls'])).toEqual([])
   })
+
+  it('ignores an ORCH_OTLP_ENDPOINT that is not a URL, saying why in daemon.log', async () => {
+    const t = home()
+    process.env.ORCH_OTLP_ENDPOINT = 'localhost:4318'
+    await orchJson(['start', writeConfig(t, [{ name: 'worker', script: fixture('sdk-echo.js'), ...FAST }])])
+    const log = readFileSync(t.paths.daemonLog, 'utf8')
+    expect(log).toContain("ORCH_OTLP_ENDPOINT must be an http:// or https:// URL such as 'http://127.0.0.1:4318', got 'localhost:4318'; ignored")
+    expect(log).not.toContain('exporting message spans over OTLP')
+  })
 })

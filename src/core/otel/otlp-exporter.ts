@@ -5,7 +5,7 @@
  * and sent as OTLP/HTTP JSON; an export that fails drops its batch and is
  * logged, never thrown.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api'
+import { DiagLogLevel, ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, diag, trace } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { BasicTracerProvider, BatchSpanProcessor, type IdGenerator, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
@@ -13,12 +13,31 @@ import type { OtlpSettings } from '../config/types.js'
 import type { SpanRecord, SpanSink } from './span-record.js'
 import { tracesUrl } from './otlp-settings.js'
 
-/** Warnings about failed exports: at most one per this many ms (with the count of batches lost meanwhile). */
+/** Warnings about exports (failed batches, spans dropped from a full queue): at most one per this many ms, with the count of those held back. */
 export const EXPORT_WARN_EVERY_MS = 60_000
 
 export interface ExportLog {
   warn(msg: string, fields?: Record<string, unknown>): void
   info(msg: string, fields?: Record<string, unknown>): void
+}
+
+/** One warning, then at most one per EXPORT_WARN_EVERY_MS: a backend that is down must not fill daemon.log. */
+class WarnLimiter {
+  private lastAt = -Infinity
+  private heldBack = 0
+
+  constructor(private readonly log: ExportLog) {}
+
+  warn(msg: string, fields: Record<string, unknown> = {}): void {
+    const now = Date.now()
+    if (now - this.lastAt < EXPORT_WARN_EVERY_MS) {
+      this.heldBack++
+      return
+    }
+    this.log.warn(msg, this.heldBack > 0 ? { ...fields, warningsHeldBack: this.heldBack } : fields)
+    this.lastAt = now
+    this.heldBack = 0
+  }
 }
 
 /** The SDK asks for ids; orch's come from its messages (trace-ids.ts), set just before each span starts. */
@@ -35,16 +54,16 @@ class GivenIds implements IdGenerator {
 
 type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0]
 
-/** The OTLP exporter, with failures logged once and then rate-limited, and a recovery noted. */
+/** The OTLP exporter, with failures logged (rate-limited) and a recovery noted. */
 class LoggedExporter implements SpanExporter {
   private failing = false
-  private lastWarnAt = 0
-  private lostSinceWarn = 0
+  private dropped = 0
 
   constructor(
     private readonly inner: OTLPTraceExporter,
     private readonly url: string,
     private readonly log: ExportLog,
+    private readonly limiter: WarnLimiter,
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -62,17 +81,13 @@ class LoggedExporter implements SpanExporter {
   }
 
   private failed(err: Error | undefined, spans: number): void {
-    this.lostSinceWarn += spans
-    const now = Date.now()
-    if (this.failing && now - this.lastWarnAt < EXPORT_WARN_EVERY_MS) return
-    this.log.warn('cannot export spans over OTLP; their batch is dropped, later batches are tried', {
+    this.failing = true
+    this.dropped += spans
+    this.limiter.warn('cannot export spans over OTLP; their batch is dropped, later batches are tried', {
       url: this.url,
-      spansDropped: this.lostSinceWarn,
+      spansDroppedSoFar: this.dropped,
       err: err?.message ?? 'unknown error',
     })
-    this.failing = true
-    this.lastWarnAt = now
-    this.lostSinceWarn = 0
   }
 
   shutdown(): Promise<void> {
@@ -84,6 +99,13 @@ class LoggedExporter implements SpanExporter {
   }
 }
 
+/** OpenTelemetry's own warnings and errors (spans dropped from a full queue, a bad OTEL_* variable) go to daemon.log, rate-limited. */
+function routeDiagnostics(limiter: WarnLimiter): void {
+  const note = (message: string) => limiter.warn(`OpenTelemetry: ${message}`)
+  const quiet = () => {}
+  diag.setLogger({ error: note, warn: note, info: quiet, debug: quiet, verbose: quiet }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true })
+}
+
 const KINDS: Record<SpanRecord['kind'], SpanKind> = {
   producer: SpanKind.PRODUCER,
   consumer: SpanKind.CONSUMER,
@@ -93,7 +115,9 @@ const KINDS: Record<SpanRecord['kind'], SpanKind> = {
 export function createOtlpSink(settings: OtlpSettings, log: ExportLog, version: string): SpanSink {
   const url = tracesUrl(settings.endpoint)
   const ids = new GivenIds()
-  const exporter = new LoggedExporter(new OTLPTraceExporter({ url, headers: settings.headers }), url, log)
+  const limiter = new WarnLimiter(log)
+  routeDiagnostics(limiter)
+  const exporter = new LoggedExporter(new OTLPTraceExporter({ url, headers: settings.headers }), url, log, limiter)
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'orch', 'service.version': version }),
     idGenerator: ids,
