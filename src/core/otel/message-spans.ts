@@ -20,10 +20,14 @@ interface OpenMessage {
   handling?: { start: number; recipient: string; attempt: number }
   lastRecipient?: string
   expired?: boolean
+  /** a dead letter replayed: the how-manieth time */
+  replay?: number
 }
 
 /** Messages followed at once; past it the oldest is forgotten (its span is never sent). */
 export const MAX_OPEN_MESSAGES = 50_000
+/** Dead letters remembered, so that a replayed one gets a span of its own. */
+const MAX_ENDED_REMEMBERED = 10_000
 
 type Subscribable = {
   on<K extends keyof QueueEvents>(event: K, fn: QueueEvents[K]): unknown
@@ -41,6 +45,8 @@ type Subscribable = {
  */
 export class MessageSpans {
   private readonly open = new Map<string, OpenMessage>()
+  /** ids of messages whose span ended, with how many times: a dead letter replayed (`orch queue replay`) comes back with its id */
+  private readonly ended = new Map<string, number>()
   private readonly listeners: { [K in keyof QueueEvents]?: QueueEvents[K] } = {}
   /** messages forgotten because too many were open */
   dropped = 0
@@ -123,6 +129,11 @@ export class MessageSpans {
 
   private endMessage(m: Message, o: OpenMessage, end: number, outcome: string, error: string | undefined, recipient: string | undefined): void {
     this.open.delete(m.id)
+    // only dead letters can come back
+    if (outcome !== 'acked') {
+      if (this.ended.size >= MAX_ENDED_REMEMBERED) this.ended.delete(this.ended.keys().next().value!)
+      this.ended.set(m.id, (this.ended.get(m.id) ?? 0) + 1)
+    }
     const attributes = this.common(m, recipient ?? m.to)
     attributes['messaging.operation.type'] = 'send'
     attributes['orch.sender'] = m.from
@@ -133,6 +144,7 @@ export class MessageSpans {
     const parentId = parentIdOf(m)
     if (parentId !== undefined) attributes['orch.parent_id'] = parentId
     if (m.topic !== undefined) attributes['orch.topic'] = m.topic
+    if (o.replay !== undefined) attributes['orch.replay'] = o.replay
     const span: SpanRecord = { traceId: o.traceId, spanId: o.spanId, name: `${m.type} → ${m.to}`, kind: 'producer', start: o.start, end, attributes }
     if (o.parentSpanId) span.parentSpanId = o.parentSpanId
     if (error !== undefined) span.error = error
@@ -166,6 +178,12 @@ export class MessageSpans {
     const o: OpenMessage = { traceId, spanId: spanIdOf(m.id), start: m.createdAt, waitStart: m.createdAt }
     // a parent in another trace (another correlation id) is named by the orch.parent_id attribute only
     if (parentId !== undefined && (!parent || parent.traceId === traceId)) o.parentSpanId = spanIdOf(parentId)
+    const replays = this.ended.get(m.id)
+    if (replays !== undefined) {
+      // a replayed dead letter: a new span under its first one, from the replay on
+      const now = this.now()
+      Object.assign(o, { spanId: spanIdOf(m.id, `replay/${replays}`), parentSpanId: spanIdOf(m.id), start: now, waitStart: now, replay: replays })
+    }
     if (this.open.size >= MAX_OPEN_MESSAGES) {
       const oldest = this.open.keys().next().value
       if (oldest !== undefined) this.open.delete(oldest)

@@ -122,6 +122,13 @@ describe.each(STORE_KINDS)('MessageSpans over a real queue: $name store', (kind)
       ['nacked', 'boom 0'],
       ['nacked', 'boom 1'],
     ])
+    // replayed, it gets a span of its own under the first one
+    await dq.replay(m!.id)
+    await dq.ack('bob', m!.id)
+    const again = dead.filter((s) => s.name === 'job → bob').at(-1)!
+    expect(again).toMatchObject({ parentSpanId: message.spanId, traceId: message.traceId })
+    expect(again.spanId).not.toBe(message.spanId)
+    expect(again.attributes).toMatchObject({ 'orch.outcome': 'acked', 'orch.replay': 1, 'orch.attempts': 0 })
     off()
     detach()
     const before = dead.length
