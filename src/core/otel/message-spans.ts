@@ -54,6 +54,8 @@ export class MessageSpans {
   constructor(
     private readonly emit: (span: SpanRecord) => void,
     private readonly now: () => number = Date.now,
+    /** called when a first message is forgotten (MAX_OPEN_MESSAGES) */
+    private readonly onFirstForget?: () => void,
   ) {
     this.listeners = {
       sent: (m) => this.onSent(m),
@@ -176,8 +178,10 @@ export class MessageSpans {
     const parent = parentId !== undefined ? this.open.get(parentId) : undefined
     const traceId = m.correlationId !== undefined ? traceIdOf(m.correlationId) : (parent?.traceId ?? traceIdOf(m.id))
     const o: OpenMessage = { traceId, spanId: spanIdOf(m.id), start: m.createdAt, waitStart: m.createdAt }
-    // a parent in another trace (another correlation id) is named by the orch.parent_id attribute only
-    if (parentId !== undefined && (!parent || parent.traceId === traceId)) o.parentSpanId = spanIdOf(parentId)
+    // a parent in another trace (another correlation id), or one not followed of a message without a correlation id
+    // (its trace is unknown), is named by the orch.parent_id attribute only
+    const sameTrace = parent ? parent.traceId === traceId : m.correlationId !== undefined
+    if (parentId !== undefined && sameTrace) o.parentSpanId = spanIdOf(parentId)
     const replays = this.ended.get(m.id)
     if (replays !== undefined) {
       // a replayed dead letter: a new span under its first one, from the replay on
@@ -187,7 +191,7 @@ export class MessageSpans {
     if (this.open.size >= MAX_OPEN_MESSAGES) {
       const oldest = this.open.keys().next().value
       if (oldest !== undefined) this.open.delete(oldest)
-      this.dropped++
+      if (this.dropped++ === 0) this.onFirstForget?.()
     }
     this.open.set(m.id, o)
     return o

@@ -1,6 +1,6 @@
 import type { OtlpSettings } from '../config/types.js'
 import type { Logger } from '../log/logger.js'
-import { MessageSpans } from './message-spans.js'
+import { MAX_OPEN_MESSAGES, MessageSpans } from './message-spans.js'
 import { tracesUrl, writeOtlpSettings } from './otlp-settings.js'
 import type { SpanRecord, SpanSink } from './span-record.js'
 
@@ -73,7 +73,11 @@ export class Tracing {
       return
     }
     if (!this.spans) {
-      this.spans = new MessageSpans((s) => this.record(s))
+      this.spans = new MessageSpans(
+        (s) => this.record(s),
+        Date.now,
+        () => this.log.warn(`following ${MAX_OPEN_MESSAGES} unfinished messages for spans; from now on the oldest are forgotten (their spans are never sent)`),
+      )
       this.detach = this.spans.attach(this.queue)
     }
     const url = tracesUrl(settings.endpoint)
