@@ -1,11 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { fixture, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { fixture, orch, orchJson, ROOT, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 
 const home = useHomes()
 
@@ -236,6 +236,12 @@ describe('OpenTelemetry spans over OTLP/HTTP', () => {
     expect(lines.filter((l) => l.includes('@opentelemetry/'))).toEqual([])
     expect(receiver.requests).toEqual([])
     expect(existsSync(join(t.paths.dataDir, 'otlp-settings.json'))).toBe(false)
+    // the CLI bundle never names it; the daemon's only in the chunk it imports when configured
+    const bundled = (dir: string) => readdirSync(join(ROOT, 'dist', dir)).filter((f) => f.endsWith('.js') && readFileSync(join(ROOT, 'dist', dir, f), 'utf8').includes('@opentelemetry/'))
+    expect(bundled('cli')).toEqual([])
+    // (earlier builds may have left older copies of that chunk)
+    expect(bundled('daemon').length).toBeGreaterThan(0)
+    for (const f of bundled('daemon')) expect(f).toMatch(/^otlp-exporter-[\w-]+\.js$/)
   })
 
   it('keeps the daemon and the team working when the endpoint is unreachable, and says so once', async () => {
