@@ -279,6 +279,16 @@ describe('OpenTelemetry spans over OTLP/HTTP', () => {
     await waitFor(() => JSON.parse(readFileSync(file, 'utf8')).otlp === null, 'otlp: null remembered')
   })
 
+  it('remembers a config’s otlp that the daemon already ran with from ORCH_OTLP_ENDPOINT', async () => {
+    const t = home()
+    const endpoint = await receiver.start()
+    process.env.ORCH_OTLP_ENDPOINT = endpoint
+    await orchJson(['start', writeConfig(t, [{ name: 'worker', script: fixture('sdk-echo.js'), ...FAST }], { otlp: { endpoint } })])
+    const file = join(t.paths.dataDir, 'otlp-settings.json')
+    await waitFor(() => existsSync(file), 'otlp-settings.json')
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, otlp: { endpoint, headers: {} } })
+  })
+
   it('refuses an endpoint that is not a URL and an unknown otlp field, naming them', async () => {
     const t = home()
     const agents = [{ name: 'worker', script: fixture('sdk-echo.js') }]

@@ -54,7 +54,7 @@ async function startTracing(paths: OrchPaths, queue: MessageQueue, log: Logger, 
   const fromEnv = otlpFromEnv(process.env)
   if (fromEnv && 'invalid' in fromEnv) log.warn(`${fromEnv.invalid}; ignored`)
   const remembered = await readOtlpSettings(otlpSettingsFile(paths), recovery)
-  tracing.start(fromEnv && !('invalid' in fromEnv) ? fromEnv : (remembered ?? null))
+  tracing.start(fromEnv && !('invalid' in fromEnv) ? fromEnv : (remembered ?? null), remembered)
   return tracing
 }
 

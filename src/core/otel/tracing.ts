@@ -25,6 +25,8 @@ function same(a: OtlpSettings | null, b: OtlpSettings | null): boolean {
  */
 export class Tracing {
   private settings: OtlpSettings | null = null
+  /** what the settings file holds (undefined: no file) */
+  private remembered: OtlpSettings | null | undefined = undefined
   private spans: MessageSpans | null = null
   private detach: (() => void) | null = null
   private sink: SpanSink | null = null
@@ -44,15 +46,18 @@ export class Tracing {
     return this.settings?.endpoint ?? null
   }
 
-  /** At daemon start: the environment's, else what the last config set; not written back. */
-  start(settings: OtlpSettings | null): void {
+  /** At daemon start: the environment's, else what the last config set (`remembered`, in the settings file). */
+  start(settings: OtlpSettings | null, remembered: OtlpSettings | null | undefined): void {
+    this.remembered = remembered
     if (settings) this.apply(settings)
   }
 
   /** A config's `otlp` (null: `enabled: false`): applied at once and remembered for the next start. */
   set(settings: OtlpSettings | null): void {
-    if (same(settings, this.settings)) return
-    this.apply(settings)
+    if (!same(settings, this.settings)) this.apply(settings)
+    // (a daemon started with ORCH_OTLP_ENDPOINT may run with these settings already, without them on disk)
+    if (this.remembered !== undefined && same(settings, this.remembered)) return
+    this.remembered = settings
     this.written = this.written
       .then(() => writeOtlpSettings(this.file, settings))
       .catch((err) => this.log.error('cannot remember the otlp settings; the next start uses the previous ones until the next orch start', { err }))
