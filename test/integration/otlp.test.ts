@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -271,6 +271,8 @@ describe('OpenTelemetry spans over OTLP/HTTP', () => {
     const file = join(t.paths.dataDir, 'otlp-settings.json')
     await waitFor(() => existsSync(file), 'otlp-settings.json')
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, otlp: { endpoint, headers: {} } })
+    // headers may hold a secret
+    expect(statSync(file).mode & 0o777).toBe(0o600)
     await orchJson(['daemon', 'restart'])
     await orchJson(['send', 'worker', 'after-restart'])
     await waitFor(() => receiver.spans.some((s) => s.name === 'after-restart → worker'), 'a span sent by the restarted daemon')
