@@ -42,10 +42,6 @@ export class Tracing {
     private readonly version: string,
   ) {}
 
-  get endpoint(): string | null {
-    return this.settings?.endpoint ?? null
-  }
-
   /** At daemon start: the environment's, else what the last config set (`remembered`, in the settings file). */
   start(settings: OtlpSettings | null, remembered: OtlpSettings | null | undefined): void {
     this.remembered = remembered
