@@ -11,7 +11,7 @@ import { connect as netConnect } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
-  FIXTURES, NODE, ROOT, cleanupHome, cpuSeconds, figure, median, now, orch, orchJson, percentile, tempHome, trackPid, untrackPid, waitFor,
+  FIXTURES, NODE, ROOT, cleanupHome, cpuSeconds, figure, median, now, orch, orchJson, percentile, rssBytes, tempHome, trackPid, untrackPid, waitFor,
   writeConfig,
 } from './lib.mjs'
 import { poolRun } from './queue-pool.mjs'
@@ -68,7 +68,7 @@ function logTails(home) {
  * Throughput is `n` over the time from the earliest first send to the moment
  * the consumer's last acks were answered.
  */
-async function endToEnd({ senders, n, rate = 0, durability }) {
+export async function endToEnd({ senders, n, rate = 0, durability, extra: more = {} }) {
   const home = tempHome()
   const dir = join(home, 'q')
   mkdirSync(dir)
@@ -84,7 +84,7 @@ async function endToEnd({ senders, n, rate = 0, durability }) {
         env: { Q_N: String(n / senders), Q_TO: 'qconsumer', Q_WINDOW: String(WINDOW), Q_RATE: String(rate), Q_DIR: dir },
       },
     ]
-    const extra = durability ? { queue: { durability } } : {}
+    const extra = { ...(durability ? { queue: { durability } } : {}), ...more }
     await orch(home, ['start', writeConfig(home, agents, undefined, extra), '--json'])
     const ready = () => readdirSync(dir).filter((f) => f.startsWith('ready-'))
     await waitFor(`${senders + 1} queue agents ready`, () => ready().length === senders + 1, { timeoutMs: 60_000 })
@@ -115,6 +115,7 @@ async function endToEnd({ senders, n, rate = 0, durability }) {
     if (consumer.n !== n || errors > 0) throw new Error(`bench: consumer got ${consumer.n} of ${n} messages; ${errors} sends failed`)
     const first = Math.min(...sent.map((s) => s.first))
     return {
+      daemonRss: rssBytes(pids.daemon),
       rate: (n * 1000) / (consumer.acked - first),
       // diagnostic: how fast the senders got their messages stored
       sendRate: (n * 1000) / (Math.max(...sent.map((s) => s.last)) - first),

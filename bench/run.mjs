@@ -14,6 +14,7 @@ const SECTIONS = {
   'ts-agent': () => import('./ts-agent.mjs'),
   config: () => import('./config.mjs'),
   logs: () => import('./logs.mjs'),
+  otel: () => import('./otel.mjs'),
 }
 
 function parseArgs(all) {

@@ -2,7 +2,8 @@
 // `orch ls` and of a fresh daemon is dominated by resolving and compiling
 // hundreds of modules; one bundle each cuts that. What only some paths need
 // (jiti for .ts configs, cosmiconfig, chokidar, plugin-help) stays external and
-// is loaded on demand.
+// is loaded on demand; so is OpenTelemetry, which only a daemon exporting spans
+// loads (src/core/otel/otlp-exporter.ts).
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -15,7 +16,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   // typescript and ts-node only serve oclif's development mode.
-  external: ['@oclif/plugin-help', 'jiti', 'esbuild', 'cosmiconfig', 'chokidar', 'typescript', 'ts-node'],
+  external: ['@oclif/plugin-help', 'jiti', 'esbuild', 'cosmiconfig', 'chokidar', 'typescript', 'ts-node', '@opentelemetry/*'],
   // oclif and NeDB are CommonJS: give their require() calls a real require in the ESM bundle.
   banner: { js: "import { createRequire as __orchCreateRequire } from 'node:module'; const require = __orchCreateRequire(import.meta.url);" },
   logLevel: 'warning',

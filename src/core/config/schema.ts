@@ -78,12 +78,23 @@ export const QUEUE_ENTRIES = {
   ),
 }
 
+/** OpenTelemetry: every message as a span, exported over OTLP/HTTP (top-level `otlp`). */
+export const OTLP_ENTRIES = {
+  endpoint: about(
+    str({ pattern: /^https?:\/\/[^\s/]+/, allowed: "an http:// or https:// URL such as 'http://127.0.0.1:4318'" }),
+    "The OTLP/HTTP endpoint, e.g. 'http://127.0.0.1:4318' (spans go to its /v1/traces); Langfuse: 'https://cloud.langfuse.com/api/public/otel'",
+  ),
+  headers: optional(stringMap(), "HTTP headers sent with each export, e.g. { Authorization: 'Basic …' } for Langfuse"),
+  enabled: optional(bool(), 'false: stop exporting (remembered like the endpoint); default true'),
+}
+
 export const CONFIG_ENTRIES = {
   plugins: optional(strings(), 'Plugin modules: paths relative to the config file, or package names'),
   agents: about(v.message(v.array(AGENT_SCHEMA), 'an array of agent definitions'), 'The agents orch starts and keeps running'),
   // sampling every agent with no pause costs a core; a floor keeps the daemon idle when the team is
   monitorInterval: optional(duration({ min: D.MIN_MONITOR_INTERVAL_MS }), `How often CPU and memory are sampled (default '${describeMs(D.DEFAULT_MONITOR_INTERVAL_MS)}')`),
   queue: optional(objectOf(QUEUE_ENTRIES), 'Daemon-wide queue settings'),
+  otlp: optional(objectOf(OTLP_ENTRIES), 'Export every message as an OpenTelemetry span over OTLP/HTTP (Jaeger, Tempo, Langfuse); remembered for the next daemon start'),
   /** JSON and YAML configs name their JSON Schema here for editor completion; orch itself ignores it. */
   $schema: optional(str(), "This file's JSON Schema, for editor completion: './node_modules/orch/schema.json'"),
 }

@@ -49,5 +49,14 @@ export interface ResolvedConfig {
   monitorIntervalMs: number
   /** only what the config sets: an absent setting leaves the daemon's as it is */
   queue: { durability?: Durability }
+  /** absent: leave the daemon's as it is; null: stop exporting (`enabled: false`) */
+  otlp?: OtlpSettings | null
   agents: ResolvedAgent[]
+}
+
+/** Where the daemon exports message spans (OTLP over HTTP). */
+export interface OtlpSettings {
+  /** the base endpoint as written; spans go to `${endpoint}/v1/traces` unless it ends with /v1/traces */
+  endpoint: string
+  headers: Record<string, string>
 }

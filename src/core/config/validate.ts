@@ -6,12 +6,12 @@ import { isPlainObject, problemsOf, quote, unknownKeys, type FieldProblem } from
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
-import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
 import { fieldHint } from './field-hints.js'
 import { typeOf } from './type-of.js'
-import type { AgentDefinition, ResolvedAgent, ResolvedConfig } from './types.js'
+import type { AgentDefinition, OtlpSettings, ResolvedAgent, ResolvedConfig } from './types.js'
 
 function problemLine(where: string, p: FieldProblem): string {
   if (p.value !== undefined) return `${where}field '${p.field}' must be ${p.allowed}, got ${quote(p.value)}`
@@ -27,6 +27,7 @@ function agentLabel(i: number, raw: unknown): string {
 /** The top level without `agents`, which is checked agent by agent against each one's type. */
 const TOP_LEVEL = v.object({ ...CONFIG_ENTRIES, agents: v.optional(v.unknown()) })
 const QUEUE_SCHEMA = v.object(QUEUE_ENTRIES)
+const OTLP_SCHEMA = v.object(OTLP_ENTRIES)
 const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
 /** `watch: true` is the agent's folder; paths are relative to it. */
@@ -95,6 +96,11 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       errors.push(`unknown field 'queue.${k}'${fieldHint(k, Object.keys(QUEUE_ENTRIES), 'queue')}; allowed: ${allowedList(QUEUE_ENTRIES)}`)
     }
   }
+  if (isPlainObject(raw.otlp)) {
+    for (const k of unknownKeys(OTLP_SCHEMA, raw.otlp)) {
+      errors.push(`unknown field 'otlp.${k}'${fieldHint(k, Object.keys(OTLP_ENTRIES), 'otlp')}; allowed: ${allowedList(OTLP_ENTRIES)}`)
+    }
+  }
   if (!Array.isArray(raw.agents)) {
     if (raw.agents === undefined) errors.push("field 'agents' is required: an array of agent definitions")
     else errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
@@ -159,6 +165,14 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     plugins: (raw.plugins as string[] | undefined) ?? [],
     monitorIntervalMs: parseDuration(raw.monitorInterval) ?? D.DEFAULT_MONITOR_INTERVAL_MS,
     queue: isPlainObject(raw.queue) && raw.queue.durability !== undefined ? { durability: raw.queue.durability as Durability } : {},
+    ...(isPlainObject(raw.otlp) ? { otlp: otlpOf(raw.otlp) } : {}),
     agents,
   }
+}
+
+/** `otlp` as written (already checked): null when `enabled: false`. */
+function otlpOf(raw: Record<string, unknown>): OtlpSettings | null {
+  if (raw.enabled === false) return null
+  const headers = Object.entries((raw.headers as Record<string, string | number | boolean> | undefined) ?? {})
+  return { endpoint: raw.endpoint as string, headers: Object.fromEntries(headers.map(([k, value]) => [k, String(value)])) }
 }

@@ -8,6 +8,7 @@ import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import type { Connection } from './connection.js'
 import type { QueueDurability } from './queue-durability.js'
+import type { Tracing } from '../otel/tracing.js'
 
 /** What request handlers may use. */
 export interface DaemonContext {
@@ -25,6 +26,8 @@ export interface DaemonContext {
   plugins: PluginList
   /** `queue.durability` of a config: applied at once and remembered for the next start */
   queueDurability: QueueDurability
+  /** `otlp` of a config: message spans exported over OTLP/HTTP, remembered for the next start */
+  tracing: Tracing
   /** tells the queue which agents exist (after start, delete) */
   syncAgents(): void
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */

@@ -37,10 +37,26 @@ import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
 import { ORCH_VERSION } from './version.js'
 import { Watchdog } from './watchdog.js'
+import { otlpFromEnv, readOtlpSettings } from '../otel/otlp-settings.js'
+import { Tracing } from '../otel/tracing.js'
 import { takeAdoptOnly } from './adopt-only.js'
 
 function queueSettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'queue-settings.json')
+}
+
+function otlpSettingsFile(paths: OrchPaths): string {
+  return join(paths.dataDir, 'otlp-settings.json')
+}
+
+/** ORCH_OTLP_ENDPOINT wins at start (it was given to this daemon); else what the last config set. */
+async function startTracing(paths: OrchPaths, queue: MessageQueue, log: Logger, recovery: RecoveryLog): Promise<Tracing> {
+  const tracing = new Tracing(queue, log, otlpSettingsFile(paths), ORCH_VERSION)
+  const fromEnv = otlpFromEnv(process.env)
+  if (fromEnv && 'invalid' in fromEnv) log.warn(`${fromEnv.invalid}; ignored`)
+  const remembered = await readOtlpSettings(otlpSettingsFile(paths), recovery)
+  tracing.start(fromEnv && !('invalid' in fromEnv) ? fromEnv : (remembered ?? null), remembered)
+  return tracing
 }
 
 function hookEvent(r: InstanceRecord): AgentHookEvent {
@@ -75,6 +91,7 @@ export class Daemon {
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
     queueDurability: QueueDurability,
+    readonly tracing: Tracing,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -96,6 +113,7 @@ export class Daemon {
       recovery,
       plugins,
       queueDurability,
+      tracing,
       syncAgents: () => this.syncAgents(),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
@@ -132,7 +150,8 @@ export class Daemon {
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
     const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, recovery, plugins, onStopped)
+    const tracing = await startTracing(paths, queue, log, recovery)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, tracing, recovery, plugins, onStopped)
     // before any agent is started: what the files gained until now was written while no daemon ran
     daemon.logClock.start()
     await daemon.loadRememberedPlugins()
@@ -279,6 +298,7 @@ export class Daemon {
       this.server.close()
       for (const c of this.connections) c.socket.destroy()
       await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
+      await this.tracing.close().catch((err) => this.log.error('span export close failed', { err }))
       await this.queue.close().catch((err) => this.log.error('queue close failed', { err }))
       for (const f of [this.paths.socket, this.paths.pidFile]) {
         try {
