@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js'
 import type { Monitor } from '../monitor/monitor.js'
+import type { Observer } from '../observe/observer.js'
 import type { MessageQueue } from '../queue/queue.js'
 import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
@@ -25,6 +26,8 @@ export interface DaemonContext {
   plugins: PluginList
   /** `queue.durability` of a config: applied at once and remembered for the next start */
   queueDurability: QueueDurability
+  /** counters, histograms and the `/metrics` endpoint */
+  observer: Observer
   /** tells the queue which agents exist (after start, delete) */
   syncAgents(): void
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/defaults.js'
 import { createLogger, type Logger } from '../log/logger.js'
 import { Monitor } from '../monitor/monitor.js'
+import { Observer } from '../observe/observer.js'
 import type { OrchPaths } from '../paths.js'
 import { BUILTIN_PLUGINS, loadBuiltinPlugin, loadPlugin } from '../plugins/load.js'
 import { PluginRegistry } from '../plugins/registry.js'
@@ -42,6 +43,10 @@ function queueSettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'queue-settings.json')
 }
 
+function metricsSettingsFile(paths: OrchPaths): string {
+  return join(paths.dataDir, 'metrics-settings.json')
+}
+
 function hookEvent(r: InstanceRecord): AgentHookEvent {
   return { agent: r.id, name: r.name, instance: r.index, pid: r.pid }
 }
@@ -73,6 +78,7 @@ export class Daemon {
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
     queueDurability: QueueDurability,
+    readonly observer: Observer,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -87,12 +93,13 @@ export class Daemon {
       registry,
       supervisor,
       monitor,
-      startedAt: Date.now(),
+      startedAt: observer.startedAt,
       version: ORCH_VERSION,
       queue,
       recovery,
       plugins,
       queueDurability,
+      observer,
       syncAgents: () => this.syncAgents(),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
@@ -129,7 +136,9 @@ export class Daemon {
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
     const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, recovery, plugins, onStopped)
+    const startedAt = Date.now()
+    const observer = new Observer({ supervisor, queue, monitor, startedAt }, metricsSettingsFile(paths), log)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, observer, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all(), { startDead: !adoptOnly })
@@ -142,6 +151,7 @@ export class Daemon {
       log.warn('cannot write daemon.pid', { err })
     }
     monitor.start()
+    await observer.endpoint.start()
     daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     daemon.watchdog = watchdog
@@ -191,6 +201,7 @@ export class Daemon {
     queue.on('delivered', (m) => registry.emit('messageDelivered', msgEvent(m)))
     queue.on('deadLettered', (m) => registry.emit('messageDeadLettered', msgEvent(m)))
     queue.on('error', (err) => this.log.error('queue error', { err }))
+    this.observer.attach(queue)
   }
 
   /** After the set of agents changed: the queue's recipients and the file watchers follow. */
@@ -267,6 +278,7 @@ export class Daemon {
       this.registry.emit('daemonStopping', { reason })
       if (opts.stopAgents) await this.stopAgentsForKill(reason)
       this.monitor.stop()
+      await this.observer.close().catch((err) => this.log.error('metrics endpoint close failed', { err }))
       this.rotator.stop()
       await this.watcher.close().catch(() => {})
       this.supervisor.detachAll()
