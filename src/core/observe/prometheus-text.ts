@@ -18,27 +18,39 @@ function formatValue(n: number): string {
   return String(n)
 }
 
+/** `{k="v",…}` without the braces: built once per series, then reused for its samples. */
+function labelText(labels: Labels): string {
+  let text = ''
+  for (const k in labels) text += `${text === '' ? '' : ','}${k}="${escapeLabel(labels[k]!)}"`
+  return text
+}
+
+type Sample = (labels: Labels, value: number) => void
+
 /** Writes metric families one after the other: HELP and TYPE once, then every sample of the family. */
 class Exposition {
-  private readonly lines: string[] = []
+  private readonly chunks: string[] = []
 
-  family(name: string, kind: Kind, help: string, write: (sample: (labels: Labels, value: number, suffix?: string) => void) => void): void {
-    this.lines.push(`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${kind}`)
-    write((labels, value, suffix = '') => {
-      const pairs = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-      this.lines.push(`${name}${suffix}${pairs.length > 0 ? `{${pairs.join(',')}}` : ''} ${formatValue(value)}`)
-    })
-  }
-
-  histogram(sample: (labels: Labels, value: number, suffix?: string) => void, labels: Labels, h: MetricsHistogram): void {
-    h.le.forEach((le, i) => sample({ ...labels, le: formatValue(le) }, h.cumulative[i]!, '_bucket'))
-    sample({ ...labels, le: '+Inf' }, h.count, '_bucket')
-    sample(labels, h.sum, '_sum')
-    sample(labels, h.count, '_count')
+  family(name: string, kind: Kind, help: string, write: (sample: Sample, histogram: (labels: Labels, h: MetricsHistogram) => void) => void): void {
+    this.chunks.push(`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${kind}\n`)
+    const line = (suffix: string, labels: string, value: number) => {
+      this.chunks.push(`${name}${suffix}${labels === '' ? '' : `{${labels}}`} ${formatValue(value)}\n`)
+    }
+    write(
+      (labels, value) => line('', labelText(labels), value),
+      (labels, h) => {
+        const base = labelText(labels)
+        const sep = base === '' ? '' : ','
+        for (let i = 0; i < h.le.length; i++) line('_bucket', `${base}${sep}le="${formatValue(h.le[i]!)}"`, h.cumulative[i]!)
+        line('_bucket', `${base}${sep}le="+Inf"`, h.count)
+        line('_sum', base, h.sum)
+        line('_count', base, h.count)
+      },
+    )
   }
 
   text(): string {
-    return `${this.lines.join('\n')}\n`
+    return this.chunks.join('')
   }
 }
 
@@ -97,14 +109,14 @@ export function prometheusText(s: MetricsSnapshot): string {
       for (const r of s.recipients) sample({ agent: r.agent }, r[field])
     })
   }
-  out.family('orch_handler_duration_seconds', 'histogram', 'Time from delivery to ack or nack, by recipient agent and outcome.', (sample) => {
+  out.family('orch_handler_duration_seconds', 'histogram', 'Time from delivery to ack or nack, by recipient agent and outcome.', (_sample, histogram) => {
     for (const r of s.recipients) {
-      out.histogram(sample, { agent: r.agent, outcome: 'acked' }, r.handlerDuration.acked)
-      out.histogram(sample, { agent: r.agent, outcome: 'nacked' }, r.handlerDuration.nacked)
+      histogram({ agent: r.agent, outcome: 'acked' }, r.handlerDuration.acked)
+      histogram({ agent: r.agent, outcome: 'nacked' }, r.handlerDuration.nacked)
     }
   })
-  out.family('orch_queue_wait_seconds', 'histogram', 'Time from store (or the end of its delay) to first delivery, by recipient agent.', (sample) => {
-    for (const r of s.recipients) out.histogram(sample, { agent: r.agent }, r.queueWait)
+  out.family('orch_queue_wait_seconds', 'histogram', 'Time from store (or the end of its delay) to first delivery, by recipient agent.', (_sample, histogram) => {
+    for (const r of s.recipients) histogram({ agent: r.agent }, r.queueWait)
   })
   const d = s.daemon
   out.family('orch_daemon_cpu_seconds_total', 'counter', 'User and system CPU time of the daemon.', (sample) => sample({}, d.cpuSeconds))
