@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -162,6 +162,19 @@ describe('/metrics', () => {
     await orchJson(['start', team(t, { metrics: { enabled: false } }, 'off.json')])
     expect((await snapshot()).endpoint).toBeNull()
     expect(await refused(url)).toBe(true)
+  })
+
+  it('a damaged settings file is logged and the daemon starts without the endpoint', async () => {
+    const t = home()
+    await orchJson(['start', team(t, { metrics: { port: 0 } })])
+    writeFileSync(join(t.paths.dataDir, 'metrics-settings.json'), '{"version":1,"metrics":{"port":"x"')
+    await orchJson(['daemon', 'restart'])
+    expect((await snapshot()).endpoint).toBeNull()
+    expect(readFileSync(t.paths.daemonLog, 'utf8')).toMatch(/cannot read the metrics settings/)
+    expect((await orchJson<AgentInfo[]>(['ls'])).map((a) => a.id)).toEqual(['echo:0', 'echo:1', 'fail'])
+    // the next config that sets it writes it whole again
+    await orchJson(['start', team(t, { metrics: { port: 0 } }, 'again.json')])
+    expect((await snapshot()).endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/)
   })
 
   it('ORCH_METRICS asks a daemon at its start; a bad value is logged and ignored', async () => {
