@@ -20,7 +20,10 @@ export interface MonitView {
   rows: number
 }
 
-const SPARK = 10
+/** Sparklines take what the columns leave, up to this many samples each. */
+const MAX_SPARK = 12
+/** Width of a row without its name and its two sparklines. */
+const ROW_WITHOUT_NAME_AND_SPARKS = 63
 const KEYS_HELP = '↑↓/jk select · r restart · s stop/start · q quit'
 
 /** A compact size: 45.2M, 1.3G, 512K. */
@@ -65,8 +68,12 @@ export function renderFrame(v: MonitView): string[] {
       v.columns,
     ),
   )
-  const nameWidth = Math.max(6, Math.min(24, ...s.agents.map((a) => a.id.length)))
-  const head = `  ${cell('NAME', nameWidth)} ${cell('STATUS', 8)} ${cell('↺', 3, true)} ${cell('CPU', 6, true)} ${' '.repeat(SPARK)} ${cell('MEM', 6, true)} ${' '.repeat(SPARK)} ${cell('IN FLIGHT', 9, true)} ${cell('PENDING', 7, true)} ${cell('MSG/S', 6, true)} ${cell('UPTIME', 6, true)}`
+  const nameWidth = Math.min(24, Math.max(6, ...s.agents.map((a) => a.id.length)))
+  // on a narrow terminal the sparklines shrink, then go, before anything is cut
+  const spark = Math.max(0, Math.min(MAX_SPARK, Math.floor((v.columns - ROW_WITHOUT_NAME_AND_SPARKS - nameWidth) / 2)))
+  const sparkOf = (values: readonly number[], ceiling?: number) => (spark > 0 ? ` ${sparkline(values, spark, ceiling)}` : '')
+  const blank = spark > 0 ? ` ${' '.repeat(spark)}` : ''
+  const head = `  ${cell('NAME', nameWidth)} ${cell('STATUS', 8)} ${cell('↺', 3, true)} ${cell('CPU', 6, true)}${blank} ${cell('MEM', 6, true)}${blank} ${cell('IN FLIGHT', 9, true)} ${cell('PENDING', 7, true)} ${cell('MSG/S', 6, true)} ${cell('UPTIME', 6, true)}`
   lines.push(cut(head, v.columns))
   const seenNames = new Set<string>()
   s.agents.forEach((a, i) => {
@@ -75,8 +82,8 @@ export function renderFrame(v: MonitView): string[] {
     const perName = first ? rate(v.rates.byAgent.get(a.name) ?? 0) : ''
     const status = cell(a.status, 8)
     const row = (st: string) =>
-      `${i === v.selected ? '› ' : '  '}${cell(safeCell(a.id), nameWidth)} ${st} ${cell(String(a.restarts), 3, true)} ${cell(`${a.cpu.toFixed(1)}%`, 6, true)} ${sparkline(a.history.cpu, SPARK, 100)} ` +
-      `${cell(a.pid === null ? '-' : shortBytes(a.memory), 6, true)} ${sparkline(a.history.memory, SPARK)} ${cell(String(a.inFlight), 9, true)} ${cell(String(a.inbox), 7, true)} ${cell(perName, 6, true)} ${cell(a.uptime > 0 ? formatDuration(a.uptime) : '-', 6, true)}`
+      `${i === v.selected ? '› ' : '  '}${cell(safeCell(a.id), nameWidth)} ${st} ${cell(String(a.restarts), 3, true)} ${cell(`${a.cpu.toFixed(1)}%`, 6, true)}${sparkOf(a.history.cpu, 100)} ` +
+      `${cell(a.pid === null ? '-' : shortBytes(a.memory), 6, true)}${sparkOf(a.history.memory)} ${cell(String(a.inFlight), 9, true)} ${cell(String(a.inbox), 7, true)} ${cell(perName, 6, true)} ${cell(a.uptime > 0 ? formatDuration(a.uptime) : '-', 6, true)}`
     const plain = row(status)
     // colour only when the row fits whole: a cut must never fall inside an escape sequence
     let line = plain.length <= v.columns ? row(paint(status, statusColour(a.status), v.colour)) : cut(plain, v.columns)
