@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AgentInfo, MetricsSnapshot } from '../../src/core/protocol/types.js'
-import { fixture, orch, orchJson, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
+import { fixture, orch, orchJson, ROOT, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 import { parsePrometheusText, valueOf, type Family } from '../helpers/prometheus.js'
 
 const home = useHomes()
@@ -127,6 +127,10 @@ describe('/metrics', () => {
         expect(buckets.at(-1)!.value).toBe(valueOf(after, `${name}_count`, JSON.parse(key)))
       }
     }
+
+    // docs/metrics.md lists every family served
+    const doc = readFileSync(join(ROOT, 'docs', 'metrics.md'), 'utf8')
+    for (const f of after.values()) expect(doc, f.name).toContain(`| \`${f.name}\` | ${f.type} |`)
 
     // the JSON snapshot says the same
     const snap = await snapshot()
