@@ -150,8 +150,11 @@ describe('/metrics', () => {
     expect((await snapshot()).endpoint).toBeNull()
     expect(await refused(url)).toBe(true)
 
+    expect((await orch(['daemon', 'status'])).stdout).toMatch(/^metrics +not served \(a config's 'metrics' or ORCH_METRICS serves them\)$/m)
     await orchJson(['start', team(t, { metrics: { port } }, 'on.json')])
     expect((await snapshot()).endpoint).toBe(url)
+    expect((await orchJson<{ metrics: string | null }>(['daemon', 'status'])).metrics).toBe(url)
+    expect((await orch(['daemon', 'status'])).stdout).toContain(`metrics   ${url}`)
     expect(valueOf(await scrape(url), 'orch_agent_up', { agent_id: 'fail' })).toBeDefined()
     expect(JSON.parse(readFileSync(join(t.paths.dataDir, 'metrics-settings.json'), 'utf8'))).toEqual({ version: 1, metrics: { host: '127.0.0.1', port } })
 
