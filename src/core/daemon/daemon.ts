@@ -151,7 +151,8 @@ export class Daemon {
       log.warn('cannot write daemon.pid', { err })
     }
     monitor.start()
-    await observer.endpoint.start()
+    // metrics are a view: whatever goes wrong with them, the daemon starts
+    await observer.endpoint.start().catch((err) => log.error('cannot start the metrics endpoint', { err }))
     daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     daemon.watchdog = watchdog
