@@ -15,6 +15,7 @@ import Flush from '../commands/flush.js'
 import Kill from '../commands/kill.js'
 import Logs from '../commands/logs.js'
 import Ls from '../commands/ls.js'
+import Monit from '../commands/monit.js'
 import QueueDead from '../commands/queue/dead.js'
 import QueueLs from '../commands/queue/ls.js'
 import QueuePurge from '../commands/queue/purge.js'
@@ -49,6 +50,7 @@ export const COMMANDS = {
   start: Start,
   ls: Ls,
   logs: Logs,
+  monit: Monit,
   flush: Flush,
   stop: Stop,
   reload: Reload,

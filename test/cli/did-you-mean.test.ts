@@ -34,8 +34,10 @@ describe('did you mean', () => {
   })
 
   it('a command added later is suggested from the list alone', () => {
-    expect(unknownCommand(['moint'], [...ids, 'monit'])).toEqual({ typed: 'moint', suggestion: 'monit' })
-    expect(unknownCommand(['moint'], ids).suggestion).not.toBe('monit')
+    expect(unknownCommand(['inpsect'], [...ids, 'inspect'])).toEqual({ typed: 'inpsect', suggestion: 'inspect' })
+    expect(unknownCommand(['inpsect'], ids).suggestion).not.toBe('inspect')
+    // monit came later, indeed
+    expect(unknownCommand(['moint'], ids)).toEqual({ typed: 'moint', suggestion: 'monit' })
     // reload and scale came later, indeed
     expect(unknownCommand(['relaod'], ids)).toEqual({ typed: 'relaod', suggestion: 'reload' })
     expect(unknownCommand(['sclae'], ids)).toEqual({ typed: 'sclae', suggestion: 'scale' })

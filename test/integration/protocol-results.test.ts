@@ -62,6 +62,7 @@ describe('what the daemon answers and pushes fits the protocol schemas', () => {
       await call(client, 'queue.ls', {})
       await call(client, 'queue.ls', { agent: 'hold', limit: 1 })
       await call(client, 'queue.dead', {})
+      await call(client, 'daemon.metrics', {})
 
       // a CLI connection consuming at its own address gets a `message` event
       const pushed = new Promise<unknown>((resolve) => client.on('event', (f) => isEvent(f, PushedEvent.MESSAGE) && resolve(f.data)))

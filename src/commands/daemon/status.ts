@@ -29,6 +29,7 @@ export default class DaemonStatusCommand extends OrchCommand<Result> {
           `home      ${s.home}`,
           `socket    ${s.socket}`,
           `watchdog  ${s.watchdogPid === null ? 'none (in the foreground: its service manager restarts it)' : `pid ${s.watchdogPid} (restarts the daemon if it dies)`}`,
+          `metrics   ${s.metrics ?? "not served (a config's 'metrics' or ORCH_METRICS serves them)"}`,
           ...recoveryLines(s.recovered ?? []),
         ].join('\n'),
       )

@@ -20,3 +20,7 @@ export const DEFAULT_LOG_RETAIN = 3
 export const WATCH_DEBOUNCE_MS = 300
 /** The agent type of a process orch does not spawn but lets join (declared in the config). */
 export const EXTERNAL_TYPE = 'external'
+/** Where `/metrics` is served when `metrics` gives no port: the port OpenTelemetry's Prometheus exporter uses. */
+export const DEFAULT_METRICS_PORT = 9464
+/** Loopback by default: the metrics name the agents, and whoever reaches the port can read them. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1'

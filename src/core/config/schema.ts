@@ -88,6 +88,16 @@ export const OTLP_ENTRIES = {
   enabled: optional(bool(), 'false: stop exporting (remembered like the endpoint); default true'),
 }
 
+/** Where the daemon serves Prometheus metrics (top-level `metrics`). */
+export const METRICS_ENTRIES = {
+  port: optional(int({ min: 0, max: 65535 }), `TCP port of the /metrics endpoint (default ${D.DEFAULT_METRICS_PORT}; 0 picks a free one, shown by 'orch monit --json')`),
+  host: optional(
+    str({ pattern: /^[A-Za-z0-9.:_\[\]-]+$/, allowed: "a host name or an IP address such as '127.0.0.1', '0.0.0.0' or '::1'" }),
+    `Address to listen on (default '${D.DEFAULT_METRICS_HOST}', this machine only; another one is logged as a warning)`,
+  ),
+  enabled: optional(bool(), 'false stops serving /metrics (default true when `metrics` is given)'),
+}
+
 export const CONFIG_ENTRIES = {
   plugins: optional(strings(), 'Plugin modules: paths relative to the config file, or package names'),
   agents: about(v.message(v.array(AGENT_SCHEMA), 'an array of agent definitions'), 'The agents orch starts and keeps running'),
@@ -95,6 +105,10 @@ export const CONFIG_ENTRIES = {
   monitorInterval: optional(duration({ min: D.MIN_MONITOR_INTERVAL_MS }), `How often CPU and memory are sampled (default '${describeMs(D.DEFAULT_MONITOR_INTERVAL_MS)}')`),
   queue: optional(objectOf(QUEUE_ENTRIES), 'Daemon-wide queue settings'),
   otlp: optional(objectOf(OTLP_ENTRIES), 'Export every message as an OpenTelemetry span over OTLP/HTTP (Jaeger, Tempo, Langfuse); remembered for the next daemon start'),
+  metrics: optional(
+    objectOf(METRICS_ENTRIES),
+    `Serve Prometheus metrics at http://host:port/metrics, e.g. { port: ${D.DEFAULT_METRICS_PORT} }; remembered by the daemon until a config changes it (ORCH_METRICS overrides it at daemon start)`,
+  ),
   /** JSON and YAML configs name their JSON Schema here for editor completion; orch itself ignores it. */
   $schema: optional(str(), "This file's JSON Schema, for editor completion: './node_modules/orch/schema.json'"),
 }

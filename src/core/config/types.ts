@@ -1,5 +1,6 @@
 import type * as v from 'valibot'
 import type { Durability } from './durability.js'
+import type { MetricsAddress } from '../observe/metrics-settings.js'
 import type { AGENT_SCHEMA, CONFIG_SCHEMA } from './schema.js'
 import type { SignalName } from './signal-name.js'
 
@@ -51,6 +52,8 @@ export interface ResolvedConfig {
   queue: { durability?: Durability }
   /** absent: leave the daemon's as it is; null: stop exporting (`enabled: false`) */
   otlp?: OtlpSettings | null
+  /** `metrics`: where /metrics is served, null to stop; undefined when the config does not say (the daemon keeps its setting) */
+  metrics: MetricsAddress | null | undefined
   agents: ResolvedAgent[]
 }
 

@@ -6,7 +6,8 @@ import { isPlainObject, problemsOf, quote, unknownKeys, type FieldProblem } from
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
-import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, METRICS_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import type { MetricsAddress } from '../observe/metrics-settings.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
 import { fieldHint } from './field-hints.js'
@@ -28,6 +29,14 @@ function agentLabel(i: number, raw: unknown): string {
 const TOP_LEVEL = v.object({ ...CONFIG_ENTRIES, agents: v.optional(v.unknown()) })
 const QUEUE_SCHEMA = v.object(QUEUE_ENTRIES)
 const OTLP_SCHEMA = v.object(OTLP_ENTRIES)
+const METRICS_SCHEMA = v.object(METRICS_ENTRIES)
+
+/** `metrics` as written → where to serve (null: not served); undefined when the config does not say. */
+function metricsOf(raw: unknown): MetricsAddress | null | undefined {
+  if (!isPlainObject(raw)) return undefined
+  if (raw.enabled === false) return null
+  return { host: ((raw.host as string | undefined) ?? D.DEFAULT_METRICS_HOST).replace(/^\[|\]$/g, ''), port: (raw.port as number | undefined) ?? D.DEFAULT_METRICS_PORT }
+}
 const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
 /** `watch: true` is the agent's folder; paths are relative to it. */
@@ -101,6 +110,11 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       errors.push(`unknown field 'otlp.${k}'${fieldHint(k, Object.keys(OTLP_ENTRIES), 'otlp')}; allowed: ${allowedList(OTLP_ENTRIES)}`)
     }
   }
+  if (isPlainObject(raw.metrics)) {
+    for (const k of unknownKeys(METRICS_SCHEMA, raw.metrics)) {
+      errors.push(`unknown field 'metrics.${k}'${fieldHint(k, Object.keys(METRICS_ENTRIES), 'metrics')}; allowed: ${allowedList(METRICS_ENTRIES)}`)
+    }
+  }
   if (!Array.isArray(raw.agents)) {
     if (raw.agents === undefined) errors.push("field 'agents' is required: an array of agent definitions")
     else errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
@@ -166,6 +180,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     monitorIntervalMs: parseDuration(raw.monitorInterval) ?? D.DEFAULT_MONITOR_INTERVAL_MS,
     queue: isPlainObject(raw.queue) && raw.queue.durability !== undefined ? { durability: raw.queue.durability as Durability } : {},
     ...(isPlainObject(raw.otlp) ? { otlp: otlpOf(raw.otlp) } : {}),
+    metrics: metricsOf(raw.metrics),
     agents,
   }
 }

@@ -136,6 +136,7 @@ export async function applyConfig(ctx: DaemonContext, req: StartRequest): Promis
     ctx.monitor.setInterval(config.monitorIntervalMs)
     if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
     if (config.otlp !== undefined) ctx.tracing.set(config.otlp)
+    if (config.metrics !== undefined) await ctx.observer.endpoint.configure(config.metrics)
   }
   const entries = agents.map((agent, i) => ({
     agent,

@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js'
 import type { Monitor } from '../monitor/monitor.js'
+import type { Observer } from '../observe/observer.js'
 import type { MessageQueue } from '../queue/queue.js'
 import type { OrchPaths } from '../paths.js'
 import type { PluginRegistry } from '../plugins/registry.js'
@@ -28,6 +29,8 @@ export interface DaemonContext {
   queueDurability: QueueDurability
   /** `otlp` of a config: message spans exported over OTLP/HTTP, remembered for the next start */
   tracing: Tracing
+  /** counters, histograms and the `/metrics` endpoint */
+  observer: Observer
   /** tells the queue which agents exist (after start, delete) */
   syncAgents(): void
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { DEFAULT_MONITOR_INTERVAL_MS } from '../config/defaults.js'
 import { createLogger, type Logger } from '../log/logger.js'
 import { Monitor } from '../monitor/monitor.js'
+import { Observer } from '../observe/observer.js'
 import type { OrchPaths } from '../paths.js'
 import { BUILTIN_PLUGINS, loadBuiltinPlugin, loadPlugin } from '../plugins/load.js'
 import { PluginRegistry } from '../plugins/registry.js'
@@ -59,6 +60,10 @@ async function startTracing(paths: OrchPaths, queue: MessageQueue, log: Logger, 
   return tracing
 }
 
+function metricsSettingsFile(paths: OrchPaths): string {
+  return join(paths.dataDir, 'metrics-settings.json')
+}
+
 function hookEvent(r: InstanceRecord): AgentHookEvent {
   return { agent: r.id, name: r.name, instance: r.index, pid: r.pid }
 }
@@ -92,6 +97,7 @@ export class Daemon {
     readonly queue: MessageQueue,
     queueDurability: QueueDurability,
     readonly tracing: Tracing,
+    readonly observer: Observer,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -107,13 +113,14 @@ export class Daemon {
       registry,
       supervisor,
       monitor,
-      startedAt: Date.now(),
+      startedAt: observer.startedAt,
       version: ORCH_VERSION,
       queue,
       recovery,
       plugins,
       queueDurability,
       tracing,
+      observer,
       syncAgents: () => this.syncAgents(),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
@@ -150,8 +157,10 @@ export class Daemon {
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
     const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
+    const startedAt = Date.now()
+    const observer = new Observer({ supervisor, queue, monitor, startedAt }, metricsSettingsFile(paths), log)
     const tracing = await startTracing(paths, queue, log, recovery)
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, tracing, recovery, plugins, onStopped)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, tracing, observer, recovery, plugins, onStopped)
     // before any agent is started: what the files gained until now was written while no daemon ran
     daemon.logClock.start()
     await daemon.loadRememberedPlugins()
@@ -166,6 +175,8 @@ export class Daemon {
       log.warn('cannot write daemon.pid', { err })
     }
     monitor.start()
+    // metrics are a view: whatever goes wrong with them, the daemon starts
+    await observer.endpoint.start().catch((err) => log.error('cannot start the metrics endpoint', { err }))
     daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     daemon.watchdog = watchdog
@@ -215,6 +226,7 @@ export class Daemon {
     queue.on('delivered', (m) => registry.emit('messageDelivered', msgEvent(m)))
     queue.on('deadLettered', (m) => registry.emit('messageDeadLettered', msgEvent(m)))
     queue.on('error', (err) => this.log.error('queue error', { err }))
+    this.observer.attach(queue)
   }
 
   /** After the set of agents changed: the queue's recipients and the file watchers follow. */
@@ -291,6 +303,7 @@ export class Daemon {
       this.registry.emit('daemonStopping', { reason })
       if (opts.stopAgents) await this.stopAgentsForKill(reason)
       this.monitor.stop()
+      await this.observer.close().catch((err) => this.log.error('metrics endpoint close failed', { err }))
       this.rotator.stop()
       this.logClock.stop()
       await this.watcher.close().catch(() => {})

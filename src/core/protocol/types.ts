@@ -10,6 +10,7 @@ import type {
   UsageSampleSchema,
   WireMessageSchema,
 } from './schemas/shapes.js'
+import type { HistogramSchema, MetricsSnapshotSchema } from './schemas/metrics.js'
 
 /**
  * Shapes carried by the protocol, shared by daemon, CLI and SDK: each the
@@ -46,3 +47,7 @@ export const PushedEvent = {
   /** data: {}; the newer connection closed, and this one receives again */
   CONSUMER_RESUMED: 'consumer.resumed',
 } as const
+
+/** `daemon.metrics`: the figures behind `/metrics` and `orch monit`. */
+export type MetricsSnapshot = v.InferOutput<typeof MetricsSnapshotSchema>
+export type MetricsHistogram = v.InferOutput<typeof HistogramSchema>

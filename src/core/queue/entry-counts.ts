@@ -12,6 +12,8 @@ export class EntryCounts {
   private readonly pendingByAddress = new Map<string, number>()
   /** by the recipient id the message is leased to */
   private readonly inFlightByHolder = new Map<string, number>()
+  /** dead letters by the agent name they were for */
+  private readonly deadByAgent = new Map<string, number>()
   private pending = 0
   private inFlight = 0
   private dead = 0
@@ -45,6 +47,11 @@ export class EntryCounts {
     return this.inFlightByHolder.get(holder) ?? 0
   }
 
+  /** Dead letters of an agent (its name and its instances). */
+  deadOf(agent: string): number {
+    return this.deadByAgent.get(agent) ?? 0
+  }
+
   stats(): QueueStats {
     return { pending: this.pending, inFlight: this.inFlight, dead: this.dead }
   }
@@ -63,6 +70,7 @@ export class EntryCounts {
         break
       case 'dead':
         this.dead += delta
+        bump(this.deadByAgent, entry.agent, delta)
         break
       case 'gone':
         break

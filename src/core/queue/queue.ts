@@ -303,6 +303,11 @@ export class MessageQueue {
     return loadOfInstance(this.counts, this.directory.instancesOf(name), name, id, (i) => this.recipients.has(i))
   }
 
+  /** Dead letters of an agent (its name and its instances); O(1). */
+  deadCount(agentName: string): number {
+    return this.counts.deadOf(agentName)
+  }
+
   dead(): Message[] {
     return [...this.deadLetters.values()].map((e) => ({ ...e.msg }))
   }

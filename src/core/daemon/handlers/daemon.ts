@@ -16,6 +16,7 @@ export const daemonStatus: Handler<ParamsOf<'daemon.status'>, ResultOf<'daemon.s
     socket: ctx.paths.socket,
     agents: ctx.supervisor.all().length,
     watchdogPid: ctx.watchdogPid(),
+    metrics: ctx.observer.endpoint.url,
     recovered: ctx.recovery.list(),
   }
 }

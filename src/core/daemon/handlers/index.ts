@@ -5,6 +5,7 @@ import { agentsEnv } from './agents-env.js'
 import { agentsScale } from './agents-scale.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
+import { daemonMetrics } from './metrics.js'
 import {
   queueAck,
   queueConsume,
@@ -27,6 +28,7 @@ export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> 
 export const handlers: HandlerMap = {
   hello,
   'daemon.status': daemonStatus,
+  'daemon.metrics': daemonMetrics,
   'daemon.shutdown': daemonShutdown,
   'agents.start': agentsStart,
   'agents.list': agentsList,

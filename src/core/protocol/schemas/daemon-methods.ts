@@ -3,6 +3,7 @@ import { bool, int, str } from '../../schema/fields.js'
 import { ErrorCode } from '../error-codes.js'
 import { method } from './method.js'
 import { note, opt } from './notes.js'
+import { MetricsSnapshotSchema } from './metrics.js'
 import { AgentDescriptionSchema, AgentInfoSchema, DaemonStatusSchema } from './shapes.js'
 
 const target = () => note(str({ nonEmpty: true }), '`all`, an agent name (all its instances) or an instance id')
@@ -11,6 +12,11 @@ const ids = (text: string) => note(v.array(v.string()), text)
 /** The daemon and the agents it runs: what the CLI uses. */
 export const DAEMON_METHODS = {
   'daemon.status': method({ doc: 'How the daemon is.', params: v.object({}), result: DaemonStatusSchema }),
+  'daemon.metrics': method({
+    doc: 'Counters, histograms and gauges of the daemon, its agents and its queue: what `/metrics` serves, as JSON (`orch monit` polls it).',
+    params: v.object({}),
+    result: MetricsSnapshotSchema,
+  }),
   'daemon.shutdown': method({
     doc: 'The daemon exits right after answering. Agents keep running unless `stopAgents`.',
     params: v.object({ stopAgents: opt(bool()), reason: opt(str(), "written to daemon.log") }),

@@ -73,6 +73,7 @@ export const DaemonStatusSchema = v.object({
   socket: v.string(),
   agents: note(integer(), 'instances defined'),
   watchdogPid: note(v.nullable(integer()), 'the process that restarts a background daemon that dies; null for `orch daemon run`'),
+  metrics: note(v.nullable(v.string()), 'the URL Prometheus metrics are served at (config `metrics` or `ORCH_METRICS`); null when they are not'),
   recovered: note(v.array(RecoveredFileSchema), 'repairs made at start-up: damaged data files whose unreadable lines were moved aside'),
 })
 
