@@ -35,6 +35,9 @@ export class PendingRequests {
   private readonly pending = new Map<string, Pending>()
   private readonly byCorrelationId = new Map<string, string>()
   private readonly byMessageId = new Map<string, string>()
+  /** requests with a shared correlationId whose message id is not known yet: until it is, their reply cannot be told */
+  private readonly unidentified = new Set<string>()
+  private idWaiters: Array<() => void> = []
   /** answered, timed out or failed, by correlationId (owned ones) and by message id, with the request's type; insertion-ordered, so the first is the oldest */
   private readonly finished = new Map<string, string>()
 
@@ -57,6 +60,7 @@ export class PendingRequests {
       this.pending.set(key, { type, correlationId, ownsCorrelationId: shared === undefined, resolve, reject, timer })
     })
     if (shared === undefined) this.byCorrelationId.set(correlationId, key)
+    else this.unidentified.add(key)
     // the timer may fire before the caller awaits (e.g. while the send waits for the daemon to come back)
     reply.catch(() => {})
     return { key, correlationId, reply }
@@ -70,9 +74,33 @@ export class PendingRequests {
   /** Notes the id the daemon gave the request message, so that a reply naming it in `inReplyTo` matches. */
   sent(key: string, messageId: string | undefined): void {
     const p = this.pending.get(key)
-    if (!p || messageId === undefined) return
-    p.messageId = messageId
-    this.byMessageId.set(messageId, key)
+    if (p && messageId !== undefined) {
+      p.messageId = messageId
+      this.byMessageId.set(messageId, key)
+    }
+    this.identified(key)
+  }
+
+  /**
+   * Whether a reply that matched nothing may still be one: the answer to a
+   * send and the reply it caused can come in one chunk, the reply handled
+   * before the send's id is known. Such a reply waits for `whenIdentified`.
+   */
+  get awaitingIds(): boolean {
+    return this.unidentified.size > 0
+  }
+
+  /** Resolves once every pending request with a shared correlationId knows its message id (or ended). */
+  whenIdentified(): Promise<void> {
+    if (this.unidentified.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idWaiters.push(resolve))
+  }
+
+  private identified(key: string): void {
+    if (!this.unidentified.delete(key) || this.unidentified.size > 0) return
+    const waiters = this.idWaiters
+    this.idWaiters = []
+    for (const w of waiters) w()
   }
 
   /** Settles the request `msg` replies to, if one is pending; says whether it was a reply at all. */
@@ -118,6 +146,7 @@ export class PendingRequests {
       this.remember(p.messageId, p.type)
     }
     clearTimeout(p.timer)
+    this.identified(key)
   }
 
   private remember(id: string, type: string): void {

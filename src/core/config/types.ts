@@ -1,3 +1,4 @@
+import type { HistoryBound } from '../history/history-bound.js'
 import type * as v from 'valibot'
 import type { Durability } from './durability.js'
 import type { AGENT_SCHEMA, CONFIG_SCHEMA } from './schema.js'
@@ -49,5 +50,7 @@ export interface ResolvedConfig {
   monitorIntervalMs: number
   /** only what the config sets: an absent setting leaves the daemon's as it is */
   queue: { durability?: Durability }
+  /** the message history's bound, when the config sets `history` (its unset fields take the defaults) */
+  history?: HistoryBound
   agents: ResolvedAgent[]
 }

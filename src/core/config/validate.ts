@@ -6,7 +6,8 @@ import { isPlainObject, problemsOf, quote, unknownKeys, type FieldProblem } from
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
-import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, HISTORY_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import { DEFAULT_HISTORY_BOUND } from '../history/history-bound.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
 import { fieldHint } from './field-hints.js'
@@ -27,6 +28,7 @@ function agentLabel(i: number, raw: unknown): string {
 /** The top level without `agents`, which is checked agent by agent against each one's type. */
 const TOP_LEVEL = v.object({ ...CONFIG_ENTRIES, agents: v.optional(v.unknown()) })
 const QUEUE_SCHEMA = v.object(QUEUE_ENTRIES)
+const HISTORY_SCHEMA = v.object(HISTORY_ENTRIES)
 const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
 /** `watch: true` is the agent's folder; paths are relative to it. */
@@ -95,6 +97,11 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       errors.push(`unknown field 'queue.${k}'${fieldHint(k, Object.keys(QUEUE_ENTRIES), 'queue')}; allowed: ${allowedList(QUEUE_ENTRIES)}`)
     }
   }
+  if (isPlainObject(raw.history)) {
+    for (const k of unknownKeys(HISTORY_SCHEMA, raw.history)) {
+      errors.push(`unknown field 'history.${k}'${fieldHint(k, Object.keys(HISTORY_ENTRIES), 'history')}; allowed: ${allowedList(HISTORY_ENTRIES)}`)
+    }
+  }
   if (!Array.isArray(raw.agents)) {
     if (raw.agents === undefined) errors.push("field 'agents' is required: an array of agent definitions")
     else errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
@@ -159,6 +166,15 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     plugins: (raw.plugins as string[] | undefined) ?? [],
     monitorIntervalMs: parseDuration(raw.monitorInterval) ?? D.DEFAULT_MONITOR_INTERVAL_MS,
     queue: isPlainObject(raw.queue) && raw.queue.durability !== undefined ? { durability: raw.queue.durability as Durability } : {},
+    ...(isPlainObject(raw.history)
+      ? {
+          history: {
+            enabled: (raw.history.enabled as boolean | undefined) ?? DEFAULT_HISTORY_BOUND.enabled,
+            maxEvents: (raw.history.maxEvents as number | undefined) ?? DEFAULT_HISTORY_BOUND.maxEvents,
+            maxAgeMs: parseDuration(raw.history.maxAge) ?? DEFAULT_HISTORY_BOUND.maxAgeMs,
+          },
+        }
+      : {}),
     agents,
   }
 }

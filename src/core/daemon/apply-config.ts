@@ -135,6 +135,7 @@ export async function applyConfig(ctx: DaemonContext, req: StartRequest): Promis
   if (loaded.file !== null) {
     ctx.monitor.setInterval(config.monitorIntervalMs)
     if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
+    if (config.history) ctx.historyRetention.set(config.history)
   }
   const entries = agents.map((agent, i) => ({
     agent,

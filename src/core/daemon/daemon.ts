@@ -32,6 +32,10 @@ import { daemonLogLimits } from './daemon-log-limits.js'
 import { LogRotator } from './log-rotator.js'
 import { QueueDurability } from './queue-durability.js'
 import { readQueueSettings } from './queue-settings.js'
+import { HistoryLog } from '../history/history-log.js'
+import { recordQueueHistory } from '../history/history-recorder.js'
+import { HistoryRetention } from './history-retention.js'
+import { readHistorySettings } from './history-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
 import { ORCH_VERSION } from './version.js'
@@ -40,6 +44,10 @@ import { takeAdoptOnly } from './adopt-only.js'
 
 function queueSettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'queue-settings.json')
+}
+
+function historySettingsFile(paths: OrchPaths): string {
+  return join(paths.dataDir, 'history-settings.json')
 }
 
 function hookEvent(r: InstanceRecord): AgentHookEvent {
@@ -73,6 +81,7 @@ export class Daemon {
     readonly monitor: Monitor,
     readonly queue: MessageQueue,
     queueDurability: QueueDurability,
+    readonly history: HistoryLog,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -93,6 +102,8 @@ export class Daemon {
       recovery,
       plugins,
       queueDurability,
+      history,
+      historyRetention: new HistoryRetention(history, historySettingsFile(paths), log),
       syncAgents: () => this.syncAgents(),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
@@ -129,7 +140,12 @@ export class Daemon {
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
     const queue = await MessageQueue.open({ store: queueStore })
     const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, recovery, plugins, onStopped)
+    const historyBound = await readHistorySettings(historySettingsFile(paths), recovery)
+    const historyFile = join(paths.dataDir, 'history.log')
+    const { log: history, tornBytes } = await HistoryLog.open(historyFile, historyBound, (err) => log.error('message history write failed; the queue is not affected', { err }))
+    if (tornBytes > 0) recovery.note({ file: historyFile, lines: 1, movedTo: null, reason: `torn last line (${tornBytes} bytes, a write cut short) cut off` })
+    recordQueueHistory(queue, history)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, history, recovery, plugins, onStopped)
     await daemon.loadRememberedPlugins()
     daemon.wireHooks()
     supervisor.adopt(await store.all(), { startDead: !adoptOnly })
@@ -274,6 +290,7 @@ export class Daemon {
       for (const c of this.connections) c.socket.destroy()
       await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
       await this.queue.close().catch((err) => this.log.error('queue close failed', { err }))
+      await this.history.close().catch((err) => this.log.error('message history close failed', { err }))
       for (const f of [this.paths.socket, this.paths.pidFile]) {
         try {
           unlinkSync(f)

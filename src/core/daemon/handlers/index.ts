@@ -5,6 +5,7 @@ import { agentsEnv } from './agents-env.js'
 import { agentsScale } from './agents-scale.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
+import { historyList, historyTrace } from './history.js'
 import {
   queueAck,
   queueConsume,
@@ -52,4 +53,6 @@ export const handlers: HandlerMap = {
   'queue.dead': queueDead,
   'queue.replay': queueReplay,
   'queue.purge': queuePurge,
+  'history.trace': historyTrace,
+  'history.list': historyList,
 }
