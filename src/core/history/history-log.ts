@@ -25,6 +25,8 @@ export class HistoryLog {
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
   private closed = false
+  /** appends made since open: one per flush, however many events it held */
+  appends = 0
 
   private constructor(
     readonly path: string,
@@ -126,6 +128,7 @@ export class HistoryLog {
   private async write(batch: string[]): Promise<void> {
     if (this.closed && batch.length === 0) return
     await this.file.append(`${batch.join('\n')}\n`, false)
+    this.appends++
     if (this.lines === 0) this.oldest = timeOfLine(batch[0]!, 0)
     this.lines += batch.length
     await this.compactIfDue()
