@@ -141,24 +141,36 @@ export class HistoryLog {
     return this.oldest < this.now() - maxAgeMs - Math.min(maxAgeMs / 4, 3_600_000)
   }
 
+  /**
+   * Keeps the newest maxEvents lines younger than maxAgeMs. Works on bytes:
+   * the cut is found by stepping back over newlines and reading the times
+   * at line starts, so a compaction costs a read and a write of the file
+   * and hardly any CPU (the daemon's event loop is not held up).
+   */
   private async compactIfDue(): Promise<void> {
     if (!this.isDue()) return
-    const text = await readFile(this.path, 'utf8')
-    const lines = text.split('\n')
-    lines.pop()
-    let kept = lines.slice(-this.bound.maxEvents)
+    const buf = await readFile(this.path)
+    const end = buf.lastIndexOf(0x0a) + 1
+    let cut = end
+    let kept = 0
+    while (kept < this.bound.maxEvents && cut > 0) {
+      // a negative start would make lastIndexOf count from the end
+      cut = cut >= 2 ? buf.lastIndexOf(0x0a, cut - 2) + 1 : 0
+      kept++
+    }
     const cutoff = this.now() - this.bound.maxAgeMs
-    let first = 0
     // lines are in time order, give or take a store write; a damaged line (no time) goes too
-    while (first < kept.length && !(timeOfLine(kept[first]!, 0) >= cutoff)) first++
-    kept = kept.slice(first)
+    while (cut < end && !(timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) >= cutoff)) {
+      cut = buf.indexOf(0x0a, cut) + 1
+      kept--
+    }
     await this.file.close()
     try {
-      await replaceFile(this.path, kept.length > 0 ? `${kept.join('\n')}\n` : '')
+      await replaceFile(this.path, buf.subarray(cut, end))
     } finally {
       this.file = await AppendFile.open(this.path)
     }
-    this.lines = kept.length
-    this.oldest = kept.length > 0 ? timeOfLine(kept[0]!, 0) : Number.NaN
+    this.lines = kept
+    this.oldest = kept > 0 ? timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) : Number.NaN
   }
 }
