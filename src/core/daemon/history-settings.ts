@@ -1,7 +1,9 @@
 import { readFile, rename } from 'node:fs/promises'
+import * as v from 'valibot'
 import { DEFAULT_HISTORY_BOUND, type HistoryBound } from '../history/history-bound.js'
 import { FileFormatError } from '../errors/file-format-error.js'
 import { replaceFile } from '../queue/replace-file.js'
+import { HISTORY_SETTINGS } from '../store/persisted-schemas.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 
 /**
@@ -14,11 +16,6 @@ export const HISTORY_SETTINGS_VERSION = 1
 
 interface HistorySettingsFile extends HistoryBound {
   version: number
-}
-
-function isBound(raw: Partial<HistorySettingsFile>): raw is HistorySettingsFile {
-  const positive = (n: unknown) => Number.isSafeInteger(n) && (n as number) > 0
-  return typeof raw.enabled === 'boolean' && positive(raw.maxEvents) && positive(raw.maxAgeMs)
 }
 
 /** Missing: the defaults. Unreadable: moved aside, noted, the defaults. Of an unknown version: a FileFormatError. */
@@ -41,9 +38,8 @@ export async function readHistorySettings(file: string, recovery: RecoveryLog): 
         `Run that newer orch, or delete the file (the history then keeps its defaults until the next 'orch start')`,
     )
   }
-  if (raw && typeof raw === 'object' && raw.version === HISTORY_SETTINGS_VERSION && isBound(raw)) {
-    return { enabled: raw.enabled, maxEvents: raw.maxEvents, maxAgeMs: raw.maxAgeMs }
-  }
+  const settings = raw?.version === HISTORY_SETTINGS_VERSION ? v.safeParse(HISTORY_SETTINGS, raw) : null
+  if (settings?.success) return { enabled: settings.output.enabled, maxEvents: settings.output.maxEvents, maxAgeMs: settings.output.maxAgeMs }
   const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
   const kept = await rename(file, movedTo).then(
     () => movedTo,
