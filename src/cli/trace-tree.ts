@@ -58,10 +58,12 @@ export function traceLogLines(paths: OrchPaths, instances: Iterable<string>, tra
   const out: TraceLogLine[] = []
   for (const file of files.values()) {
     for (const { line } of lastLines(file, TRACE_LOG_SCAN_LINES)) {
-      if (!line.startsWith('{') || (!line.includes(traceId) && !line.includes('"messageId"'))) continue
+      // the JSON may follow a prefix (a time added to the line): it starts at the first '{'
+      const brace = line.indexOf('{')
+      if (brace < 0 || (!line.includes(traceId) && !line.includes('"messageId"'))) continue
       let d: Record<string, unknown>
       try {
-        d = JSON.parse(line) as Record<string, unknown>
+        d = JSON.parse(line.slice(brace)) as Record<string, unknown>
       } catch {
         continue
       }

@@ -33,6 +33,8 @@ import { LogRotator } from './log-rotator.js'
 import { QueueDurability } from './queue-durability.js'
 import { readQueueSettings } from './queue-settings.js'
 import { HistoryLog } from '../history/history-log.js'
+import type { HistoryBound } from '../history/history-bound.js'
+import { rename } from 'node:fs/promises'
 import { recordQueueHistory } from '../history/history-recorder.js'
 import { HistoryRetention } from './history-retention.js'
 import { readHistorySettings } from './history-settings.js'
@@ -48,6 +50,22 @@ function queueSettingsFile(paths: OrchPaths): string {
 
 function historySettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'history-settings.json')
+}
+
+/** The message history never stops the daemon: a file that cannot be opened is moved aside (and noted) for a new one. */
+async function openHistory(file: string, bound: HistoryBound, log: Logger, recovery: RecoveryLog): Promise<{ log: HistoryLog; tornBytes: number }> {
+  const onError = (err: Error) => log.error('message history write failed; the queue is not affected', { err })
+  try {
+    return await HistoryLog.open(file, bound, onError)
+  } catch (err) {
+    const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    const kept = await rename(file, movedTo).then(
+      () => movedTo,
+      () => null,
+    )
+    recovery.note({ file, lines: 0, movedTo: kept, reason: `cannot open the message history (${(err as Error).message}); starting a new one` })
+    return HistoryLog.open(file, bound, onError)
+  }
 }
 
 function hookEvent(r: InstanceRecord): AgentHookEvent {
@@ -142,7 +160,7 @@ export class Daemon {
     const queueDurability = new QueueDurability(queueSettings, queueStore, queueSettingsFile(paths), log)
     const historyBound = await readHistorySettings(historySettingsFile(paths), recovery)
     const historyFile = join(paths.dataDir, 'history.log')
-    const { log: history, tornBytes } = await HistoryLog.open(historyFile, historyBound, (err) => log.error('message history write failed; the queue is not affected', { err }))
+    const { log: history, tornBytes } = await openHistory(historyFile, historyBound, log, recovery)
     if (tornBytes > 0) recovery.note({ file: historyFile, lines: 1, movedTo: null, reason: `torn last line (${tornBytes} bytes, a write cut short) cut off` })
     recordQueueHistory(queue, history)
     const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, history, recovery, plugins, onStopped)
