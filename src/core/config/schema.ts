@@ -83,7 +83,7 @@ export const QUEUE_ENTRIES = {
 export const HISTORY_ENTRIES = {
   enabled: optional(bool(), 'Record the lifecycle of every message for `orch trace` and `orch queue history` (default true)'),
   maxEvents: optional(int({ min: 1, max: 10_000_000 }), `Events kept: older ones are compacted away (default ${DEFAULT_HISTORY_MAX_EVENTS.toLocaleString('en-US')})`),
-  maxAge: optional(duration({ min: 1_000 }), `Events older than this are compacted away (default '${describeMs(DEFAULT_HISTORY_MAX_AGE_MS)}')`),
+  maxAge: optional(duration({ min: 1_000 }), `Events older than this are compacted away (default '${DEFAULT_HISTORY_MAX_AGE_MS / 3_600_000}h', 7 days)`),
 }
 
 export const CONFIG_ENTRIES = {
