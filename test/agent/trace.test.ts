@@ -105,6 +105,28 @@ describe('orch trace', () => {
     expect(text.split('\n')[0]).toMatch(/^id\s+from\s+to\s+type\s+outcome\s+attempts\s+ended\s+waited\s+handled\s+total\s+error/)
   })
 
+  it('records lease renewals of a long handler, and a failing message to its dead letter, with every nack', async () => {
+    team = new Team()
+    await team.start([
+      { name: 'slow', script: fixture('sdk-slow.js'), leaseTimeout: '1s', env: { WORK_MS: '2400', STEPS: '3', RECORD_FILE: join(team.t.home, 'slow.jsonl') } },
+      { name: 'fail', script: fixture('sdk-fail.js') },
+    ])
+    const cli = await team.cli()
+    const slowId = (await cli.call('queue.send', { to: 'slow', type: 'job', payload: null })).ids[0]!
+    const failId = (await cli.call('queue.send', { to: 'fail', type: 'job', payload: null })).ids[0]!
+    const slow = await waitFor(async () => (await orchJson<TracedMessage[]>(['queue', 'history', 'slow'])).find((m) => m.id === slowId), 'the slow job acked')
+    // renewed while it ran (one event per message per 10 s at most), then acked
+    expect(slow.events.map((e) => e.ev)).toEqual(['stored', 'delivered', 'renewed', 'acked'])
+    expect(slow.events[2]).toMatchObject({ instance: 'slow' })
+    const dead = await waitFor(async () => (await orchJson<TracedMessage[]>(['queue', 'history', 'fail'])).find((m) => m.id === failId), 'the failing job dead')
+    expect(dead).toMatchObject({ outcome: 'dead', attempts: 5, error: 'boom 4' })
+    expect(dead.events.map((e) => e.ev)).toEqual(['stored', ...Array(5).fill(['delivered', 'nacked']).flat(), 'deadLettered'])
+    expect(dead.events.filter((e) => e.ev === 'nacked').map((e) => e.error)).toEqual(['boom 0', 'boom 1', 'boom 2', 'boom 3', 'boom 4'])
+    const text = (await orch(['trace', failId])).stdout
+    expect(text).toMatch(/job {2}cli → fail {2}dead {2}attempts 5/)
+    expect(text).toMatch(/dead at \S+: boom 4/)
+  })
+
   it('an id the history does not have is a clear error', async () => {
     team = new Team()
     await team.start([{ name: 'worker', script: fixture('sdk-worker.js') }])
@@ -149,6 +171,10 @@ describe('orch trace', () => {
     expect(JSON.parse(first.stdout)).toMatchObject({ error: { code: 'E_NOT_IN_HISTORY' } })
     expect((await orchJson<TraceTree>(['trace', ids[7]!])).roots[0]!.outcome).toBe('acked')
     expect(JSON.parse(readFileSync(join(team.t.paths.dataDir, 'history-settings.json'), 'utf8'))).toMatchObject({ version: 1, enabled: true, maxEvents: 40 })
+    // the next daemon keeps the bound before any config is loaded again
+    await orchJson(['daemon', 'restart'])
+    for (let i = 0; i < 8; i++) await taskDone(await sendTask({ n: i }))
+    expect(readFileSync(historyFile(), 'utf8').split('\n').filter(Boolean).length).toBeLessThanOrEqual(40 + 16)
   })
 
   it('a bad history setting is refused with a clear error', async () => {
