@@ -82,7 +82,7 @@ export const QUEUE_ENTRIES = {
 /** The message history's bound (top-level `history`): whichever limit is reached first. */
 export const HISTORY_ENTRIES = {
   enabled: optional(bool(), 'Record the lifecycle of every message for `orch trace` and `orch queue history` (default true)'),
-  maxEvents: optional(int({ min: 1, max: 10_000_000 }), `Events kept: older ones are compacted away (default ${DEFAULT_HISTORY_MAX_EVENTS.toLocaleString('en-US')})`),
+  maxEvents: optional(int({ min: 1, max: 1_000_000 }), `Events kept, at most 1,000,000 (orch trace reads them all): older ones are compacted away (default ${DEFAULT_HISTORY_MAX_EVENTS.toLocaleString('en-US')})`),
   maxAge: optional(duration({ min: 1_000 }), `Events older than this are compacted away (default '${DEFAULT_HISTORY_MAX_AGE_MS / 3_600_000}h', 7 days)`),
 }
 
