@@ -8,6 +8,13 @@ export function clock(at: number | undefined): string {
   return at === undefined ? '-' : new Date(at).toISOString().slice(11, 23)
 }
 
+/** When a message ended: the time of day today, the date and time before (UTC, as the SDK logger writes). */
+export function when(at: number | undefined, now = Date.now()): string {
+  if (at === undefined) return '-'
+  const iso = new Date(at).toISOString()
+  return iso.slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? iso.slice(11, 23) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
+}
+
 export function ms(n: number | undefined): string {
   if (n === undefined) return '-'
   return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)} s`
@@ -31,7 +38,7 @@ function logLine(l: TraceLogLine): string {
 /** The tree as text: one block per message (what, when, how it ended, its handler's log lines), children indented under it. */
 export function renderTrace(tree: TraceTree): string {
   const count = (nodes: TraceNode[]): number => nodes.reduce((a, n) => a + 1 + count(n.children), 0)
-  const out = [`trace ${tree.traceId} (${count(tree.roots)} message${count(tree.roots) === 1 ? '' : 's'})`]
+  const out = [`trace ${tree.traceId} (${count(tree.roots)} message${count(tree.roots) === 1 ? '' : 's'}; times UTC)`]
   const walk = (node: TraceNode, prefix: string, last: boolean): void => {
     out.push(`${prefix}${last ? '└─ ' : '├─ '}${headline(node)}`)
     const inner = `${prefix}${last ? '   ' : '│  '}`
@@ -62,11 +69,11 @@ export function renderHistory(messages: readonly TracedMessage[]): string {
     m.type ?? '?',
     m.outcome,
     m.attempts,
-    clock(m.endedAt),
+    when(m.endedAt),
     ms(m.waitedMs),
     ms(m.handledMs),
     ms(m.totalMs),
     m.error !== undefined && m.outcome !== 'acked' ? m.error.replace(/\s+/g, ' ').slice(0, 60) : '-',
   ])
-  return table(['id', 'from', 'to', 'type', 'outcome', 'attempts', 'ended', 'waited', 'handled', 'total', 'error'], rows)
+  return table(['id', 'from', 'to', 'type', 'outcome', 'attempts', 'ended (UTC)', 'waited', 'handled', 'total', 'error'], rows)
 }

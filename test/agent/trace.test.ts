@@ -76,7 +76,7 @@ describe('orch trace', () => {
 
     // the human tree shows every message, indented under its parent, and the handlers' lines
     const text = (await orch(['trace', taskId])).stdout
-    expect(text).toMatch(new RegExp(`^trace ${taskId} \\(3 messages\\)`))
+    expect(text).toMatch(new RegExp(`^trace ${taskId} \\(3 messages; times UTC\\)`))
     expect(text).toMatch(/└─ task {2}cli → coordinator {2}acked {2}attempts 1/)
     expect(text).toMatch(/ {3}└─ work {2}coordinator → worker {2}acked {2}attempts 2/)
     expect(text).toMatch(/ {6}└─ work\.reply {2}worker → coordinator {2}acked/)
@@ -102,7 +102,7 @@ describe('orch trace', () => {
     expect(worker).toHaveLength(1)
     expect(worker[0]).toMatchObject({ type: 'work', to: 'worker', outcome: 'acked', correlationId: second })
     const text = (await orch(['queue', 'history'])).stdout
-    expect(text.split('\n')[0]).toMatch(/^id\s+from\s+to\s+type\s+outcome\s+attempts\s+ended\s+waited\s+handled\s+total\s+error/)
+    expect(text.split('\n')[0]).toMatch(/^id\s+from\s+to\s+type\s+outcome\s+attempts\s+ended \(UTC\)\s+waited\s+handled\s+total\s+error/)
   })
 
   it('records lease renewals of a long handler, and a failing message to its dead letter, with every nack', async () => {
