@@ -68,7 +68,7 @@ function logTails(home) {
  * Throughput is `n` over the time from the earliest first send to the moment
  * the consumer's last acks were answered.
  */
-export async function endToEnd({ senders, n, rate = 0, durability, extra: more = {} }) {
+export async function endToEnd({ senders, n, rate = 0, durability, history = true, extra: more = {} }) {
   const home = tempHome()
   const dir = join(home, 'q')
   mkdirSync(dir)
@@ -84,7 +84,7 @@ export async function endToEnd({ senders, n, rate = 0, durability, extra: more =
         env: { Q_N: String(n / senders), Q_TO: 'qconsumer', Q_WINDOW: String(WINDOW), Q_RATE: String(rate), Q_DIR: dir },
       },
     ]
-    const extra = { ...(durability ? { queue: { durability } } : {}), ...more }
+    const extra = { ...(durability ? { queue: { durability } } : {}), ...(history ? {} : { history: { enabled: false } }), ...more }
     await orch(home, ['start', writeConfig(home, agents, undefined, extra), '--json'])
     const ready = () => readdirSync(dir).filter((f) => f.startsWith('ready-'))
     await waitFor(`${senders + 1} queue agents ready`, () => ready().length === senders + 1, { timeoutMs: 60_000 })
@@ -247,6 +247,7 @@ export default async function queue(log) {
   const oneByOne = { buffered: [], fsync: [] }
   const renew = []
   const noRenew = []
+  const historyOff = []
 
   // Rounds interleave floors and orch, so that drift in machine load hits both alike.
   for (let r = 0; r < ROUNDS; r++) {
@@ -264,6 +265,10 @@ export default async function queue(log) {
         `send → handler p50 ${x.lat50.toFixed(1)} ms, p99 ${x.lat99.toFixed(1)} ms; CPU µs/msg: daemon ${x.cpu.daemon.toFixed(0)}, ` +
         `senders ${x.cpu.senders.toFixed(0)}, consumer ${x.cpu.consumer.toFixed(0)}`)
     }
+    // the message history off (config `history: { enabled: false }`): what recording every message's lifecycle costs
+    const hx = await endToEnd({ senders: 1, n: MESSAGES, history: false })
+    historyOff.push(hx)
+    log(`round ${r + 1}: history off: 1 sender ${fmtRate(hx.rate)} acked; daemon CPU ${hx.cpu.daemon.toFixed(0)} µs/msg`)
     const p = await endToEnd({ senders: 1, n: LATENCY_MESSAGES, rate: LATENCY_RATE })
     paced.push(p)
     // queue: { durability: 'fsync' }: the same runs, each group commit fsynced
@@ -324,6 +329,7 @@ export default async function queue(log) {
     value: Math.round(median(lat99)), unit: 'µs', floor: Math.round(echo99), floorName: `${socketName}, p99`, vs: 'ratio',
     note: `spread ${spread(lat99, fmtUs)}`,
   }))
+  figures.push(historyFigure(runs[1], historyOff))
   figures.push(...durabilityFigures({ runs: runs[1], fsyncRuns, paced, fsyncPaced, oneByOne }))
   figures.push(...poolFigures({ pool, renew, noRenew, echo }))
   figures.push(figure({
@@ -336,6 +342,21 @@ export default async function queue(log) {
     note: `p99 ${fmtUs(echo99)}; p50 spread ${spread(echo.map((e) => e.p50), fmtUs)}`,
   }))
   return figures
+}
+
+/** The message history (on by default) against the same runs with `history: { enabled: false }`; its cost per message in daemon CPU. */
+export function historyFigure(on, off) {
+  const rates = on.map((x) => x.rate)
+  const offRates = off.map((x) => x.rate)
+  const cpuOn = median(on.map((x) => x.cpu.daemon))
+  const cpuOff = median(off.map((x) => x.cpu.daemon))
+  return figure({
+    section: 'queue', name: `msgs/s stored → delivered → acked, 1 sender, message history on (${MESSAGES} msgs, median of ${on.length})`,
+    value: Math.round(median(rates)), unit: 'msgs/s', floor: Math.round(median(offRates)), floorName: 'the same with `history: { enabled: false }`', vs: 'ratio',
+    target: ({ cmp }) => cmp >= 0.85, targetText: '≥ 0.85x history off (within 15%)',
+    note: `spread on ${spread(rates, fmtRate)}, off ${spread(offRates, fmtRate)}; daemon CPU ${cpuOn.toFixed(0)} µs/msg on, ${cpuOff.toFixed(0)} off: ` +
+      `≈ ${(cpuOn - cpuOff).toFixed(1)} µs per message for its 3 events (stored, delivered, acked), appended in batches every 50 ms`,
+  })
 }
 
 /** What `queue: { durability: 'fsync' }` costs, each next to the same figure with the default ('buffered'). */

@@ -21,6 +21,9 @@ export interface AgentSetup {
   concurrency?: number
 }
 
+/** The trace a message belongs to: its correlationId, or its own id when it starts one. */
+const traceIdOf = (m: AgentMessage): string => m.correlationId ?? m.id
+
 const bareTopic = (topic: string): string => (topic.startsWith(TOPIC_PREFIX) ? topic.slice(TOPIC_PREFIX.length) : topic)
 
 /**
@@ -140,7 +143,9 @@ export class Agent {
    * topic) once the daemon has stored it. `to` is an agent name (one of its
    * instances gets it), `name:N`, or `topic:NAME`. Inside a handler, `hops`
    * is the handled message's plus one: the daemon refuses a chain past its
-   * hop limit (E_INVALID_MESSAGE). If the connection drops before the daemon
+   * hop limit (E_INVALID_MESSAGE), and the message carries the handled one's
+   * id as `parentId` and its correlationId (or, when it has none, its id) as
+   * the trace id that `orch trace` follows. If the connection drops before the daemon
    * answers, the send waits and goes again after reconnecting (so it may
    * arrive twice, never not at all; give it a `key` to have it stored once).
    */
@@ -166,7 +171,10 @@ export class Agent {
     if (this.closed) throw new AgentClosedError()
     const { timeout = DEFAULT_REQUEST_TIMEOUT_MS, ...sendOpts } = opts
     const deadline = Date.now() + timeout
-    const { correlationId, reply } = this.requests.open(type, timeout, (id) => new RequestTimeoutError({ to, type, correlationId: id, timeoutMs: timeout }))
+    // inside a handler the request carries the trace id; its reply is then matched by `inReplyTo` alone
+    const handling = currentMessage()
+    const shared = handling ? traceIdOf(handling) : undefined
+    const { key, correlationId, reply } = this.requests.open(type, timeout, (id) => new RequestTimeoutError({ to, type, correlationId: id, timeoutMs: timeout }), shared)
     const params = this.sendParams(to, type, payload, { ...sendOpts, correlationId, replyTo: this.id })
     const expires = sendOpts.ttl === undefined
     // The timer runs from now, while the send may still wait for the daemon to
@@ -176,13 +184,13 @@ export class Agent {
       .then(() => this.conn.whenReady())
       .then(() => {
         // timed out while the daemon was away: nobody waits for an answer any more
-        if (!this.requests.isPending(correlationId)) return []
+        if (!this.requests.isPending(key)) return []
         if (expires) params.ttl = Math.max(1, deadline - Date.now())
         return this.outbox.send(params)
       })
       .then(
-        (ids) => this.requests.sent(correlationId, ids[0]),
-        (err: unknown) => this.requests.fail(correlationId, err as Error),
+        (ids) => this.requests.sent(key, ids[0]),
+        (err: unknown) => this.requests.fail(key, err as Error),
       )
     return (await reply) as AgentMessage<R>
   }
@@ -200,6 +208,7 @@ export class Agent {
     const type = `${msg.type}${REPLY_TYPE_SUFFIX}`
     const params = this.sendParams(to, type, payload, { ...opts, ...(msg.correlationId !== undefined ? { correlationId: msg.correlationId } : {}) })
     params.inReplyTo = msg.id
+    params.parentId = msg.id
     params.hops = msg.hops + 1
     try {
       return await this.outbox.send(params)
@@ -258,9 +267,13 @@ export class Agent {
     if (opts.replyTo !== undefined) params.replyTo = opts.replyTo
     if (opts.key !== undefined) params.key = opts.key
     if (opts.lease !== undefined) params.lease = opts.lease
-    // read now: inside a handler, the chain of hops goes on
+    // read now: inside a handler, the chain of hops goes on, and so does the trace
     const handling = currentMessage()
-    if (handling) params.hops = handling.hops + 1
+    if (handling) {
+      params.hops = handling.hops + 1
+      params.parentId = handling.id
+      params.correlationId ??= traceIdOf(handling)
+    }
     return params
   }
 

@@ -110,6 +110,13 @@ export class Inbox {
   private deliver(msg: AgentMessage, epoch: number): void {
     const match = this.requests.match(msg)
     if (match === 'settled') return this.acks.add(msg.id, epoch)
+    if (match === 'none' && msg.inReplyTo !== undefined && this.requests.awaitingIds) {
+      // maybe the reply of a request whose send was answered in the same chunk: sort it once the ids are known
+      void this.requests.whenIdentified().then(() => {
+        if (epoch === this.conn.epoch) this.deliver(msg, epoch)
+      })
+      return
+    }
     // a reply goes to a handler only when one was registered for its very type: a duplicate of an answered request, or one that comes after its timeout, must not become work (nor, nacked, a dead letter)
     if (match === 'late' || (msg.inReplyTo !== undefined && !this.handlers.hasTyped(msg.type))) {
       this.log.debug('dropped a reply that matches no pending request', {

@@ -5,6 +5,9 @@ import type { AgentMessage } from './types.js'
 interface Pending {
   /** the request's own type: the request itself, delivered to its sender, is not its reply */
   type: string
+  correlationId: string
+  /** the correlationId is this request's alone, so a reply that carries only it matches */
+  ownsCorrelationId: boolean
   resolve: (msg: AgentMessage) => void
   reject: (err: Error) => void
   timer: NodeJS.Timeout
@@ -21,77 +24,133 @@ export type ReplyMatch =
   /** not a reply to any request of this agent */
   | 'none'
 
-/** Requests waiting for their reply, by correlationId (and by the request message's id, for replies that carry `inReplyTo`). */
+/**
+ * Requests waiting for their reply, by a key of their own. A request made
+ * outside a handler has a fresh correlationId, and a reply carrying it
+ * matches; one made inside a handler carries the handled message's
+ * correlationId (the trace id, shared by everything that message caused),
+ * so only `inReplyTo` (the request message's id) can match its reply.
+ */
 export class PendingRequests {
   private readonly pending = new Map<string, Pending>()
+  private readonly byCorrelationId = new Map<string, string>()
   private readonly byMessageId = new Map<string, string>()
-  /** answered, timed out or failed, with the request's type; insertion-ordered, so the first is the oldest */
+  /** requests with a shared correlationId whose message id is not known yet: until it is, their reply cannot be told */
+  private readonly unidentified = new Set<string>()
+  private idWaiters: Array<() => void> = []
+  /** answered, timed out or failed, by correlationId (owned ones) and by message id, with the request's type; insertion-ordered, so the first is the oldest */
   private readonly finished = new Map<string, string>()
 
   /**
-   * A fresh correlationId and the promise of its reply, rejected by
-   * `onTimeout`'s error after `timeoutMs`. The promise never rejects
-   * unobserved: whoever awaits it later still gets the rejection.
+   * A key for the request, its correlationId (`shared`, else a fresh one) and
+   * the promise of its reply, rejected by `onTimeout`'s error after
+   * `timeoutMs`. The promise never rejects unobserved: whoever awaits it
+   * later still gets the rejection.
    */
-  open(type: string, timeoutMs: number, onTimeout: (correlationId: string) => Error): { correlationId: string; reply: Promise<AgentMessage> } {
-    const correlationId = randomUUID()
+  open(
+    type: string,
+    timeoutMs: number,
+    onTimeout: (correlationId: string) => Error,
+    shared?: string,
+  ): { key: string; correlationId: string; reply: Promise<AgentMessage> } {
+    const key = randomUUID()
+    const correlationId = shared ?? key
     const reply = new Promise<AgentMessage>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(correlationId, onTimeout(correlationId)), timeoutMs)
-      this.pending.set(correlationId, { type, resolve, reject, timer })
+      const timer = setTimeout(() => this.fail(key, onTimeout(correlationId)), timeoutMs)
+      this.pending.set(key, { type, correlationId, ownsCorrelationId: shared === undefined, resolve, reject, timer })
     })
+    if (shared === undefined) this.byCorrelationId.set(correlationId, key)
+    else this.unidentified.add(key)
     // the timer may fire before the caller awaits (e.g. while the send waits for the daemon to come back)
     reply.catch(() => {})
-    return { correlationId, reply }
+    return { key, correlationId, reply }
   }
 
   /** Still waiting for its reply (neither answered, timed out nor failed). */
-  isPending(correlationId: string): boolean {
-    return this.pending.has(correlationId)
+  isPending(key: string): boolean {
+    return this.pending.has(key)
   }
 
   /** Notes the id the daemon gave the request message, so that a reply naming it in `inReplyTo` matches. */
-  sent(correlationId: string, messageId: string | undefined): void {
-    const p = this.pending.get(correlationId)
-    if (!p || messageId === undefined) return
-    p.messageId = messageId
-    this.byMessageId.set(messageId, correlationId)
+  sent(key: string, messageId: string | undefined): void {
+    const p = this.pending.get(key)
+    if (p && messageId !== undefined) {
+      p.messageId = messageId
+      this.byMessageId.set(messageId, key)
+    }
+    this.identified(key)
+  }
+
+  /**
+   * Whether a reply that matched nothing may still be one: the answer to a
+   * send and the reply it caused can come in one chunk, the reply handled
+   * before the send's id is known. Such a reply waits for `whenIdentified`.
+   */
+  get awaitingIds(): boolean {
+    return this.unidentified.size > 0
+  }
+
+  /** Resolves once every pending request with a shared correlationId knows its message id (or ended). */
+  whenIdentified(): Promise<void> {
+    if (this.unidentified.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idWaiters.push(resolve))
+  }
+
+  private identified(key: string): void {
+    if (!this.unidentified.delete(key) || this.unidentified.size > 0) return
+    const waiters = this.idWaiters
+    this.idWaiters = []
+    for (const w of waiters) w()
   }
 
   /** Settles the request `msg` replies to, if one is pending; says whether it was a reply at all. */
   match(msg: AgentMessage): ReplyMatch {
     const cid = msg.correlationId
     const isReply = (type: string): boolean => msg.inReplyTo !== undefined || msg.type !== type
-    const p = cid === undefined ? undefined : this.pending.get(cid)
-    if (p && isReply(p.type)) return this.settle(cid!, p, msg)
     const viaId = msg.inReplyTo === undefined ? undefined : this.byMessageId.get(msg.inReplyTo)
     const q = viaId === undefined ? undefined : this.pending.get(viaId)
     if (q) return this.settle(viaId!, q, msg)
+    const viaCid = cid === undefined ? undefined : this.byCorrelationId.get(cid)
+    const p = viaCid === undefined ? undefined : this.pending.get(viaCid)
+    if (p && isReply(p.type)) return this.settle(viaCid!, p, msg)
+    if (msg.inReplyTo !== undefined && this.finished.has(msg.inReplyTo)) return 'late'
     const doneType = cid === undefined ? undefined : this.finished.get(cid)
     return doneType !== undefined && isReply(doneType) ? 'late' : 'none'
   }
 
-  fail(correlationId: string, err: Error): void {
-    const p = this.pending.get(correlationId)
+  fail(key: string, err: Error): void {
+    const p = this.pending.get(key)
     if (!p) return
-    this.finish(correlationId, p)
+    this.finish(key, p)
     p.reject(err)
   }
 
   failAll(err: Error): void {
-    for (const id of [...this.pending.keys()]) this.fail(id, err)
+    for (const key of [...this.pending.keys()]) this.fail(key, err)
   }
 
-  private settle(correlationId: string, p: Pending, msg: AgentMessage): 'settled' {
-    this.finish(correlationId, p)
+  private settle(key: string, p: Pending, msg: AgentMessage): 'settled' {
+    this.finish(key, p)
     p.resolve(msg)
     return 'settled'
   }
 
-  private finish(correlationId: string, p: Pending): void {
-    this.pending.delete(correlationId)
-    if (p.messageId !== undefined) this.byMessageId.delete(p.messageId)
+  private finish(key: string, p: Pending): void {
+    this.pending.delete(key)
+    if (p.ownsCorrelationId) {
+      this.byCorrelationId.delete(p.correlationId)
+      this.remember(p.correlationId, p.type)
+    }
+    if (p.messageId !== undefined) {
+      this.byMessageId.delete(p.messageId)
+      this.remember(p.messageId, p.type)
+    }
     clearTimeout(p.timer)
-    this.finished.set(correlationId, p.type)
+    this.identified(key)
+  }
+
+  private remember(id: string, type: string): void {
+    this.finished.set(id, type)
     if (this.finished.size > MAX_FINISHED_REQUESTS) this.finished.delete(this.finished.keys().next().value!)
   }
 }

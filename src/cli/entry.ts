@@ -17,6 +17,7 @@ import Logs from '../commands/logs.js'
 import Ls from '../commands/ls.js'
 import Monit from '../commands/monit.js'
 import QueueDead from '../commands/queue/dead.js'
+import QueueHistory from '../commands/queue/history.js'
 import QueueLs from '../commands/queue/ls.js'
 import QueuePurge from '../commands/queue/purge.js'
 import QueueReplay from '../commands/queue/replay.js'
@@ -29,6 +30,7 @@ import Send from '../commands/send.js'
 import Start from '../commands/start.js'
 import Startup from '../commands/startup.js'
 import Stop from '../commands/stop.js'
+import Trace from '../commands/trace.js'
 import Unstartup from '../commands/unstartup.js'
 
 // Subpath imports: the bundle then holds (and evaluates) only the parts of oclif the CLI uses.
@@ -65,6 +67,8 @@ export const COMMANDS = {
   'queue:dead': QueueDead,
   'queue:replay': QueueReplay,
   'queue:purge': QueuePurge,
+  'queue:history': QueueHistory,
+  trace: Trace,
   kill: Kill,
   resurrect: Resurrect,
   startup: Startup,

@@ -82,6 +82,34 @@ describe('PendingRequests', () => {
     await expect(reply).resolves.toMatchObject({ payload: 1 })
   })
 
+  it('a request inside a handler shares the trace id: only inReplyTo matches its reply, and a reply before its id is known waits', async () => {
+    const reqs = new PendingRequests()
+    const a = reqs.open('ask', 10_000, () => new Error('timeout'), 'trace-1')
+    const b = reqs.open('ask', 10_000, () => new Error('timeout'), 'trace-1')
+    expect(a.correlationId).toBe('trace-1')
+    expect(b.correlationId).toBe('trace-1')
+    expect(a.key).not.toBe(b.key)
+    // another message of the same trace is no reply of either
+    expect(reqs.match(msg({ type: 'task', correlationId: 'trace-1' }))).toBe('none')
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId: 'trace-1' }))).toBe('none')
+    expect(reqs.awaitingIds).toBe(true)
+    let identified = false
+    const waiting = reqs.whenIdentified().then(() => {
+      identified = true
+    })
+    reqs.sent(a.key, 'id-a')
+    await Promise.resolve()
+    expect(identified).toBe(false)
+    reqs.sent(b.key, 'id-b')
+    await waiting
+    expect(reqs.awaitingIds).toBe(false)
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId: 'trace-1', inReplyTo: 'id-b', payload: 'b' }))).toBe('settled')
+    await expect(b.reply).resolves.toMatchObject({ payload: 'b' })
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId: 'trace-1', inReplyTo: 'id-b' }))).toBe('late')
+    expect(reqs.match(msg({ type: 'ask.reply', correlationId: 'trace-1', inReplyTo: 'id-a', payload: 'a' }))).toBe('settled')
+    await expect(a.reply).resolves.toMatchObject({ payload: 'a' })
+  })
+
   it('a reply promise that times out before anyone awaits it is not an unhandled rejection', async () => {
     const unhandled: unknown[] = []
     const onUnhandled = (reason: unknown): void => {

@@ -4,6 +4,7 @@ import { about, looseObjectOf, objectOf } from '../schema/object-of.js'
 import { describeMs, MIN_LEASE_MS } from '../schema/units.js'
 import * as D from './defaults.js'
 import { DEFAULT_DURABILITY, DURABILITY_VALUES } from './durability.js'
+import { DEFAULT_HISTORY_MAX_AGE_MS, DEFAULT_HISTORY_MAX_EVENTS } from '../history/history-bound.js'
 import type { SignalName } from './signal-name.js'
 
 /**
@@ -98,6 +99,13 @@ export const METRICS_ENTRIES = {
   enabled: optional(bool(), 'false stops serving /metrics (default true when `metrics` is given)'),
 }
 
+/** The message history's bound (top-level `history`): whichever limit is reached first. */
+export const HISTORY_ENTRIES = {
+  enabled: optional(bool(), 'Record the lifecycle of every message for `orch trace` and `orch queue history` (default true)'),
+  maxEvents: optional(int({ min: 1, max: 1_000_000 }), `Events kept, at most 1,000,000 (orch trace reads them all): older ones are compacted away (default ${DEFAULT_HISTORY_MAX_EVENTS.toLocaleString('en-US')})`),
+  maxAge: optional(duration({ min: 1_000 }), `Events older than this are compacted away (default '${DEFAULT_HISTORY_MAX_AGE_MS / 3_600_000}h', 7 days)`),
+}
+
 export const CONFIG_ENTRIES = {
   plugins: optional(strings(), 'Plugin modules: paths relative to the config file, or package names'),
   agents: about(v.message(v.array(AGENT_SCHEMA), 'an array of agent definitions'), 'The agents orch starts and keeps running'),
@@ -108,6 +116,10 @@ export const CONFIG_ENTRIES = {
   metrics: optional(
     objectOf(METRICS_ENTRIES),
     `Serve Prometheus metrics at http://host:port/metrics, e.g. { port: ${D.DEFAULT_METRICS_PORT} }; remembered by the daemon until a config changes it (ORCH_METRICS overrides it at daemon start)`,
+  ),
+  history: optional(
+    objectOf(HISTORY_ENTRIES),
+    'The message history (data/history.log) behind `orch trace`: kept across daemon restarts, bounded; a config that sets it sets all of it (unset fields take their defaults)',
   ),
   /** JSON and YAML configs name their JSON Schema here for editor completion; orch itself ignores it. */
   $schema: optional(str(), "This file's JSON Schema, for editor completion: './node_modules/orch/schema.json'"),

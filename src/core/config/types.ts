@@ -1,3 +1,4 @@
+import type { HistoryBound } from '../history/history-bound.js'
 import type * as v from 'valibot'
 import type { Durability } from './durability.js'
 import type { MetricsAddress } from '../observe/metrics-settings.js'
@@ -54,6 +55,8 @@ export interface ResolvedConfig {
   otlp?: OtlpSettings | null
   /** `metrics`: where /metrics is served, null to stop; undefined when the config does not say (the daemon keeps its setting) */
   metrics: MetricsAddress | null | undefined
+  /** the message history's bound, when the config sets `history` (its unset fields take the defaults) */
+  history?: HistoryBound
   agents: ResolvedAgent[]
 }
 

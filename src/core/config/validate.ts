@@ -6,8 +6,9 @@ import { isPlainObject, problemsOf, quote, unknownKeys, type FieldProblem } from
 import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
-import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, METRICS_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
 import type { MetricsAddress } from '../observe/metrics-settings.js'
+import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, HISTORY_ENTRIES, METRICS_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import { DEFAULT_HISTORY_BOUND } from '../history/history-bound.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
 import { fieldHint } from './field-hints.js'
@@ -37,6 +38,7 @@ function metricsOf(raw: unknown): MetricsAddress | null | undefined {
   if (raw.enabled === false) return null
   return { host: ((raw.host as string | undefined) ?? D.DEFAULT_METRICS_HOST).replace(/^\[|\]$/g, ''), port: (raw.port as number | undefined) ?? D.DEFAULT_METRICS_PORT }
 }
+const HISTORY_SCHEMA = v.object(HISTORY_ENTRIES)
 const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
 /** `watch: true` is the agent's folder; paths are relative to it. */
@@ -115,6 +117,11 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       errors.push(`unknown field 'metrics.${k}'${fieldHint(k, Object.keys(METRICS_ENTRIES), 'metrics')}; allowed: ${allowedList(METRICS_ENTRIES)}`)
     }
   }
+  if (isPlainObject(raw.history)) {
+    for (const k of unknownKeys(HISTORY_SCHEMA, raw.history)) {
+      errors.push(`unknown field 'history.${k}'${fieldHint(k, Object.keys(HISTORY_ENTRIES), 'history')}; allowed: ${allowedList(HISTORY_ENTRIES)}`)
+    }
+  }
   if (!Array.isArray(raw.agents)) {
     if (raw.agents === undefined) errors.push("field 'agents' is required: an array of agent definitions")
     else errors.push(`field 'agents' must be an array of agent definitions, got ${quote(raw.agents)}`)
@@ -181,6 +188,15 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     queue: isPlainObject(raw.queue) && raw.queue.durability !== undefined ? { durability: raw.queue.durability as Durability } : {},
     ...(isPlainObject(raw.otlp) ? { otlp: otlpOf(raw.otlp) } : {}),
     metrics: metricsOf(raw.metrics),
+    ...(isPlainObject(raw.history)
+      ? {
+          history: {
+            enabled: (raw.history.enabled as boolean | undefined) ?? DEFAULT_HISTORY_BOUND.enabled,
+            maxEvents: (raw.history.maxEvents as number | undefined) ?? DEFAULT_HISTORY_BOUND.maxEvents,
+            maxAgeMs: parseDuration(raw.history.maxAge) ?? DEFAULT_HISTORY_BOUND.maxAgeMs,
+          },
+        }
+      : {}),
     agents,
   }
 }

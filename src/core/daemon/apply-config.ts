@@ -137,6 +137,7 @@ export async function applyConfig(ctx: DaemonContext, req: StartRequest): Promis
     if (config.queue.durability) ctx.queueDurability.set(config.queue.durability)
     if (config.otlp !== undefined) ctx.tracing.set(config.otlp)
     if (config.metrics !== undefined) await ctx.observer.endpoint.configure(config.metrics)
+    if (config.history) ctx.historyRetention.set(config.history)
   }
   const entries = agents.map((agent, i) => ({
     agent,

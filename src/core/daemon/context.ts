@@ -1,3 +1,4 @@
+import type { HistoryLog } from '../history/history-log.js'
 import type { Logger } from '../log/logger.js'
 import type { Monitor } from '../monitor/monitor.js'
 import type { Observer } from '../observe/observer.js'
@@ -8,6 +9,7 @@ import type { PluginList } from '../store/plugin-list.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
 import type { Supervisor } from '../supervisor/supervisor.js'
 import type { Connection } from './connection.js'
+import type { HistoryRetention } from './history-retention.js'
 import type { QueueDurability } from './queue-durability.js'
 import type { Tracing } from '../otel/tracing.js'
 
@@ -31,6 +33,10 @@ export interface DaemonContext {
   tracing: Tracing
   /** counters, histograms and the `/metrics` endpoint */
   observer: Observer
+  /** the lifecycle events of messages (data/history.log), for `orch trace` and `orch queue history` */
+  history: HistoryLog
+  /** `history` of a config: applied at once and remembered for the next start */
+  historyRetention: HistoryRetention
   /** tells the queue which agents exist (after start, delete) */
   syncAgents(): void
   /** `orch kill`: stops every agent, keeping desired.json for `orch resurrect` */

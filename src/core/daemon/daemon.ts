@@ -34,6 +34,12 @@ import { LogClock } from './log-clock.js'
 import { LogRotator } from './log-rotator.js'
 import { QueueDurability } from './queue-durability.js'
 import { readQueueSettings } from './queue-settings.js'
+import { HistoryLog } from '../history/history-log.js'
+import type { HistoryBound } from '../history/history-bound.js'
+import { rename } from 'node:fs/promises'
+import { recordQueueHistory } from '../history/history-recorder.js'
+import { HistoryRetention } from './history-retention.js'
+import { readHistorySettings } from './history-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
 import { ORCH_VERSION } from './version.js'
@@ -62,6 +68,26 @@ async function startTracing(paths: OrchPaths, queue: MessageQueue, log: Logger, 
 
 function metricsSettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'metrics-settings.json')
+}
+
+function historySettingsFile(paths: OrchPaths): string {
+  return join(paths.dataDir, 'history-settings.json')
+}
+
+/** The message history never stops the daemon: a file that cannot be opened is moved aside (and noted) for a new one. */
+async function openHistory(file: string, bound: HistoryBound, log: Logger, recovery: RecoveryLog): Promise<{ log: HistoryLog; tornBytes: number }> {
+  const onError = (err: Error) => log.error('message history write failed; the queue is not affected', { err })
+  try {
+    return await HistoryLog.open(file, bound, onError)
+  } catch (err) {
+    const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    const kept = await rename(file, movedTo).then(
+      () => movedTo,
+      () => null,
+    )
+    recovery.note({ file, lines: 0, movedTo: kept, reason: `cannot open the message history (${(err as Error).message}); starting a new one` })
+    return HistoryLog.open(file, bound, onError)
+  }
 }
 
 function hookEvent(r: InstanceRecord): AgentHookEvent {
@@ -98,6 +124,7 @@ export class Daemon {
     queueDurability: QueueDurability,
     readonly tracing: Tracing,
     readonly observer: Observer,
+    readonly history: HistoryLog,
     readonly recovery: RecoveryLog,
     private readonly plugins: PluginList,
     private readonly onStopped: () => void,
@@ -121,6 +148,8 @@ export class Daemon {
       queueDurability,
       tracing,
       observer,
+      history,
+      historyRetention: new HistoryRetention(history, historySettingsFile(paths), log),
       syncAgents: () => this.syncAgents(),
       stopAgentsForKill: () => this.stopAgentsForKill(),
       shutdown: (reason, opts) => this.shutdown(reason, opts),
@@ -160,7 +189,12 @@ export class Daemon {
     const startedAt = Date.now()
     const observer = new Observer({ supervisor, queue, monitor, startedAt }, metricsSettingsFile(paths), log)
     const tracing = await startTracing(paths, queue, log, recovery)
-    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, tracing, observer, recovery, plugins, onStopped)
+    const historyBound = await readHistorySettings(historySettingsFile(paths), recovery)
+    const historyFile = join(paths.dataDir, 'history.log')
+    const { log: history, tornBytes } = await openHistory(historyFile, historyBound, log, recovery)
+    if (tornBytes > 0) recovery.note({ file: historyFile, lines: 1, movedTo: null, reason: `torn last line (${tornBytes} bytes, a write cut short) cut off` })
+    recordQueueHistory(queue, history)
+    const daemon = new Daemon(paths, lock, log, registry, store, supervisor, monitor, queue, queueDurability, tracing, observer, history, recovery, plugins, onStopped)
     // before any agent is started: what the files gained until now was written while no daemon ran
     daemon.logClock.start()
     await daemon.loadRememberedPlugins()
@@ -313,6 +347,7 @@ export class Daemon {
       await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
       await this.tracing.close().catch((err) => this.log.error('span export close failed', { err }))
       await this.queue.close().catch((err) => this.log.error('queue close failed', { err }))
+      await this.history.close().catch((err) => this.log.error('message history close failed', { err }))
       for (const f of [this.paths.socket, this.paths.pidFile]) {
         try {
           unlinkSync(f)

@@ -5,7 +5,7 @@ import { spanIdOf, traceIdOf } from './trace-ids.js'
 
 /** The one place that reads the causation parent (added to Message by the `trace` work; retyped at merge). */
 export function parentIdOf(m: Message): string | undefined {
-  return (m as { parentId?: string }).parentId ?? m.inReplyTo
+  return m.parentId ?? m.inReplyTo
 }
 
 /** What orch knows of a message between 'sent' and its end. */

@@ -40,7 +40,11 @@ export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when
   },
   E_QUEUE_CLOSED: { side: 'wire', when: 'the daemon is shutting down' },
   E_NO_DEAD_LETTER: { side: 'wire', when: '`queue.replay` of an id, or id prefix, that no dead letter has' },
-  E_AMBIGUOUS_ID: { side: 'wire', when: "`queue.replay` of a prefix that starts several dead letters' ids; the message lists the first five" },
+  E_AMBIGUOUS_ID: { side: 'wire', when: "`queue.replay` of a prefix that starts several dead letters' ids, or `history.trace` of a prefix that starts several messages' ids; the message lists the first five" },
+  E_NOT_IN_HISTORY: {
+    side: 'wire',
+    when: '`history.trace` of an id that is neither a message id (or a prefix of one) nor a correlation id in the message history: never sent, or older than the history keeps (`history.maxEvents`, `history.maxAge`)',
+  },
   E_STORE_FULL: {
     side: 'wire',
     when: 'the queue file could not take the write (`ENOSPC`, quota, a short write): "disk full: … not stored". For `queue.send`, that send (and every send of the same group commit) was **not** stored: send again once there is space. For `queue.ack`/`queue.nack`/`queue.replay`/`queue.purge`, the change is made in memory and written with the next write that fits (or the next compaction, at the latest a minute after space returns); a daemon restart before that delivers an acked message again (at least once, never lost). The daemon keeps serving',

@@ -50,6 +50,8 @@ export const ErrorCode = {
   DAEMON_RUNNING: 'E_DAEMON_RUNNING',
   /** `agents.reload`: an instance's new process did not come online; its old process keeps running and the reload stopped there */
   RELOAD_FAILED: 'E_RELOAD_FAILED',
+  /** `history.trace` of an id that no message nor correlation id in the history has */
+  NOT_IN_HISTORY: 'E_NOT_IN_HISTORY',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 

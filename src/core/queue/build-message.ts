@@ -18,6 +18,7 @@ export function buildMessage(valid: ValidSend, to: string, createdAt: number, se
   }
   if (valid.topic !== undefined) m.topic = valid.topic
   if (valid.correlationId !== undefined) m.correlationId = valid.correlationId
+  if (valid.parentId !== undefined) m.parentId = valid.parentId
   if (valid.replyTo !== undefined) m.replyTo = valid.replyTo
   if (valid.inReplyTo !== undefined) m.inReplyTo = valid.inReplyTo
   if (valid.key !== undefined) m.key = valid.key

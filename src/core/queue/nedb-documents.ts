@@ -21,7 +21,7 @@ export interface SubscriptionDoc {
 
 const SUBSCRIPTION_ID_PREFIX = 'sub\u0000'
 
-const OPTIONAL_STRINGS = ['topic', 'correlationId', 'replyTo', 'lastError', 'key', 'inReplyTo'] as const
+const OPTIONAL_STRINGS = ['topic', 'correlationId', 'parentId', 'replyTo', 'lastError', 'key', 'inReplyTo'] as const
 const OPTIONAL_NUMBERS = ['notBefore', 'expiresAt', 'deadAt', 'lease', 'ackedAt'] as const
 const REQUIRED_STRINGS = ['from', 'to', 'type'] as const
 const REQUIRED_NUMBERS = ['priority', 'hops', 'attempts', 'createdAt', 'seq'] as const
@@ -42,6 +42,7 @@ export function toMessageDoc(m: Message): MessageDoc {
   // NeDB keeps undefined fields in memory; leave them out altogether
   if (m.topic !== undefined) doc.topic = m.topic
   if (m.correlationId !== undefined) doc.correlationId = m.correlationId
+  if (m.parentId !== undefined) doc.parentId = m.parentId
   if (m.replyTo !== undefined) doc.replyTo = m.replyTo
   if (m.notBefore !== undefined) doc.notBefore = m.notBefore
   if (m.expiresAt !== undefined) doc.expiresAt = m.expiresAt

@@ -6,10 +6,16 @@ export interface QueueEvents {
   sent: (m: Message) => void
   /** A message was handed to a recipient and leased to it. */
   delivered: (m: Message, recipientId: string) => void
+  /** A recipient renewed the lease of a message it holds (`queue.extend`, or `queue.progress` with `progress`). */
+  renewed: (m: Message, recipientId: string, progress?: unknown) => void
+  /** A dead letter went back to pending (`replay`). */
+  replayed: (m: Message) => void
   /** A recipient acked; the message is gone. */
   acked: (m: Message, recipientId: string) => void
   /** A recipient nacked; the message is requeued or dead-lettered. */
   nacked: (m: Message, recipientId: string, error: string) => void
+  /** A delivery failed without a nack (its lease ran out, or its recipient went away); requeued or dead-lettered as after a nack. */
+  lost: (m: Message, recipientId: string, reason: string) => void
   /** A message moved to the dead-letter list; `reason` is also its lastError. */
   deadLettered: (m: Message, reason: string) => void
   /** A message's ttl passed before it was delivered; 'deadLettered' follows. */

@@ -220,6 +220,7 @@ export class MessageQueue {
         continue
       }
       entry.leaseExpiresAt = this.leases.renew(entry)
+      this.events.emit('renewed', entry.msg, recipientId)
     }
     return failed
   }
@@ -231,6 +232,7 @@ export class MessageQueue {
     if (!entry) throw new MessageNotLeasedError(recipientId, messageId)
     entry.progress = progress
     entry.leaseExpiresAt = this.leases.renew(entry)
+    this.events.emit('renewed', entry.msg, recipientId, progress)
   }
 
   /** The message was handled; it is removed once the store has written that. */
@@ -332,6 +334,7 @@ export class MessageQueue {
       // alive again, it holds its key again (merged with a newer send of the key, if any)
       this.keys.restore(entry)
       this.makePending(entry)
+      this.events.emit('replayed', m)
     }
     this.pump()
     await this.store.update(entries.map((e) => e.msg))
@@ -519,7 +522,9 @@ export class MessageQueue {
       if (only && entry.deliveredTo !== only) continue
       this.leases.release(entry)
       this.dropLease(attached, entry)
-      failed.push(this.fail(entry, `recipient '${attached.recipient.id}' went away: ${reason}`))
+      const error = `recipient '${attached.recipient.id}' went away: ${reason}`
+      this.events.emit('lost', entry.msg, attached.recipient.id, error)
+      failed.push(this.fail(entry, error))
     }
     this.persistInBackground(failed)
   }
@@ -639,7 +644,9 @@ export class MessageQueue {
         this.dirtyRecipients.add(attached)
       }
       const expiredAfter = entry.leaseExpiresAt! - (entry.msg.lease ?? attached?.leaseMs ?? this.opts.leaseMs)
-      failed.push(this.fail(entry, `lease expired: '${holder}' did not ack or renew within ${this.now() - expiredAfter} ms`))
+      const error = `lease expired: '${holder}' did not ack or renew within ${this.now() - expiredAfter} ms`
+      this.events.emit('lost', entry.msg, holder, error)
+      failed.push(this.fail(entry, error))
     }
     this.persistInBackground(failed)
     this.pump()

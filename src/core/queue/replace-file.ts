@@ -10,7 +10,7 @@ import { storeWriteError } from './write-errors.js'
  * cut. Either the old or the new content is there, whatever happens; on
  * failure the temporary file is removed and `path` is untouched.
  */
-export async function replaceFile(path: string, text: string): Promise<void> {
+export async function replaceFile(path: string, text: string | Uint8Array): Promise<void> {
   const tmp = `${path}~`
   try {
     const out = await open(tmp, 'w', DATA_FILE_MODE)

@@ -11,7 +11,7 @@ export interface SendLimits {
 }
 
 /** A send that passed validation, with defaults applied. */
-export type ValidSend = Pick<Message, 'from' | 'to' | 'topic' | 'type' | 'priority' | 'payload' | 'correlationId' | 'replyTo' | 'hops' | 'key' | 'lease' | 'inReplyTo'> & {
+export type ValidSend = Pick<Message, 'from' | 'to' | 'topic' | 'type' | 'priority' | 'payload' | 'correlationId' | 'parentId' | 'replyTo' | 'hops' | 'key' | 'lease' | 'inReplyTo'> & {
   delayMs: number
   ttlMs?: number
 }
@@ -43,6 +43,7 @@ export function validateSend(input: SendInput, limits: SendLimits): ValidSend {
   if (topic !== undefined) valid.topic = topic
   if (input.ttlMs !== undefined) valid.ttlMs = input.ttlMs
   if (input.correlationId !== undefined) valid.correlationId = input.correlationId
+  if (input.parentId !== undefined) valid.parentId = input.parentId
   if (input.replyTo !== undefined) valid.replyTo = input.replyTo
   if (input.inReplyTo !== undefined) valid.inReplyTo = input.inReplyTo
   if (input.key !== undefined) valid.key = input.key

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { DURABILITY_VALUES } from '../config/durability.js'
 import { AGENT_NAME_PATTERN } from '../config/schema.js'
 import { AGENT_STATUSES } from '../protocol/types.js'
-import { int, num, oneOf, str, stringMap, strings } from '../schema/fields.js'
+import { bool, int, num, oneOf, str, stringMap, strings } from '../schema/fields.js'
 import { looseObjectOf, objectOf } from '../schema/object-of.js'
 import { isPlainObject, problemsOf, type FieldProblem } from '../schema/problems.js'
 
@@ -108,3 +108,6 @@ export const REMEMBERED_PLUGIN = objectOf({ spec: str({ nonEmpty: true }), baseD
 
 /** data/queue-settings.json (daemon/queue-settings.ts), of the version this orch writes. */
 export const QUEUE_SETTINGS = objectOf({ durability: oneOf(DURABILITY_VALUES) })
+
+/** data/history-settings.json (daemon/history-settings.ts), of the version this orch writes. */
+export const HISTORY_SETTINGS = objectOf({ enabled: bool(), maxEvents: int({ min: 1 }), maxAgeMs: int({ min: 1 }) })

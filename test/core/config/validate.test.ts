@@ -82,7 +82,7 @@ describe('validateConfig: the config as a whole', () => {
   it('rejects an unknown top-level field, listing the allowed ones', () => {
     const err = configError({ agents: [], agent: [] })
     expect(err.message).toContain("unknown top-level field 'agent'")
-    expect(err.message).toContain('allowed: plugins, agents, monitorInterval, queue, otlp, metrics, $schema')
+    expect(err.message).toContain('allowed: plugins, agents, monitorInterval, queue, otlp, metrics, history, $schema')
   })
 
   it('checks plugins and monitorInterval', () => {
@@ -95,6 +95,15 @@ describe('validateConfig: the config as a whole', () => {
   it('rejects an agent that is not an object', () => {
     const err = configError({ agents: ['worker'] })
     expect(err.message).toContain(`agents[0]: must be an object such as { name: 'worker', script: './worker.js' }, got "worker"`)
+  })
+
+  it('takes history (unset fields: the defaults), refuses bad values and unknown history fields; no history: none', () => {
+    expect(validate({ agents: [] }).history).toBeUndefined()
+    expect(validate({ history: { maxEvents: 500 }, agents: [] }).history).toEqual({ enabled: true, maxEvents: 500, maxAgeMs: 7 * 24 * 3_600_000 })
+    expect(validate({ history: { enabled: false, maxAge: '2h' }, agents: [] }).history).toEqual({ enabled: false, maxEvents: 100_000, maxAgeMs: 2 * 3_600_000 })
+    expect(() => validate({ history: { maxEvents: 0 }, agents: [] })).toThrow(/field 'history.maxEvents' must be/)
+    expect(() => validate({ history: { maxAge: 'forever' }, agents: [] })).toThrow(/field 'history.maxAge'/)
+    expect(() => validate({ history: { maxEvent: 5 }, agents: [] })).toThrow(/unknown field 'history.maxEvent' \(did you mean 'maxEvents'\?\); allowed: enabled, maxEvents, maxAge/)
   })
 
   it("takes queue.durability 'buffered' or 'fsync', and refuses other values and unknown queue fields", () => {

@@ -6,6 +6,7 @@ import { agentsScale } from './agents-scale.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
 import { hello } from './hello.js'
 import { daemonMetrics } from './metrics.js'
+import { historyList, historyTrace } from './history.js'
 import {
   queueAck,
   queueConsume,
@@ -54,4 +55,6 @@ export const handlers: HandlerMap = {
   'queue.dead': queueDead,
   'queue.replay': queueReplay,
   'queue.purge': queuePurge,
+  'history.trace': historyTrace,
+  'history.list': historyList,
 }

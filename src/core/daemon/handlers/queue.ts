@@ -88,6 +88,7 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
     payload: p.payload,
     priority: p.priority,
     correlationId: p.correlationId,
+    parentId: p.parentId,
     replyTo: p.replyTo,
     hops: p.hops,
     delayMs: p.delay,

@@ -4,6 +4,7 @@ import { ErrorCode } from '../error-codes.js'
 import { method } from './method.js'
 import { integer, note, opt } from './notes.js'
 import { QUEUE_LISTS } from '../types.js'
+import { HistoryListResultSchema, TraceResultSchema } from './history-shapes.js'
 import { DeadLettersResultSchema, QueueListingResultSchema } from './shapes.js'
 
 const limit = () => opt(int({ min: 0 }), 'at most this many of each list (default 100); counts stay exact')
@@ -40,5 +41,19 @@ export const INSPECT_METHODS = {
     params: v.object({ agent: note(str({ nonEmpty: true }), 'an agent name') }),
     result: v.object({ purged: integer() }),
     errors: [ErrorCode.UNKNOWN_AGENT],
+  }),
+  'history.trace': method({
+    doc: 'Everything a message caused, from the message history (`orch trace`): give a message id (or a prefix of at least 8 characters that starts exactly one) or a correlation id.',
+    params: v.object({ id: note(str({ nonEmpty: true }), 'a message id, an id prefix, or a correlation id') }),
+    result: TraceResultSchema,
+    errors: [ErrorCode.NOT_IN_HISTORY, ErrorCode.AMBIGUOUS_ID],
+  }),
+  'history.list': method({
+    doc: 'Recently finished messages (acked or dead-lettered), most recent first, from the message history (`orch queue history`).',
+    params: v.object({
+      agent: opt(str({ nonEmpty: true }), 'only messages to this agent (a name, or an instance id)'),
+      limit: opt(int({ min: 0 }), 'at most this many (default 50)'),
+    }),
+    result: HistoryListResultSchema,
   }),
 } as const

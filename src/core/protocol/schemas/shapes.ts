@@ -87,6 +87,7 @@ export const WireMessageSchema = v.object({
   priority: note(integer(), 'higher first'),
   payload: note(v.unknown(), '`null` when none was sent'),
   correlationId: opt(v.string()),
+  parentId: opt(v.string(), 'the `id` of the message whose handling caused this one'),
   replyTo: opt(v.string()),
   hops: note(integer(), 'how many messages caused this one; sends over the limit are refused to stop loops'),
   attempts: note(integer(), 'delivery attempts that failed (nack, lease timeout, recipient gone): 0 on the first delivery'),

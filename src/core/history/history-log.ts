@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises'
+import { AppendFile } from '../queue/append-file.js'
+import { replaceFile } from '../queue/replace-file.js'
+import { compactionSlack, type HistoryBound } from './history-bound.js'
+import { parseHistoryLine, timeOfLine, type HistoryEvent } from './history-event.js'
+
+/**
+ * Events wait this long in memory before they are written: one append per
+ * interval, whatever the rate (never one write per event), and a kill -9 of
+ * the daemon loses at most this much history. A graceful stop writes them all.
+ */
+export const HISTORY_FLUSH_MS = 50
+
+/**
+ * data/history.log: the lifecycle events of messages, one JSON line each,
+ * apart from the queue's file so that the queue's writes stay as they are.
+ * Appends are batched and never fsynced (history is for people: a power cut
+ * may lose the last moments of it, never a message). Bounded by
+ * `maxEvents` and `maxAgeMs`: past the bound plus a slack, the file is
+ * rewritten with what the bound keeps (a temporary file renamed over it).
+ * A torn last line (a write cut short by a crash) is cut off at open.
+ */
+export class HistoryLog {
+  private buffer: string[] = []
+  private timer: NodeJS.Timeout | undefined
+  private chain: Promise<void> = Promise.resolve()
+  private closed = false
+  /** appends made since open: one per flush, however many events it held */
+  appends = 0
+
+  private constructor(
+    readonly path: string,
+    private file: AppendFile,
+    /** complete lines in the file */
+    private lines: number,
+    /** the time of its first line; NaN when empty */
+    private oldest: number,
+    private bound: HistoryBound,
+    private readonly onError: (err: Error) => void,
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens (creating it when missing); `tornBytes` says how much of a torn last line was cut off. */
+  static async open(
+    path: string,
+    bound: HistoryBound,
+    onError: (err: Error) => void,
+    now: () => number = Date.now,
+  ): Promise<{ log: HistoryLog; tornBytes: number }> {
+    const file = await AppendFile.open(path)
+    const buf = await readFile(path)
+    const complete = buf.lastIndexOf(0x0a) + 1
+    const tornBytes = buf.length - complete
+    if (tornBytes > 0) await file.truncate(complete)
+    let lines = 0
+    for (let i = buf.indexOf(0x0a); i !== -1 && i < complete; i = buf.indexOf(0x0a, i + 1)) lines++
+    const oldest = lines > 0 ? timeOfLine(buf.toString('utf8', 0, Math.min(complete, 64)), 0) : Number.NaN
+    const log = new HistoryLog(path, file, lines, oldest, bound, onError, now)
+    log.queue(() => log.compactIfDue())
+    return { log, tornBytes }
+  }
+
+  get settings(): HistoryBound {
+    return this.bound
+  }
+
+  /** Takes effect at once: a lower bound compacts now; disabled, nothing more is recorded (what is kept stays readable). */
+  setBound(bound: HistoryBound): void {
+    this.bound = bound
+    if (!bound.enabled) this.buffer = []
+    this.queue(() => this.compactIfDue())
+  }
+
+  add(e: HistoryEvent): void {
+    if (this.closed || !this.bound.enabled) return
+    this.buffer.push(JSON.stringify(e))
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), HISTORY_FLUSH_MS)
+      this.timer.unref()
+    }
+  }
+
+  /** Writes what is buffered; resolves once written (or failed: a failure goes to onError, never to the caller). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.buffer.length > 0) {
+      const batch = this.buffer
+      this.buffer = []
+      this.queue(() => this.write(batch))
+    }
+    return this.chain
+  }
+
+  /** The events the bound keeps, oldest first, those still buffered included. A line that is not an event is skipped. */
+  async read(): Promise<HistoryEvent[]> {
+    await this.flush()
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw err
+    }
+    const lines = text.split('\n')
+    lines.pop() // after the last '\n': empty, or a line being written
+    const cutoff = this.now() - this.bound.maxAgeMs
+    const events: HistoryEvent[] = []
+    for (const line of lines.slice(-this.bound.maxEvents)) {
+      const e = parseHistoryLine(line)
+      if (e && e.t >= cutoff) events.push(e)
+    }
+    return events
+  }
+
+  async close(): Promise<void> {
+    await this.flush()
+    this.closed = true
+    await this.chain
+    await this.file.close().catch(() => {})
+  }
+
+  /** One file operation at a time, in order; none fails the next. */
+  private queue(op: () => Promise<void>): void {
+    this.chain = this.chain.then(op).catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
+  }
+
+  private async write(batch: string[]): Promise<void> {
+    if (this.closed && batch.length === 0) return
+    await this.file.append(`${batch.join('\n')}\n`, false)
+    this.appends++
+    if (this.lines === 0) this.oldest = timeOfLine(batch[0]!, 0)
+    this.lines += batch.length
+    await this.compactIfDue()
+  }
+
+  private isDue(): boolean {
+    const { maxEvents, maxAgeMs } = this.bound
+    if (this.lines > maxEvents + compactionSlack(maxEvents)) return true
+    // past the age by a quarter of it (an hour at most): a rewrite per hour at worst, not per write
+    return this.oldest < this.now() - maxAgeMs - Math.min(maxAgeMs / 4, 3_600_000)
+  }
+
+  /**
+   * Keeps the newest maxEvents lines younger than maxAgeMs. Works on bytes:
+   * the cut is found by stepping back over newlines and reading the times
+   * at line starts, so a compaction costs a read and a write of the file
+   * and hardly any CPU (the daemon's event loop is not held up).
+   */
+  private async compactIfDue(): Promise<void> {
+    if (!this.isDue()) return
+    const buf = await readFile(this.path)
+    const end = buf.lastIndexOf(0x0a) + 1
+    let cut = end
+    let kept = 0
+    while (kept < this.bound.maxEvents && cut > 0) {
+      // a negative start would make lastIndexOf count from the end
+      cut = cut >= 2 ? buf.lastIndexOf(0x0a, cut - 2) + 1 : 0
+      kept++
+    }
+    const cutoff = this.now() - this.bound.maxAgeMs
+    // lines are in time order, give or take a store write; a damaged line (no time) goes too
+    while (cut < end && !(timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) >= cutoff)) {
+      cut = buf.indexOf(0x0a, cut) + 1
+      kept--
+    }
+    await this.file.close()
+    try {
+      await replaceFile(this.path, buf.subarray(cut, end))
+    } finally {
+      this.file = await AppendFile.open(this.path)
+    }
+    this.lines = kept
+    this.oldest = kept > 0 ? timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) : Number.NaN
+  }
+}
