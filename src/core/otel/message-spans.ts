@@ -3,7 +3,7 @@ import type { QueueEvents } from '../queue/queue-events.js'
 import type { SpanRecord } from './span-record.js'
 import { spanIdOf, traceIdOf } from './trace-ids.js'
 
-/** The one place that reads the causation parent (added to Message by the `trace` work; retyped at merge). */
+/** The causation parent: the message whose handler sent this one, else the request a reply answers. */
 export function parentIdOf(m: Message): string | undefined {
   return m.parentId ?? m.inReplyTo
 }
