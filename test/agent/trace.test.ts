@@ -158,8 +158,9 @@ describe('orch trace', () => {
     await orchJson(['start', cfg])
     await waitFor(async () => (await team.ls()).every((a) => a.status === 'online'), 'agents online')
     const ids: string[] = []
-    // each task is 9 events (3 messages: stored, delivered, acked): 8 tasks are 72 events, past 40 + the slack of 16
-    for (let i = 0; i < 8; i++) {
+    // each task is 6 lines (3 messages: stored, then delivered and acked, one line when the ack comes before the
+    // history's next write, else two): 12 tasks are 72 lines or more, past 40 + the slack of 16
+    for (let i = 0; i < 12; i++) {
       const id = await sendTask({ n: i })
       await taskDone(id)
       ids.push(id)
@@ -169,11 +170,11 @@ describe('orch trace', () => {
     expect(lines.some((l) => l.includes(ids[0]!))).toBe(false)
     const first = await orch(['trace', ids[0]!, '--json'])
     expect(JSON.parse(first.stdout)).toMatchObject({ error: { code: 'E_NOT_IN_HISTORY' } })
-    expect((await orchJson<TraceTree>(['trace', ids[7]!])).roots[0]!.outcome).toBe('acked')
+    expect((await orchJson<TraceTree>(['trace', ids[11]!])).roots[0]!.outcome).toBe('acked')
     expect(JSON.parse(readFileSync(join(team.t.paths.dataDir, 'history-settings.json'), 'utf8'))).toMatchObject({ version: 1, enabled: true, maxEvents: 40 })
     // the next daemon keeps the bound before any config is loaded again
     await orchJson(['daemon', 'restart'])
-    for (let i = 0; i < 8; i++) await taskDone(await sendTask({ n: i }))
+    for (let i = 0; i < 12; i++) await taskDone(await sendTask({ n: i }))
     expect(readFileSync(historyFile(), 'utf8').split('\n').filter(Boolean).length).toBeLessThanOrEqual(40 + 16)
   })
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { AppendFile } from '../queue/append-file.js'
 import { replaceFile } from '../queue/replace-file.js'
 import { compactionSlack, type HistoryBound } from './history-bound.js'
-import { parseHistoryLine, timeOfLine, type HistoryEvent } from './history-event.js'
+import { eventsOfLine, historyLine, timeOfLine, type HistoryEvent } from './history-event.js'
 
 /**
  * Events wait this long in memory before they are written: one append per
@@ -22,6 +22,8 @@ export const HISTORY_FLUSH_MS = 50
  */
 export class HistoryLog {
   private buffer: string[] = []
+  /** deliveries not written yet, by message id: joined to their ack when it comes before the write */
+  private readonly delivered = new Map<string, HistoryEvent>()
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
   private closed = false
@@ -67,13 +69,36 @@ export class HistoryLog {
   /** Takes effect at once: a lower bound compacts now; disabled, nothing more is recorded (what is kept stays readable). */
   setBound(bound: HistoryBound): void {
     this.bound = bound
-    if (!bound.enabled) this.buffer = []
+    if (!bound.enabled) {
+      this.buffer = []
+      this.delivered.clear()
+    }
     this.queue(() => this.compactIfDue())
   }
 
+  /**
+   * Buffers an event. A 'delivered' waits for the write: when its ack comes
+   * first (most handlers take less than the flush interval), the two are one
+   * line (an 'acked' with `deliveredAt`); any other event of that message
+   * writes it as it is first, so a message's lines stay in order.
+   */
   add(e: HistoryEvent): void {
     if (this.closed || !this.bound.enabled) return
-    this.buffer.push(JSON.stringify(e))
+    const held = this.delivered.get(e.id)
+    if (held) {
+      this.delivered.delete(e.id)
+      if (e.ev === 'acked' && e.instance === held.instance) {
+        this.buffer.push(historyLine({ ...e, ...(held.attempt !== undefined ? { attempt: held.attempt } : {}), deliveredAt: held.t }))
+        return this.schedule()
+      }
+      this.buffer.push(historyLine(held))
+    }
+    if (e.ev === 'delivered') this.delivered.set(e.id, e)
+    else this.buffer.push(historyLine(e))
+    this.schedule()
+  }
+
+  private schedule(): void {
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), HISTORY_FLUSH_MS)
       this.timer.unref()
@@ -84,6 +109,8 @@ export class HistoryLog {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
+    for (const e of this.delivered.values()) this.buffer.push(historyLine(e))
+    this.delivered.clear()
     if (this.buffer.length > 0) {
       const batch = this.buffer
       this.buffer = []
@@ -107,8 +134,7 @@ export class HistoryLog {
     const cutoff = this.now() - this.bound.maxAgeMs
     const events: HistoryEvent[] = []
     for (const line of lines.slice(-this.bound.maxEvents)) {
-      const e = parseHistoryLine(line)
-      if (e && e.t >= cutoff) events.push(e)
+      for (const e of eventsOfLine(line)) if (e.t >= cutoff) events.push(e)
     }
     return events
   }
