@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
-import { callerEnv } from '../cli/caller-env.js'
+import { definedEnv } from '../core/defined-env.js'
 import { renderAgents } from '../cli/render-agents.js'
 import { TARGET_ARGS } from '../cli/target-command.js'
 import type { ResultOf } from '../core/protocol/methods.js'
@@ -18,7 +18,7 @@ export default class Reload extends OrchCommand<ResultOf<'agents.reload'>> {
 
   async run(): Promise<ResultOf<'agents.reload'>> {
     const { args, flags } = await this.parse(Reload)
-    const env = flags['update-env'] ? callerEnv() : undefined
+    const env = flags['update-env'] ? definedEnv() : undefined
     const result = await (await this.daemon()).call('agents.reload', { target: args.target, env })
     if (!this.jsonEnabled()) this.logEscaped(renderAgents(result, this.display))
     return result

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
-import { callerEnv } from '../cli/caller-env.js'
+import { definedEnv } from '../core/defined-env.js'
 import { renderAgents } from '../cli/render-agents.js'
 import { TARGET_ARGS } from '../cli/target-command.js'
 import type { ResultOf } from '../core/protocol/methods.js'
@@ -23,7 +23,7 @@ export default class Restart extends OrchCommand<ResultOf<'agents.restart'>> {
 
   async run(): Promise<ResultOf<'agents.restart'>> {
     const { args, flags } = await this.parse(Restart)
-    const env = flags['update-env'] ? callerEnv() : undefined
+    const env = flags['update-env'] ? definedEnv() : undefined
     const result = await (await this.daemon()).call('agents.restart', { target: args.target, env })
     if (!this.jsonEnabled()) this.logEscaped(renderAgents(result, this.display))
     return result

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
-import { callerEnv } from '../cli/caller-env.js'
+import { definedEnv } from '../core/defined-env.js'
 import { describeStart } from '../cli/describe-start.js'
 import { renderAgents } from '../cli/render-agents.js'
 import { classifyStart } from '../cli/start-target.js'
@@ -47,7 +47,7 @@ export default class Start extends OrchCommand<ResultOf<'agents.start'>> {
       throw new UsageError('--name, -i and arguments after -- apply to a script or a command line; a config names its agents itself')
     }
     if (what.kind !== 'search' && what.kind !== 'config' && flags.only !== undefined) throw new UsageError('--only picks an agent of a config')
-    const common = { cwd, env: callerEnv(), updateEnv: flags['update-env'] || undefined }
+    const common = { cwd, env: definedEnv(), updateEnv: flags['update-env'] || undefined }
     const params: ParamsOf<'agents.start'> =
       what.kind === 'name'
         ? { ...common, target: what.target }

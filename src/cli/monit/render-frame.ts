@@ -1,5 +1,6 @@
 import { paint, statusColour } from '../colour.js'
 import { formatDuration } from '../format.js'
+import { formatBytes } from '../../core/schema/units.js'
 import { safeCell, safeLine } from '../safe-text.js'
 import type { MetricsSnapshot } from '../../core/protocol/types.js'
 import { sparkline } from './sparkline.js'
@@ -27,17 +28,7 @@ const ROW_WITHOUT_NAME_AND_SPARKS = 63
 const KEYS_HELP = '↑↓/jk select · r restart · s stop/start · q quit'
 
 /** A compact size: 45.2M, 1.3G, 512K. */
-function shortBytes(n: number): string {
-  if (n < 1024) return `${n}B`
-  const units = ['K', 'M', 'G', 'T']
-  let v = n / 1024
-  let u = 0
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[u]}`
-}
+const shortBytes = (n: number): string => formatBytes(n, { compact: true })
 
 const rate = (n: number): string => (n >= 100 ? String(Math.round(n)) : n.toFixed(1))
 

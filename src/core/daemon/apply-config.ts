@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { loadConfigOutside } from '../config/load-outside.js'
+import { definedEnv } from '../defined-env.js'
 import { ConfigError } from '../errors/config-error.js'
 import { validateConfig } from '../config/validate.js'
 import type { ResolvedAgent } from '../config/types.js'
@@ -95,7 +96,7 @@ async function loadDefinitions(ctx: DaemonContext, req: StartRequest): Promise<{
     if (owner) throw new ConfigError(`an agent named '${name}' is defined by ${owner}; give this one another name (--name)`, { name })
     return { file: null, dir: req.cwd, raw: { agents: [req.definition] } }
   }
-  const loaded = await loadConfigOutside({ configPath: req.configPath, cwd: req.cwd, env: req.env ?? daemonEnv(), cacheDir: join(ctx.paths.home, CONFIG_CACHE_DIR) })
+  const loaded = await loadConfigOutside({ configPath: req.configPath, cwd: req.cwd, env: req.env ?? definedEnv(), cacheDir: join(ctx.paths.home, CONFIG_CACHE_DIR) })
   const raw = loaded.raw as { plugins?: unknown }
   if (Array.isArray(raw?.plugins)) {
     for (const spec of raw.plugins) {
@@ -108,10 +109,6 @@ async function loadDefinitions(ctx: DaemonContext, req: StartRequest): Promise<{
     }
   }
   return loaded
-}
-
-function daemonEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined))
 }
 
 /**
@@ -157,9 +154,9 @@ export async function applyConfig(ctx: DaemonContext, req: StartRequest): Promis
  */
 export async function applyAgents(ctx: DaemonContext, entries: AgentEntry[], start = true): Promise<ApplyResult> {
   const { supervisor } = ctx
-  const result: ApplyResult = { started: [], unchanged: [], changed: [], restarted: [], removed: [] }
+  const removedIds: string[] = []
   const toStart: InstanceView[] = []
-  const toRestart: InstanceView[] = []
+  const toUpdate: InstanceView[] = []
   const removed: Array<{ id: string; reason: string }> = []
   for (const { agent, spec, configPath, shellEnv, updateEnv } of entries) {
     const wanted = new Set<string>()
@@ -169,17 +166,13 @@ export async function applyAgents(ctx: DaemonContext, entries: AgentEntry[], sta
       const env = existing && !updateEnv ? (existing.record.shellEnv ?? null) : shellEnv
       const inst = supervisor.upsert({ ...newRecord(agent, n, spec, configPath), shellEnv: env })
       wanted.add(id)
-      const r = inst.record
-      const outdated = runsOutdated(r)
-      if (outdated && updateEnv) toRestart.push(inst)
-      else if (outdated) result.changed.push(id)
-      if (!outdated || !updateEnv) toStart.push(inst)
+      ;(updateEnv ? toUpdate : toStart).push(inst)
     }
     for (const old of supervisor.ofAgent(agent.name)) {
       if (wanted.has(old.record.id)) continue
       // stopped first: the queue takes back what it held when its process ends
       await supervisor.remove(old)
-      result.removed.push(old.record.id)
+      removedIds.push(old.record.id)
       removed.push({ id: old.record.id, reason: `instance ${old.record.id} was removed (instances ${old.record.agent.instances} → ${agent.instances})` })
     }
   }
@@ -188,18 +181,40 @@ export async function applyAgents(ctx: DaemonContext, entries: AgentEntry[], sta
     ctx.syncAgents()
     for (const { id, reason } of removed) ctx.queue.removeInstance(id, reason)
   }
+  if (!start) return { started: [], unchanged: [], changed: [], restarted: [], removed: removedIds }
+  const kept = await startInstances(ctx, toStart, false, 'started by orch start')
+  const updated = await startInstances(ctx, toUpdate, true, 'started by orch start')
+  const merged = { started: [], unchanged: [], changed: [], restarted: [] } as Omit<ApplyResult, 'removed'>
+  for (const k of Object.keys(merged) as Array<keyof typeof merged>) merged[k] = [...kept[k], ...updated[k]]
+  return { ...merged, removed: removedIds }
+}
+
+/**
+ * Starts the instances that do not run, what others depend on first (so
+ * that they wait for an agent that is starting, not one not yet asked to).
+ * A running instance whose definition or environment changed since it
+ * started is restarted when `update` (`--update-env`), else reported
+ * `changed`: its process keeps running as it was.
+ */
+export async function startInstances(
+  ctx: DaemonContext,
+  instances: readonly InstanceView[],
+  update: boolean,
+  reason: string,
+): Promise<Omit<ApplyResult, 'removed'>> {
+  const result: Omit<ApplyResult, 'removed'> = { started: [], unchanged: [], changed: [], restarted: [] }
+  const toRestart = update ? instances.filter((i) => runsOutdated(i.record)) : []
   if (toRestart.length > 0) {
-    await supervisor.restart(toRestart, 'restarting with a new definition (--update-env)', 'restarted with a new definition (--update-env)')
+    await ctx.supervisor.restart(toRestart, 'restarting with a new definition or environment (--update-env)', 'restarted with a new definition or environment (--update-env)')
     result.restarted.push(...toRestart.map((i) => i.record.id))
   }
-  if (!start) return result
-  // what others depend on first, so that they wait for an agent that is starting, not one not yet asked to
+  const restarted = new Set(result.restarted)
+  const rest = instances.filter((i) => !restarted.has(i.record.id))
   const started = new Set<string>()
-  for (const inst of dependencyLayers(toStart).flat()) if (supervisor.start(inst, 'started by orch start')) started.add(inst.record.id)
-  const changed = new Set(result.changed)
-  for (const { record } of toStart) {
+  for (const inst of dependencyLayers(rest).flat()) if (ctx.supervisor.start(inst, reason)) started.add(inst.record.id)
+  for (const { record } of rest) {
     if (started.has(record.id)) result.started.push(record.id)
-    else if (!changed.has(record.id)) result.unchanged.push(record.id)
+    else (runsOutdated(record) ? result.changed : result.unchanged).push(record.id)
   }
   return result
 }

@@ -42,15 +42,22 @@ export function parseSize(value: unknown): number | undefined {
   return n > 0 ? n : undefined
 }
 
-/** Bytes in binary units with one decimal, the one size style of every output: `40.7 MiB`. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${Math.max(0, Math.round(n))} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+/**
+ * Bytes in binary units with one decimal, the one size style of every output:
+ * `40.7 MiB`. `compact` is the same scale for a narrow column (orch monit):
+ * `40.7M`, whole numbers from 10 on, never four digits (`1000K` is `1.0M`).
+ */
+export function formatBytes(n: number, opts: { compact?: boolean } = {}): string {
+  const compact = opts.compact === true
+  if (n < 1024) return compact ? `${n}B` : `${Math.max(0, Math.round(n))} B`
+  const units = compact ? ['K', 'M', 'G', 'T'] : ['KiB', 'MiB', 'GiB', 'TiB']
+  const next = compact ? 1000 : 1023.95
   let v = n / 1024
   let u = 0
-  while (v >= 1023.95 && u < units.length - 1) {
+  while (v >= next && u < units.length - 1) {
     v /= 1024
     u++
   }
+  if (compact) return `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[u]}`
   return `${v.toFixed(1)} ${units[u]}`
 }

@@ -84,3 +84,6 @@ export function recipient(id: string, name = id, onDeliver?: (m: Message) => voi
 export function storedMessage(n: number, over: Partial<Message> = {}): Message {
   return { id: `m${n}`, from: 'a', to: 'b', type: 't', priority: 0, payload: { n }, hops: 0, attempts: 0, createdAt: 1_000 + n, seq: n, ...over }
 }
+
+/** What queue tests fake: only timers and Date; NeDB reads its file with setImmediate, which must stay real. */
+export const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { MessageQueue } from '../../../src/core/queue/queue.js'
-import { QueueHarness, recipient, STORE_KINDS } from './helpers.js'
+import { FAKED, QueueHarness, recipient, STORE_KINDS } from './helpers.js'
 
 describe.each(STORE_KINDS)('MessageQueue per-instance inbox and in flight: $name store', (kind) => {
   let h: QueueHarness
@@ -100,8 +100,6 @@ describe.each(STORE_KINDS)('MessageQueue per-instance inbox and in flight: $name
   })
 })
 
-// only timers and Date: NeDB reads its file with setImmediate, which must stay real
-const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const
 
 describe.each(STORE_KINDS)('MessageQueue in flight across a lease timeout: $name store', (kind) => {
   let h: QueueHarness

@@ -2,10 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryQueueStore } from '../../../src/core/queue/memory-store.js'
 import type { Message } from '../../../src/core/queue/message.js'
 import { MessageQueue } from '../../../src/core/queue/queue.js'
-import { QueueHarness, recipient, STORE_KINDS } from './helpers.js'
+import { FAKED, QueueHarness, recipient, STORE_KINDS } from './helpers.js'
 
-// only timers and Date: NeDB reads its file with setImmediate, which must stay real
-const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const
 
 describe.each(STORE_KINDS)('MessageQueue leases, ttl and delay: $name store', (kind) => {
   let h: QueueHarness

@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Recipient } from '../../../src/core/queue/queue-options.js'
-import { QueueHarness, recipient, STORE_KINDS, type TestRecipient } from './helpers.js'
+import { FAKED, QueueHarness, recipient, STORE_KINDS, type TestRecipient } from './helpers.js'
 
-// only timers and Date: NeDB reads its file with setImmediate, which must stay real
-const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const
 
 /** A recipient with its own concurrency and lease, recording replacements. */
 function worker(id: string, maxInFlight: number, leaseMs = 1_000): TestRecipient & { events: string[] } {

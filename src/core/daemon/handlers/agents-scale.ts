@@ -5,9 +5,8 @@ import { MAX_INSTANCES } from '../../config/schema.js'
 import { applyAgents } from '../apply-config.js'
 import type { DaemonContext } from '../context.js'
 import { agentInfo } from './agent-info.js'
+import { SPAWN_WAIT_MS } from './agents.js'
 
-/** How long `agents.scale` waits for new instances to be spawned before it answers. */
-const SPAWN_WAIT_MS = 2_000
 
 /**
  * `orch scale NAME N`: the agent's definition with another instance count,

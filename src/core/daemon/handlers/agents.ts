@@ -1,18 +1,17 @@
 import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
-import { runsOutdated } from '../../supervisor/definition-key.js'
 import type { InstanceView } from '../../supervisor/instance.js'
 import { ALL_AGENTS, resolveTarget } from '../../supervisor/targets.js'
 import { readDesiredState } from '../../store/desired-state.js'
-import { applyConfig, instanceId, newRecord } from '../apply-config.js'
+import { applyConfig, instanceId, newRecord, startInstances } from '../apply-config.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { agentDescription, agentInfo } from './agent-info.js'
 
 type H<M extends MethodName> = Handler<ParamsOf<M>, ResultOf<M>>
 
-/** How long `agents.start` waits for its agents to be spawned before it answers with their rows. */
-const SPAWN_WAIT_MS = 2_000
+/** How long `agents.start`, `restart` and `scale` wait for their agents to be spawned before they answer with their rows. */
+export const SPAWN_WAIT_MS = 2_000
 
 /** Every instance, by name then instance. */
 function sortedInstances(ctx: DaemonContext): InstanceView[] {
@@ -34,20 +33,8 @@ export const agentsStart: H<'agents.start'> = async (params, ctx) => {
   const env = params.env ?? null
   if (params.target && !params.configPath && !params.definition) {
     const instances = resolveTarget(ctx.supervisor, params.target)
-    const result = { started: [] as string[], unchanged: [] as string[], changed: [] as string[], restarted: [] as string[], removed: [] as string[] }
-    const toRestart = []
     if (params.updateEnv && env) takeEnv(ctx, instances, env)
-    for (const inst of instances) {
-      const r = inst.record
-      const outdated = runsOutdated(r)
-      if (outdated && params.updateEnv) toRestart.push(inst)
-      else if (ctx.supervisor.start(inst, 'started by user')) result.started.push(r.id)
-      else (outdated ? result.changed : result.unchanged).push(r.id)
-    }
-    if (toRestart.length > 0) {
-      await ctx.supervisor.restart(toRestart, 'restarting with a new environment (--update-env)', 'restarted with a new environment (--update-env)')
-      result.restarted.push(...toRestart.map((i) => i.record.id))
-    }
+    const result = { ...(await startInstances(ctx, instances, params.updateEnv === true, 'started by user')), removed: [] }
     await ctx.supervisor.leftStopped(instances, SPAWN_WAIT_MS)
     return { ...result, agents: instances.map((i) => agentInfo(i, ctx)) }
   }
