@@ -35,6 +35,12 @@ export interface HistoryEvent {
    * HistoryLog.add); reading gives the 'delivered' event back.
    */
   deliveredAt?: number
+  /**
+   * stored, in the file only: when its delivery (`instance`, `attempt`,
+   * `deliveredAt`) was acked. A message stored, delivered and acked within
+   * one write of the history is one line (see OpenEvents).
+   */
+  ackedAt?: number
 }
 
 /** The 'stored' event of a message: everything the trace tree needs to place it. */
@@ -49,11 +55,27 @@ export function storedEvent(m: Message): HistoryEvent {
 
 const KINDS = new Set<string>(HISTORY_EVENT_KINDS)
 
-/** The events of a line: an ack that carries its delivery (`deliveredAt`) is the 'delivered' event and the 'acked' one. */
+/**
+ * The events of a line: a 'stored' line that carries its delivery
+ * (`deliveredAt`, and `ackedAt` once acked) is the 'stored', 'delivered'
+ * (and 'acked') events; an 'acked' line that carries its delivery is the
+ * 'delivered' and the 'acked' ones.
+ */
 export function eventsOfLine(line: string): HistoryEvent[] {
   const e = parseHistoryLine(line)
   if (!e) return []
-  if (e.ev !== 'acked' || !Number.isFinite(e.deliveredAt)) return [e]
+  if (!Number.isFinite(e.deliveredAt)) return [e]
+  if (e.ev === 'stored') {
+    const { deliveredAt, ackedAt, instance, attempt, ...stored } = e
+    const delivered: HistoryEvent = { t: deliveredAt!, ev: 'delivered', id: e.id }
+    if (instance !== undefined) delivered.instance = instance
+    if (attempt !== undefined) delivered.attempt = attempt
+    if (!Number.isFinite(ackedAt)) return [stored, delivered]
+    const acked: HistoryEvent = { t: ackedAt!, ev: 'acked', id: e.id }
+    if (instance !== undefined) acked.instance = instance
+    return [stored, delivered, acked]
+  }
+  if (e.ev !== 'acked') return [e]
   const { deliveredAt, attempt, ...acked } = e
   const delivered: HistoryEvent = { t: deliveredAt!, ev: 'delivered', id: e.id }
   if (e.instance !== undefined) delivered.instance = e.instance
@@ -110,5 +132,6 @@ export function historyLine(e: HistoryEvent): string {
   if (e.attempt !== undefined) s += `,"attempt":${e.attempt}`
   if (e.error !== undefined) s += `,"error":${str(e.error)}`
   if (e.deliveredAt !== undefined) s += `,"deliveredAt":${e.deliveredAt}`
+  if (e.ackedAt !== undefined) s += `,"ackedAt":${e.ackedAt}`
   return `${s}}`
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { AppendFile } from '../queue/append-file.js'
 import { replaceFile } from '../queue/replace-file.js'
 import { compactionSlack, type HistoryBound } from './history-bound.js'
-import { eventsOfLine, historyLine, timeOfLine, type HistoryEvent } from './history-event.js'
+import { eventsOfLine, timeOfLine, type HistoryEvent } from './history-event.js'
+import { OpenEvents } from './open-events.js'
 
 /**
  * Events wait this long in memory before they are written: one append per
@@ -22,8 +23,8 @@ export const HISTORY_FLUSH_MS = 50
  */
 export class HistoryLog {
   private buffer: string[] = []
-  /** deliveries not written yet, by message id: joined to their ack when it comes before the write */
-  private readonly delivered = new Map<string, HistoryEvent>()
+  /** events held until the write, folded into as few lines as they can be */
+  private readonly open = new OpenEvents((line) => this.buffer.push(line))
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
   private closed = false
@@ -71,30 +72,19 @@ export class HistoryLog {
     this.bound = bound
     if (!bound.enabled) {
       this.buffer = []
-      this.delivered.clear()
+      this.open.clear()
     }
     this.queue(() => this.compactIfDue())
   }
 
   /**
-   * Buffers an event. A 'delivered' waits for the write: when its ack comes
-   * first (most handlers take less than the flush interval), the two are one
-   * line (an 'acked' with `deliveredAt`); any other event of that message
-   * writes it as it is first, so a message's lines stay in order.
+   * Buffers an event, taking it over (the log may change it). The events of
+   * a message that come before the next write fold into one line when they
+   * can (see OpenEvents).
    */
   add(e: HistoryEvent): void {
     if (this.closed || !this.bound.enabled) return
-    const held = this.delivered.get(e.id)
-    if (held) {
-      this.delivered.delete(e.id)
-      if (e.ev === 'acked' && e.instance === held.instance) {
-        this.buffer.push(historyLine({ ...e, ...(held.attempt !== undefined ? { attempt: held.attempt } : {}), deliveredAt: held.t }))
-        return this.schedule()
-      }
-      this.buffer.push(historyLine(held))
-    }
-    if (e.ev === 'delivered') this.delivered.set(e.id, e)
-    else this.buffer.push(historyLine(e))
+    this.open.add(e)
     this.schedule()
   }
 
@@ -109,8 +99,7 @@ export class HistoryLog {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    for (const e of this.delivered.values()) this.buffer.push(historyLine(e))
-    this.delivered.clear()
+    this.open.drain()
     if (this.buffer.length > 0) {
       const batch = this.buffer
       this.buffer = []

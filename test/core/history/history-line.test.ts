@@ -63,3 +63,50 @@ describe('a delivery acked before the next write', () => {
     ])
   })
 })
+
+describe('a message stored, delivered and acked before the next write', () => {
+  it('is one line, read back as its three events; one acked later is two lines; any other event writes what is held first', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { HistoryLog } = await import('../../../src/core/history/history-log.js')
+    const dir = mkdtempSync(join(tmpdir(), 'orch-hl-'))
+    const { log } = await HistoryLog.open(join(dir, 'history.log'), { enabled: true, maxEvents: 1000, maxAgeMs: 3_600_000 }, (err) => {
+      throw err
+    })
+    const T = Date.now()
+    const stored = (id: string, t: number): HistoryEvent => ({ t, ev: 'stored', id, from: 'c', to: 'w', type: 'job', priority: 0, correlationId: 'k' })
+    log.add(stored('a', T))
+    log.add(stored('b', T + 1))
+    log.add(stored('c', T + 2))
+    log.add({ t: T + 3, ev: 'delivered', id: 'a', instance: 'w:0', attempt: 1 })
+    log.add({ t: T + 4, ev: 'delivered', id: 'b', instance: 'w:1', attempt: 1 })
+    log.add({ t: T + 5, ev: 'acked', id: 'a', instance: 'w:0' })
+    // c is nacked without a delivery we saw: its stored line comes first
+    log.add({ t: T + 6, ev: 'nacked', id: 'c', instance: 'w:0', error: 'no' })
+    await log.flush()
+    // b's ack comes after the write
+    log.add({ t: T + 7, ev: 'acked', id: 'b', instance: 'w:1' })
+    const events = await log.read()
+    await log.close()
+    const lines = readFileSync(join(dir, 'history.log'), 'utf8').trim().split('\n')
+    const s = (id: string, t: number) => `{"t":${t},"ev":"stored","id":"${id}","from":"c","to":"w","type":"job","priority":0,"correlationId":"k"`
+    expect(lines).toEqual([
+      `${s('a', T)},"instance":"w:0","attempt":1,"deliveredAt":${T + 3},"ackedAt":${T + 5}}`,
+      `${s('c', T + 2)}}`,
+      `{"t":${T + 6},"ev":"nacked","id":"c","instance":"w:0","error":"no"}`,
+      `${s('b', T + 1)},"instance":"w:1","attempt":1,"deliveredAt":${T + 4}}`,
+      `{"t":${T + 7},"ev":"acked","id":"b","instance":"w:1"}`,
+    ])
+    expect(events).toEqual([
+      stored('a', T),
+      { t: T + 3, ev: 'delivered', id: 'a', instance: 'w:0', attempt: 1 },
+      { t: T + 5, ev: 'acked', id: 'a', instance: 'w:0' },
+      stored('c', T + 2),
+      { t: T + 6, ev: 'nacked', id: 'c', instance: 'w:0', error: 'no' },
+      stored('b', T + 1),
+      { t: T + 4, ev: 'delivered', id: 'b', instance: 'w:1', attempt: 1 },
+      { t: T + 7, ev: 'acked', id: 'b', instance: 'w:1' },
+    ])
+  })
+})
