@@ -191,7 +191,7 @@ async function nedbFloor(n) {
 }
 
 /** One NDJSON request at a time to an echo server in its own process; round-trip times in µs. */
-async function socketFloor() {
+export async function socketFloor() {
   const home = tempHome()
   const sock = join(home, 'echo.sock')
   const server = spawn(NODE, [join(FIXTURES, 'q-echo-server.mjs'), sock], { stdio: ['ignore', 'pipe', 'inherit'] })

@@ -158,8 +158,8 @@ describe('orch trace', () => {
     await orchJson(['start', cfg])
     await waitFor(async () => (await team.ls()).every((a) => a.status === 'online'), 'agents online')
     const ids: string[] = []
-    // each task is 6 lines (3 messages: stored, then delivered and acked, one line when the ack comes before the
-    // history's next write, else two): 12 tasks are 72 lines or more, past 40 + the slack of 16
+    // each task is 9 events (3 messages stored, delivered and acked; one to three lines each, as their events come
+    // before or after a write of the history): 12 tasks are 108 events, past 40 + the slack of 16
     for (let i = 0; i < 12; i++) {
       const id = await sendTask({ n: i })
       await taskDone(id)

@@ -97,6 +97,21 @@ export function parseHistoryLine(line: string): HistoryEvent | null {
   return e as HistoryEvent
 }
 
+const DELIVERED_AT = Buffer.from('"deliveredAt":')
+const ACKED_AT = Buffer.from('"ackedAt":')
+
+/**
+ * How many events the line `buf[start, end)` holds, without parsing it: one,
+ * plus its delivery (`"deliveredAt":`) and its ack (`"ackedAt":`) when it
+ * carries them (inside a JSON string a quote is escaped, so these keys are
+ * never found in a value).
+ */
+export function eventsInLine(buf: Buffer, start: number, end: number): number {
+  const line = buf.subarray(start, end)
+  if (!line.includes(DELIVERED_AT)) return 1
+  return line.includes(ACKED_AT) ? 3 : 2
+}
+
 /** The time of a line written by us (`{"t":123,…`), without parsing it; NaN when it does not start so. */
 export function timeOfLine(text: string, start: number): number {
   const prefix = '{"t":'

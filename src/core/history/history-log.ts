@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { AppendFile } from '../queue/append-file.js'
 import { replaceFile } from '../queue/replace-file.js'
 import { compactionSlack, type HistoryBound } from './history-bound.js'
-import { eventsOfLine, timeOfLine, type HistoryEvent } from './history-event.js'
+import { eventsInLine, eventsOfLine, timeOfLine, type HistoryEvent } from './history-event.js'
 import { OpenEvents } from './open-events.js'
 
 /**
@@ -24,7 +24,12 @@ export const HISTORY_FLUSH_MS = 50
 export class HistoryLog {
   private buffer: string[] = []
   /** events held until the write, folded into as few lines as they can be */
-  private readonly open = new OpenEvents((line) => this.buffer.push(line))
+  private readonly open = new OpenEvents((line, events) => {
+    this.buffer.push(line)
+    this.bufferedEvents += events
+  })
+  /** the events in `buffer` (a line holds one to three) */
+  private bufferedEvents = 0
   private timer: NodeJS.Timeout | undefined
   private chain: Promise<void> = Promise.resolve()
   private closed = false
@@ -34,8 +39,8 @@ export class HistoryLog {
   private constructor(
     readonly path: string,
     private file: AppendFile,
-    /** complete lines in the file */
-    private lines: number,
+    /** the events of the complete lines in the file (the bound counts events, and a line holds one to three) */
+    private events: number,
     /** the time of its first line; NaN when empty */
     private oldest: number,
     private bound: HistoryBound,
@@ -55,10 +60,12 @@ export class HistoryLog {
     const complete = buf.lastIndexOf(0x0a) + 1
     const tornBytes = buf.length - complete
     if (tornBytes > 0) await file.truncate(complete)
-    let lines = 0
-    for (let i = buf.indexOf(0x0a); i !== -1 && i < complete; i = buf.indexOf(0x0a, i + 1)) lines++
-    const oldest = lines > 0 ? timeOfLine(buf.toString('utf8', 0, Math.min(complete, 64)), 0) : Number.NaN
-    const log = new HistoryLog(path, file, lines, oldest, bound, onError, now)
+    let events = 0
+    for (let start = 0, nl = buf.indexOf(0x0a); nl !== -1 && nl < complete; start = nl + 1, nl = buf.indexOf(0x0a, start)) {
+      events += eventsInLine(buf, start, nl)
+    }
+    const oldest = events > 0 ? timeOfLine(buf.toString('utf8', 0, Math.min(complete, 64)), 0) : Number.NaN
+    const log = new HistoryLog(path, file, events, oldest, bound, onError, now)
     log.queue(() => log.compactIfDue())
     return { log, tornBytes }
   }
@@ -102,8 +109,10 @@ export class HistoryLog {
     this.open.drain()
     if (this.buffer.length > 0) {
       const batch = this.buffer
+      const events = this.bufferedEvents
       this.buffer = []
-      this.queue(() => this.write(batch))
+      this.bufferedEvents = 0
+      this.queue(() => this.write(batch, events))
     }
     return this.chain
   }
@@ -121,10 +130,17 @@ export class HistoryLog {
     const lines = text.split('\n')
     lines.pop() // after the last '\n': empty, or a line being written
     const cutoff = this.now() - this.bound.maxAgeMs
-    const events: HistoryEvent[] = []
-    for (const line of lines.slice(-this.bound.maxEvents)) {
-      for (const e of eventsOfLine(line)) if (e.t >= cutoff) events.push(e)
+    // the newest maxEvents events, from the end
+    const kept: HistoryEvent[][] = []
+    let count = 0
+    for (let i = lines.length - 1; i >= 0 && count < this.bound.maxEvents; i--) {
+      let events = eventsOfLine(lines[i]!)
+      if (count + events.length > this.bound.maxEvents) events = events.slice(count + events.length - this.bound.maxEvents)
+      count += events.length
+      kept.push(events)
     }
+    const events: HistoryEvent[] = []
+    for (let i = kept.length - 1; i >= 0; i--) for (const e of kept[i]!) if (e.t >= cutoff) events.push(e)
     return events
   }
 
@@ -140,24 +156,25 @@ export class HistoryLog {
     this.chain = this.chain.then(op).catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
   }
 
-  private async write(batch: string[]): Promise<void> {
+  private async write(batch: string[], events: number): Promise<void> {
     if (this.closed && batch.length === 0) return
     await this.file.append(`${batch.join('\n')}\n`, false)
     this.appends++
-    if (this.lines === 0) this.oldest = timeOfLine(batch[0]!, 0)
-    this.lines += batch.length
+    if (this.events === 0) this.oldest = timeOfLine(batch[0]!, 0)
+    this.events += events
     await this.compactIfDue()
   }
 
   private isDue(): boolean {
     const { maxEvents, maxAgeMs } = this.bound
-    if (this.lines > maxEvents + compactionSlack(maxEvents)) return true
+    if (this.events > maxEvents + compactionSlack(maxEvents)) return true
     // past the age by a quarter of it (an hour at most): a rewrite per hour at worst, not per write
     return this.oldest < this.now() - maxAgeMs - Math.min(maxAgeMs / 4, 3_600_000)
   }
 
   /**
-   * Keeps the newest maxEvents lines younger than maxAgeMs. Works on bytes:
+   * Keeps the lines of the newest maxEvents events younger than maxAgeMs
+   * (a line is cut whole, so up to two more events may stay). Works on bytes:
    * the cut is found by stepping back over newlines and reading the times
    * at line starts, so a compaction costs a read and a write of the file
    * and hardly any CPU (the daemon's event loop is not held up).
@@ -169,15 +186,17 @@ export class HistoryLog {
     let cut = end
     let kept = 0
     while (kept < this.bound.maxEvents && cut > 0) {
+      const lineEnd = cut - 1
       // a negative start would make lastIndexOf count from the end
       cut = cut >= 2 ? buf.lastIndexOf(0x0a, cut - 2) + 1 : 0
-      kept++
+      kept += eventsInLine(buf, cut, lineEnd)
     }
     const cutoff = this.now() - this.bound.maxAgeMs
     // lines are in time order, give or take a store write; a damaged line (no time) goes too
     while (cut < end && !(timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) >= cutoff)) {
-      cut = buf.indexOf(0x0a, cut) + 1
-      kept--
+      const next = buf.indexOf(0x0a, cut) + 1
+      kept -= eventsInLine(buf, cut, next - 1)
+      cut = next
     }
     await this.file.close()
     try {
@@ -185,7 +204,7 @@ export class HistoryLog {
     } finally {
       this.file = await AppendFile.open(this.path)
     }
-    this.lines = kept
+    this.events = kept
     this.oldest = kept > 0 ? timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) : Number.NaN
   }
 }

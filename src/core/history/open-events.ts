@@ -20,8 +20,8 @@ interface Open {
 export class OpenEvents {
   private readonly open = new Map<string, Open>()
 
-  /** `out` receives the lines, in order */
-  constructor(private readonly out: (line: string) => void) {}
+  /** `out` receives the lines, in order, with how many events each holds */
+  constructor(private readonly out: (line: string, events: number) => void) {}
 
   add(e: HistoryEvent): void {
     const o = this.open.get(e.id)
@@ -31,7 +31,7 @@ export class OpenEvents {
     }
     if (e.ev === 'acked' && o?.delivered !== undefined && o.delivered.instance === e.instance) {
       this.open.delete(e.id)
-      this.out(foldedLine(o, e))
+      this.out(foldedLine(o, e), o.stored === undefined ? 2 : 3)
       return
     }
     if (o !== undefined) {
@@ -40,7 +40,7 @@ export class OpenEvents {
     }
     if (e.ev === 'stored') this.open.set(e.id, { stored: e })
     else if (e.ev === 'delivered') this.open.set(e.id, { delivered: e })
-    else this.out(historyLine(e))
+    else this.out(historyLine(e), 1)
   }
 
   /** Writes everything held (before a write of the file). */
@@ -54,8 +54,8 @@ export class OpenEvents {
   }
 
   private write(o: Open): void {
-    if (o.delivered !== undefined) this.out(foldedLine(o))
-    else if (o.stored !== undefined) this.out(historyLine(o.stored))
+    if (o.delivered !== undefined) this.out(foldedLine(o), o.stored === undefined ? 1 : 2)
+    else if (o.stored !== undefined) this.out(historyLine(o.stored), 1)
   }
 }
 

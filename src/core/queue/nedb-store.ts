@@ -235,12 +235,18 @@ export class NedbQueueStore implements QueueStore {
     const updates = new Map(this.carriedUpdates)
     for (const [id, m] of batch.updates) updates.set(id, m)
     const removes = new Set([...this.carriedRemoves, ...batch.removes])
-    const inserted = new Set(batch.inserts.map((m) => m.id))
-    const known = (id: string): boolean => this.messages.has(id) || inserted.has(id)
-    // lines are built now, so they carry the latest state of each message
-    const lines: string[] = batch.inserts.map(messageLine)
-    for (const [id, m] of updates) if (!removes.has(id) && known(id)) lines.push(messageLine(m))
-    for (const id of removes) if (known(id)) lines.push(deletionLine(id))
+    // lines are built now, so they carry the latest state of each message: an insert's line is also its
+    // updates of this batch, and a message inserted and removed in one batch (acked before its write
+    // began) is neither
+    const lines: string[] = []
+    const inserted = new Set<string>()
+    for (const m of batch.inserts) {
+      if (removes.has(m.id)) continue
+      inserted.add(m.id)
+      lines.push(messageLine(m))
+    }
+    for (const [id, m] of updates) if (!removes.has(id) && !inserted.has(id) && this.messages.has(id)) lines.push(messageLine(m))
+    for (const id of removes) if (this.messages.has(id)) lines.push(deletionLine(id))
     if (lines.length > 0) {
       try {
         await this.append(lines)

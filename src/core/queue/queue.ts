@@ -146,16 +146,38 @@ export class MessageQueue {
     const stored = this.store.insert(messages)
     // held before the write: a second send of the key in the same tick waits for this one
     if (valid.key !== undefined) this.keys.hold(valid.key, entries, stored)
-    await stored
-    // closed meanwhile: the messages are stored, and the next open delivers them
-    if (this.closed) return { messages, duplicate: false }
+    // Dispatched while the write runs: a consumer may have the message before its sender has the
+    // answer, and a round trip never waits for the disk. The answer still waits for the write (so no
+    // answered send is lost); a sender that gets none because the daemon died sends again, which
+    // at-least-once allows. A message acked before its batch is written is never written at all.
     for (const entry of entries) {
       this.entries.set(entry.msg.id, entry)
       this.makePending(entry)
       this.events.emit('sent', entry.msg)
     }
     this.pump()
+    try {
+      await stored
+    } catch (err) {
+      this.withdraw(entries)
+      throw err
+    }
     return { messages, duplicate: false }
+  }
+
+  /**
+   * Messages whose write failed (the sender is told so): those still
+   * waiting go; one already pushed to a consumer runs to its end (it
+   * cannot be called back), and is then not in the store.
+   */
+  private withdraw(entries: readonly QueueEntry[]): void {
+    for (const entry of entries) {
+      if (entry.state !== 'ready' && entry.state !== 'delayed') continue
+      // lazily out of the dispatch and timer heaps: they skip what is no longer ready or delayed
+      this.counts.transition(entry, 'gone')
+      this.entries.delete(entry.msg.id)
+      this.keys.forget(entry)
+    }
   }
 
   /**

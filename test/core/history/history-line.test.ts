@@ -110,3 +110,41 @@ describe('a message stored, delivered and acked before the next write', () => {
     ])
   })
 })
+
+describe('the bound', () => {
+  it('counts events, not lines: a folded line is three of them', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { HistoryLog } = await import('../../../src/core/history/history-log.js')
+    const dir = mkdtempSync(join(tmpdir(), 'orch-hb-'))
+    const file = join(dir, 'history.log')
+    const bound = { enabled: true, maxEvents: 30, maxAgeMs: 3_600_000 }
+    const { log } = await HistoryLog.open(file, bound, (err) => {
+      throw err
+    })
+    const T = Date.now()
+    // 40 messages, each stored, delivered and acked before the next write: 40 lines, 120 events
+    for (let i = 0; i < 40; i++) {
+      const id = `m${String(i).padStart(2, '0')}`
+      log.add({ t: T + i, ev: 'stored', id, from: 'a', to: 'b', type: 't', priority: 0 })
+      log.add({ t: T + i, ev: 'delivered', id, instance: 'b', attempt: 1 })
+      log.add({ t: T + i, ev: 'acked', id, instance: 'b' })
+      await log.flush()
+    }
+    const events = await log.read()
+    await log.close()
+    expect(events).toHaveLength(30)
+    expect(events.at(-1)).toMatchObject({ id: 'm39', ev: 'acked' })
+    // compacted by events: at most the bound, its slack and the two more a whole line may carry
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
+    expect(lines.length * 3).toBeLessThanOrEqual(30 + 16 + 2)
+    expect(lines.at(-1)).toContain('"m39"')
+    // a new log counts the events of the file it opens
+    const again = await HistoryLog.open(file, bound, (err) => {
+      throw err
+    })
+    expect((await again.log.read()).length).toBe(30)
+    await again.log.close()
+  })
+})
