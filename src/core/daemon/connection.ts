@@ -71,7 +71,8 @@ export class Connection {
     const { socket } = this
     if (socket.destroyed) return false
     let text = encodeFrame(frame)
-    if (Buffer.byteLength(text) > MAX_FRAME_BYTES) {
+    // UTF-8 is at most 3 bytes per UTF-16 unit: most frames need no byte count
+    if (text.length * 3 > MAX_FRAME_BYTES && Buffer.byteLength(text) > MAX_FRAME_BYTES) {
       // The peer would drop it unread and wait for an answer forever: answer what happened instead.
       if (!('id' in frame)) {
         this.log?.warn('event over the frame limit not sent', { connection: this.id, event: frame.event, bytes: Buffer.byteLength(text) })

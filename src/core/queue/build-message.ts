@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Message } from './message.js'
+import { rememberPayloadJson } from './payload-json.js'
 import type { ValidSend } from './validate-send.js'
 
 /** The stored form of a validated send for one recipient key (one per topic subscriber). */
@@ -25,5 +26,6 @@ export function buildMessage(valid: ValidSend, to: string, createdAt: number, se
   if (valid.lease !== undefined) m.lease = valid.lease
   if (valid.delayMs > 0) m.notBefore = createdAt + valid.delayMs
   if (valid.ttlMs !== undefined) m.expiresAt = createdAt + valid.ttlMs
+  rememberPayloadJson(m, valid.payloadJson)
   return m
 }

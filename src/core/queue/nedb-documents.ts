@@ -1,5 +1,6 @@
 import type { Message } from './message.js'
 import { subscriptionKey, type Subscription } from './store.js'
+import { payloadJsonOf } from './payload-json.js'
 
 /**
  * A message as NeDB stores it. The payload is kept as a JSON string: NeDB
@@ -33,7 +34,7 @@ export function toMessageDoc(m: Message): MessageDoc {
     to: m.to,
     type: m.type,
     priority: m.priority,
-    payloadJson: JSON.stringify(m.payload ?? null),
+    payloadJson: payloadJsonOf(m),
     hops: m.hops,
     attempts: m.attempts,
     createdAt: m.createdAt,

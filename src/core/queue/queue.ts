@@ -120,14 +120,19 @@ export class MessageQueue {
     return (await this.sendOnce(input)).messages
   }
 
+  /** `sendOnce` of a send whose fields the caller already checked by the protocol's rules (SendParamsSchema): not checked twice. */
+  sendChecked(input: SendInput): Promise<{ messages: Message[]; duplicate: boolean }> {
+    return this.sendOnce(input, true)
+  }
+
   /**
    * `send`, telling whether it was a duplicate: with a `key` that is held
    * (its first send pending, in flight, or acked within keyWindowMs), nothing
    * is stored and the first send's messages come back.
    */
-  async sendOnce(input: SendInput): Promise<{ messages: Message[]; duplicate: boolean }> {
+  async sendOnce(input: SendInput, fieldsChecked = false): Promise<{ messages: Message[]; duplicate: boolean }> {
     this.assertOpen()
-    const valid = validateSend(input, this.opts)
+    const valid = validateSend(input, this.opts, fieldsChecked)
     if (valid.key !== undefined) {
       const first = this.keys.held(valid.key)
       if (first) {

@@ -79,9 +79,9 @@ function knownAgent(ctx: DaemonContext, name: string): void {
 
 const wire = ({ seq: _seq, ackedAt: _ackedAt, ...m }: Message): WireMessage => m
 
-/** Answered once the message is in the store: a `kill -9` after this reply loses nothing. */
+/** Answered once the message is in the store: a `kill -9` after this reply loses nothing. Its params were checked against SendParamsSchema (by the server, or by queueSendMany). */
 export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
-  const { messages, duplicate } = await ctx.queue.sendOnce({
+  const { messages, duplicate } = await ctx.queue.sendChecked({
     from: conn.agent ?? 'cli',
     to: p.to,
     type: p.type,
