@@ -97,19 +97,28 @@ export function parseHistoryLine(line: string): HistoryEvent | null {
   return e as HistoryEvent
 }
 
-const DELIVERED_AT = Buffer.from('"deliveredAt":')
-const ACKED_AT = Buffer.from('"ackedAt":')
+const DELIVERED_AT = Buffer.from('"deliveredAt"')
+const ACKED_AT = Buffer.from('"ackedAt"')
 
 /**
- * How many events the line `buf[start, end)` holds, without parsing it: one,
- * plus its delivery (`"deliveredAt":`) and its ack (`"ackedAt":`) when it
- * carries them (inside a JSON string a quote is escaped, so these keys are
- * never found in a value).
+ * How many events the line `buf[start, end)` holds, without parsing it: a
+ * line carries its delivery (`deliveredAt`, 2 events) and its ack
+ * (`ackedAt`, 3) as its last fields, so only its tail is read — a
+ * compaction counts the events of every line it keeps.
  */
 export function eventsInLine(buf: Buffer, start: number, end: number): number {
-  const line = buf.subarray(start, end)
-  if (!line.includes(DELIVERED_AT)) return 1
-  return line.includes(ACKED_AT) ? 3 : 2
+  let i = end - 1
+  if (i <= start || buf[i] !== 0x7d /* } */) return 1
+  i--
+  while (i > start && buf[i]! >= 0x30 && buf[i]! <= 0x39) i--
+  if (buf[i] !== 0x3a /* : */) return 1
+  if (keyBefore(buf, start, i, ACKED_AT)) return 3
+  return keyBefore(buf, start, i, DELIVERED_AT) ? 2 : 1
+}
+
+function keyBefore(buf: Buffer, start: number, colon: number, key: Buffer): boolean {
+  const from = colon - key.length
+  return from >= start && buf.compare(key, 0, key.length, from, colon) === 0
 }
 
 /** The time of a line written by us (`{"t":123,…`), without parsing it; NaN when it does not start so. */
@@ -123,7 +132,7 @@ export function timeOfLine(text: string, start: number): number {
 
 /** A string as JSON: as it is between quotes when nothing in it needs escaping (ids, names, types), else JSON.stringify. */
 const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029]*$/
-function str(s: string): string {
+export function jsonString(s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
 }
 
@@ -134,18 +143,18 @@ function str(s: string): string {
  * the daemon's whole work per message; this about a tenth of that.
  */
 export function historyLine(e: HistoryEvent): string {
-  let s = `{"t":${e.t},"ev":"${e.ev}","id":${str(e.id)}`
-  if (e.from !== undefined) s += `,"from":${str(e.from)}`
-  if (e.to !== undefined) s += `,"to":${str(e.to)}`
-  if (e.type !== undefined) s += `,"type":${str(e.type)}`
+  let s = `{"t":${e.t},"ev":"${e.ev}","id":${jsonString(e.id)}`
+  if (e.from !== undefined) s += `,"from":${jsonString(e.from)}`
+  if (e.to !== undefined) s += `,"to":${jsonString(e.to)}`
+  if (e.type !== undefined) s += `,"type":${jsonString(e.type)}`
   if (e.priority !== undefined) s += `,"priority":${e.priority}`
-  if (e.topic !== undefined) s += `,"topic":${str(e.topic)}`
-  if (e.correlationId !== undefined) s += `,"correlationId":${str(e.correlationId)}`
-  if (e.parentId !== undefined) s += `,"parentId":${str(e.parentId)}`
-  if (e.inReplyTo !== undefined) s += `,"inReplyTo":${str(e.inReplyTo)}`
-  if (e.instance !== undefined) s += `,"instance":${str(e.instance)}`
+  if (e.topic !== undefined) s += `,"topic":${jsonString(e.topic)}`
+  if (e.correlationId !== undefined) s += `,"correlationId":${jsonString(e.correlationId)}`
+  if (e.parentId !== undefined) s += `,"parentId":${jsonString(e.parentId)}`
+  if (e.inReplyTo !== undefined) s += `,"inReplyTo":${jsonString(e.inReplyTo)}`
+  if (e.instance !== undefined) s += `,"instance":${jsonString(e.instance)}`
   if (e.attempt !== undefined) s += `,"attempt":${e.attempt}`
-  if (e.error !== undefined) s += `,"error":${str(e.error)}`
+  if (e.error !== undefined) s += `,"error":${jsonString(e.error)}`
   if (e.deliveredAt !== undefined) s += `,"deliveredAt":${e.deliveredAt}`
   if (e.ackedAt !== undefined) s += `,"ackedAt":${e.ackedAt}`
   return `${s}}`

@@ -3,6 +3,8 @@ import { AppendFile } from '../queue/append-file.js'
 import { replaceFile } from '../queue/replace-file.js'
 import { compactionSlack, type HistoryBound } from './history-bound.js'
 import { eventsInLine, eventsOfLine, timeOfLine, type HistoryEvent } from './history-event.js'
+import type { Message } from '../queue/message.js'
+import { LineBuffer } from './line-buffer.js'
 import { OpenEvents } from './open-events.js'
 
 /**
@@ -22,7 +24,7 @@ export const HISTORY_FLUSH_MS = 50
  * A torn last line (a write cut short by a crash) is cut off at open.
  */
 export class HistoryLog {
-  private buffer: string[] = []
+  private readonly buffer = new LineBuffer()
   /** events held until the write, folded into as few lines as they can be */
   private readonly open = new OpenEvents((line, events) => {
     this.buffer.push(line)
@@ -78,20 +80,39 @@ export class HistoryLog {
   setBound(bound: HistoryBound): void {
     this.bound = bound
     if (!bound.enabled) {
-      this.buffer = []
+      this.buffer.clear()
+      this.bufferedEvents = 0
       this.open.clear()
     }
     this.queue(() => this.compactIfDue())
   }
 
   /**
-   * Buffers an event, taking it over (the log may change it). The events of
-   * a message that come before the next write fold into one line when they
-   * can (see OpenEvents).
+   * Buffers an event. The events of a message that come before the next
+   * write fold into one line when they can (see OpenEvents); the three of
+   * every message have methods of their own, which make no event objects.
    */
   add(e: HistoryEvent): void {
     if (this.closed || !this.bound.enabled) return
     this.open.add(e)
+    this.schedule()
+  }
+
+  stored(m: Message): void {
+    if (this.closed || !this.bound.enabled) return
+    this.open.stored(m)
+    this.schedule()
+  }
+
+  delivered(id: string, t: number, instance: string, attempt: number): void {
+    if (this.closed || !this.bound.enabled) return
+    this.open.delivered(id, t, instance, attempt)
+    this.schedule()
+  }
+
+  acked(id: string, t: number, instance: string): void {
+    if (this.closed || !this.bound.enabled) return
+    this.open.acked(id, t, instance)
     this.schedule()
   }
 
@@ -107,10 +128,9 @@ export class HistoryLog {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
     this.open.drain()
-    if (this.buffer.length > 0) {
-      const batch = this.buffer
+    if (this.buffer.lines > 0) {
+      const batch = this.buffer.take()
       const events = this.bufferedEvents
-      this.buffer = []
       this.bufferedEvents = 0
       this.queue(() => this.write(batch, events))
     }
@@ -156,11 +176,11 @@ export class HistoryLog {
     this.chain = this.chain.then(op).catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
   }
 
-  private async write(batch: string[], events: number): Promise<void> {
+  private async write(batch: Buffer, events: number): Promise<void> {
     if (this.closed && batch.length === 0) return
-    await this.file.append(`${batch.join('\n')}\n`, false)
+    await this.file.append(batch, false)
     this.appends++
-    if (this.events === 0) this.oldest = timeOfLine(batch[0]!, 0)
+    if (this.events === 0) this.oldest = timeOfLine(batch.toString('latin1', 0, Math.min(batch.length, 32)), 0)
     this.events += events
     await this.compactIfDue()
   }

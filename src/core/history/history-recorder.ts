@@ -1,6 +1,5 @@
 import type { QueueEvents } from '../queue/queue-events.js'
 import type { MessageQueue } from '../queue/queue.js'
-import { storedEvent } from './history-event.js'
 import type { HistoryLog } from './history-log.js'
 
 /**
@@ -23,8 +22,8 @@ export function recordQueueHistory(queue: MessageQueue, log: HistoryLog, now: ()
     if (renewals.size > 0) renewals.delete(id)
   }
   const listeners: Partial<QueueEvents> = {
-    sent: (m) => log.add(storedEvent(m)),
-    delivered: (m, instance) => log.add({ t: now(), ev: 'delivered', id: m.id, instance, attempt: m.attempts + 1 }),
+    sent: (m) => log.stored(m),
+    delivered: (m, instance) => log.delivered(m.id, now(), instance, m.attempts + 1),
     renewed: (m, instance) => {
       const t = now()
       const last = renewals.get(m.id)
@@ -34,7 +33,7 @@ export function recordQueueHistory(queue: MessageQueue, log: HistoryLog, now: ()
     },
     acked: (m, instance) => {
       settled(m.id)
-      log.add({ t: now(), ev: 'acked', id: m.id, instance })
+      log.acked(m.id, now(), instance)
     },
     nacked: (m, instance, error) => {
       settled(m.id)

@@ -1,9 +1,19 @@
-import { historyLine, type HistoryEvent } from './history-event.js'
+import type { Message } from '../queue/message.js'
+import { historyLine, jsonString, storedEvent, type HistoryEvent } from './history-event.js'
 
-/** A message's events not written yet: its 'stored' and its first 'delivered', while they can still fold into one line. */
+/**
+ * A message's events not written yet, while they can still fold into one
+ * line: one small record per message, pointing at the message itself (which
+ * the queue holds anyway) rather than at event objects of its own, so that
+ * little survives the young-generation collections of a burst.
+ */
 interface Open {
-  stored?: HistoryEvent
-  delivered?: HistoryEvent
+  /** the stored message (a Message, or a 'stored' event given to add()) */
+  stored?: Message | HistoryEvent
+  /** its first delivery: time (NaN: none yet), instance, attempt */
+  deliveredAt: number
+  instance?: string
+  attempt?: number
 }
 
 /**
@@ -23,29 +33,46 @@ export class OpenEvents {
   /** `out` receives the lines, in order, with how many events each holds */
   constructor(private readonly out: (line: string, events: number) => void) {}
 
+  /** A message was stored (`createdAt` is its time). */
+  stored(m: Message | HistoryEvent): void {
+    const o = this.open.get(m.id)
+    if (o !== undefined) this.settle(m.id, o)
+    this.open.set(m.id, { stored: m, deliveredAt: Number.NaN })
+  }
+
+  delivered(id: string, t: number, instance: string, attempt: number): void {
+    const o = this.open.get(id)
+    if (o !== undefined && Number.isNaN(o.deliveredAt)) {
+      o.deliveredAt = t
+      o.instance = instance
+      o.attempt = attempt
+      return
+    }
+    if (o !== undefined) this.settle(id, o)
+    this.open.set(id, { deliveredAt: t, instance, attempt })
+  }
+
+  acked(id: string, t: number, instance: string): void {
+    const o = this.open.get(id)
+    if (o !== undefined && !Number.isNaN(o.deliveredAt) && o.instance === instance) {
+      this.open.delete(id)
+      this.out(foldedLine(id, o, t), o.stored === undefined ? 2 : 3)
+      return
+    }
+    this.other({ t, ev: 'acked', id, instance })
+  }
+
+  /** Any event: those three go to their own method; another writes what is held of its message first. */
   add(e: HistoryEvent): void {
-    const o = this.open.get(e.id)
-    if (e.ev === 'delivered' && o !== undefined && o.delivered === undefined) {
-      o.delivered = e
-      return
-    }
-    if (e.ev === 'acked' && o?.delivered !== undefined && o.delivered.instance === e.instance) {
-      this.open.delete(e.id)
-      this.out(foldedLine(o, e), o.stored === undefined ? 2 : 3)
-      return
-    }
-    if (o !== undefined) {
-      this.open.delete(e.id)
-      this.write(o)
-    }
-    if (e.ev === 'stored') this.open.set(e.id, { stored: e })
-    else if (e.ev === 'delivered') this.open.set(e.id, { delivered: e })
-    else this.out(historyLine(e), 1)
+    if (e.ev === 'stored') this.stored(e)
+    else if (e.ev === 'delivered' && e.instance !== undefined && e.attempt !== undefined) this.delivered(e.id, e.t, e.instance, e.attempt)
+    else if (e.ev === 'acked' && e.instance !== undefined) this.acked(e.id, e.t, e.instance)
+    else this.other(e)
   }
 
   /** Writes everything held (before a write of the file). */
   drain(): void {
-    for (const o of this.open.values()) this.write(o)
+    for (const [id, o] of this.open) this.write(id, o)
     this.open.clear()
   }
 
@@ -53,28 +80,38 @@ export class OpenEvents {
     this.open.clear()
   }
 
-  private write(o: Open): void {
-    if (o.delivered !== undefined) this.out(foldedLine(o), o.stored === undefined ? 1 : 2)
-    else if (o.stored !== undefined) this.out(historyLine(o.stored), 1)
+  private other(e: HistoryEvent): void {
+    const o = this.open.get(e.id)
+    if (o !== undefined) this.settle(e.id, o)
+    this.out(historyLine(e), 1)
+  }
+
+  private settle(id: string, o: Open): void {
+    this.open.delete(id)
+    this.write(id, o)
+  }
+
+  private write(id: string, o: Open): void {
+    if (!Number.isNaN(o.deliveredAt)) this.out(foldedLine(id, o), o.stored === undefined ? 1 : 2)
+    else if (o.stored !== undefined) this.out(`${storedHead(o.stored)}}`, 1)
   }
 }
 
-/** The line of a delivery (with its message's 'stored' event and its ack when they are held). */
-function foldedLine({ stored, delivered }: Open, acked?: HistoryEvent): string {
-  const d = delivered!
-  if (stored === undefined && acked === undefined) return historyLine(d)
-  if (stored === undefined) {
-    // an 'acked' that carries its delivery, as written before 'stored' lines could fold
-    let s = historyLine({ t: acked!.t, ev: 'acked', id: d.id, instance: d.instance })
-    s = s.slice(0, -1)
-    if (d.attempt !== undefined) s += `,"attempt":${d.attempt}`
-    return `${s},"deliveredAt":${d.t}}`
+/** The 'stored' line of a message, without its closing brace: the fields of storedEvent, in its order. */
+function storedHead(s: Message | HistoryEvent): string {
+  return historyLine('ev' in s ? s : storedEvent(s)).slice(0, -1)
+}
+
+/** The line of a delivery: with its message's 'stored' event and its ack when they are held. */
+function foldedLine(id: string, o: Open, ackedAt?: number): string {
+  if (o.stored === undefined) {
+    const e: HistoryEvent = ackedAt === undefined
+      ? { t: o.deliveredAt, ev: 'delivered', id, instance: o.instance, attempt: o.attempt }
+      // an 'acked' that carries its delivery, as written before 'stored' lines could fold
+      : { t: ackedAt, ev: 'acked', id, instance: o.instance, attempt: o.attempt, deliveredAt: o.deliveredAt }
+    return historyLine(e)
   }
-  // the held events are the log's own (add() takes them over): no copy
-  stored.instance = d.instance
-  stored.attempt = d.attempt
-  let s = historyLine(stored).slice(0, -1)
-  s += `,"deliveredAt":${d.t}`
-  if (acked !== undefined) s += `,"ackedAt":${acked.t}`
-  return `${s}}`
+  let line = `${storedHead(o.stored)},"instance":${jsonString(o.instance!)},"attempt":${o.attempt},"deliveredAt":${o.deliveredAt}`
+  if (ackedAt !== undefined) line += `,"ackedAt":${ackedAt}`
+  return `${line}}`
 }

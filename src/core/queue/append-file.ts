@@ -48,10 +48,10 @@ export class AppendFile {
     return this.end
   }
 
-  /** Writes `text` at the end; with `sync`, on disk (fdatasync) when it resolves. Throws StoreFullError when there is no room. */
-  async append(text: string, sync: boolean): Promise<void> {
+  /** Writes `text` (a string, as UTF-8, or bytes) at the end; with `sync`, on disk (fdatasync) when it resolves. Throws StoreFullError when there is no room. */
+  async append(text: string | Buffer, sync: boolean): Promise<void> {
     if (this.torn) await this.repair()
-    const buf = Buffer.from(text, 'utf8')
+    const buf = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
     try {
       // write(2) from the event loop, into the page cache, as Redis writes its append-only file: about
       // 8 µs for a batch of a few lines here, where a thread-pool write costs a hand-off each way

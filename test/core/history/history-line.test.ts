@@ -148,3 +148,22 @@ describe('the bound', () => {
     await again.log.close()
   })
 })
+
+describe('eventsInLine', () => {
+  it('counts a line by its last field, as the writer puts deliveredAt and ackedAt last', async () => {
+    const { eventsInLine, eventsOfLine } = await import('../../../src/core/history/history-event.js')
+    const lines = [
+      '{"t":1,"ev":"stored","id":"a","from":"c","to":"w","type":"deliveredAt","priority":0}',
+      '{"t":1,"ev":"stored","id":"a","from":"c","to":"w","type":"j","priority":0,"instance":"w","attempt":1,"deliveredAt":12}',
+      '{"t":1,"ev":"stored","id":"a","from":"c","to":"w","type":"j","priority":0,"instance":"w","attempt":1,"deliveredAt":12,"ackedAt":13}',
+      '{"t":5,"ev":"acked","id":"a","instance":"w","attempt":1,"deliveredAt":4}',
+      '{"t":5,"ev":"nacked","id":"a","instance":"w","error":"x \\"ackedAt\\":3}"}',
+      'garbage',
+      '',
+    ]
+    for (const line of lines) {
+      const buf = Buffer.from(`xx${line}\nyy`)
+      expect(eventsInLine(buf, 2, 2 + Buffer.byteLength(line)), line).toBe(Math.max(1, eventsOfLine(line).length))
+    }
+  })
+})
