@@ -80,6 +80,21 @@ export class Connection {
       }
       text = encodeFrame(oversizeAnswer(frame.id, Buffer.byteLength(text)))
     }
+    return this.write(text)
+  }
+
+  /** An event frame already encoded (a line): dropped with a warning when over the frame limit, as `send` drops events. */
+  sendEncoded(text: string, event: string): boolean {
+    if (this.socket.destroyed) return false
+    if (text.length * 3 > MAX_FRAME_BYTES && Buffer.byteLength(text) > MAX_FRAME_BYTES) {
+      this.log?.warn('event over the frame limit not sent', { connection: this.id, event, bytes: Buffer.byteLength(text) })
+      return false
+    }
+    return this.write(text)
+  }
+
+  private write(text: string): boolean {
+    const { socket } = this
     if (socket.writableCorked === 0) {
       socket.cork()
       process.nextTick(() => socket.uncork())

@@ -11,6 +11,7 @@ import { agentOfKey } from '../../queue/addressing.js'
 import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_TIMEOUT_MS } from '../../config/defaults.js'
 import { PushedEvent } from '../../protocol/types.js'
 import { pushedFrame } from '../../protocol/events.js'
+import { messageEventText } from '../message-event.js'
 import type { Connection } from '../connection.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { BadParamsError } from '../../errors/bad-params-error.js'
@@ -139,7 +140,7 @@ export const queueConsume: H<'queue.consume'> = (p, ctx, conn) => {
       maxInFlight: p.concurrency ?? definition?.concurrency ?? DEFAULT_CONCURRENCY,
       leaseMs: p.lease ?? definition?.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
       deliver: (m, leaseMs) => {
-        conn.send(pushedFrame(PushedEvent.MESSAGE, { ...wire(m), leaseMs }))
+        conn.sendEncoded(messageEventText(m, leaseMs), PushedEvent.MESSAGE)
       },
       replaced: () => conn.send(pushedFrame(PushedEvent.CONSUMER_REPLACED, {})),
       resumed: () => conn.send(pushedFrame(PushedEvent.CONSUMER_RESUMED, {})),
