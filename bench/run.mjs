@@ -15,6 +15,7 @@ const SECTIONS = {
   config: () => import('./config.mjs'),
   logs: () => import('./logs.mjs'),
   otel: () => import('./otel.mjs'),
+  dashboard: () => import('./dashboard.mjs'),
 }
 
 function parseArgs(all) {

@@ -372,7 +372,7 @@ function renderGraph() {
   const H = 560
   const R = Math.min(W, H) / 2 - 70
   const pos = new Map(list.map((n, i) => [n.name, { x: W / 2 + R * Math.cos((2 * Math.PI * i) / list.length - Math.PI / 2), y: H / 2 + R * Math.sin((2 * Math.PI * i) / list.length - Math.PI / 2) }]))
-  const defs = h('svg:defs', {}, h('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, h('svg:path', { d: 'M0,0 L10,5 L0,10 z', fill: '#58a6ff' })))
+  const defs = h('svg:defs', {}, h('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, h('svg:path', { d: 'M0,0 L10,5 L0,10 z', fill: '#58a6ff' })))
   const maxCount = Math.max(1, ...state.flow.map((e) => e.count))
   const edges = state.flow.map((e) => {
     const a = pos.get(e.from)

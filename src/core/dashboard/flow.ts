@@ -12,8 +12,8 @@ export interface FlowEdge {
   perMinute: number
 }
 
-/** An instance (`worker:2`) speaks for its agent; the CLI and topics keep their address. */
-export const agentOf = (address: string): string => address.replace(/:\d+$/, '')
+/** An instance (`worker:2`) speaks for its agent; every CLI address (`cli`, a request's reply address `cli.PID-N`) is the CLI; topics keep theirs. */
+export const agentOf = (address: string): string => (address.startsWith('cli.') ? 'cli' : address.replace(/:\d+$/, ''))
 
 /**
  * Counts messages by sender and recipient agent in one-minute buckets, for

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { DashboardResult } from '../../src/commands/dashboard.js'
+import { fixture, orch, orchJson, useHomes, writeConfig } from '../helpers/orch.js'
+
+const home = useHomes()
+
+/** The session a link gives: GET it, keep the cookie. */
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(url, { redirect: 'manual' })
+  expect(res.status).toBe(303)
+  expect(res.headers.get('location')).toBe('/')
+  return res.headers.get('set-cookie')!.split(';')[0]!
+}
+
+describe('orch dashboard', () => {
+  it('--json --no-open prints the link; each call gives a new token and signs the older one out; the port is remembered', async () => {
+    const t = home()
+    await orchJson(['start', writeConfig(t, [{ name: 'tick', script: fixture('tick.js') }])])
+    const first = await orchJson<DashboardResult>(['dashboard', '--no-open', '--port', '0'])
+    expect(first).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/), origin: new URL(first.url).origin, loopback: true, opened: false })
+    const cookie = await signIn(first.url)
+    const page = await fetch(`${first.origin}/`, { headers: { cookie } })
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(await page.text()).toContain('<title>orch dashboard</title>')
+    const agents = (await (await fetch(`${first.origin}/api/agents`, { headers: { cookie } })).json()) as Array<{ id: string }>
+    expect(agents.map((a) => a.id)).toEqual(['tick'])
+
+    const second = await orchJson<DashboardResult>(['dashboard', '--no-open'])
+    expect(second.origin).toBe(first.origin)
+    expect(second.url).not.toBe(first.url)
+    expect((await fetch(`${first.origin}/api/agents`, { headers: { cookie } })).status).toBe(401)
+    expect((await fetch(first.url, { redirect: 'manual' })).status).toBe(401)
+    await signIn(second.url)
+    const remembered = JSON.parse(readFileSync(join(t.paths.dataDir, 'dashboard-settings.json'), 'utf8'))
+    expect(remembered).toEqual({ version: 1, host: '127.0.0.1', port: Number(new URL(first.origin).port) })
+
+    // a new daemon serves it at the same address when asked again, with a new token
+    await orchJson(['daemon', 'restart'])
+    const third = await orchJson<DashboardResult>(['dashboard', '--no-open'])
+    expect(third.origin).toBe(first.origin)
+    await signIn(third.url)
+  })
+
+  it('prints the link and how to open it, without --json', async () => {
+    home()
+    const r = await orch(['dashboard', '--no-open', '--port', '0'])
+    expect(r.error).toBeUndefined()
+    const [url, hint] = r.stdout.trim().split('\n')
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/)
+    expect(hint).toContain("run 'orch dashboard' again for a fresh link")
+  })
+
+  it('names the port when it is taken', async () => {
+    home()
+    const busy = createServer()
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r))
+    const port = (busy.address() as { port: number }).port
+    try {
+      const r = await orch(['dashboard', '--no-open', '--port', String(port), '--json'])
+      expect(JSON.parse(r.stdout)).toEqual({
+        error: { code: 'E_DASHBOARD_UNAVAILABLE', message: `the dashboard cannot listen on 127.0.0.1:${port} (EADDRINUSE); give another port with 'orch dashboard --port N' (0 picks a free one)` },
+      })
+    } finally {
+      busy.close()
+    }
+  })
+})
