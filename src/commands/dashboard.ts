@@ -1,6 +1,5 @@
 import * as Flags from '@oclif/core/flags'
 import { OrchCommand } from '../cli/base-command.js'
-import { openInBrowser } from '../cli/open-browser.js'
 
 export interface DashboardResult {
   url: string
@@ -34,7 +33,8 @@ export default class Dashboard extends OrchCommand<DashboardResult> {
     if (!served.loopback) {
       this.warn(`the dashboard is served on ${served.host}, not only to this machine: whoever reaches ${served.origin} with the link can stop and restart agents`)
     }
-    const opened = flags.open && openInBrowser(served.url)
+    // loaded here only: the other commands' start-up does not pay for it
+    const opened = flags.open && (await import('../cli/open-browser.js')).openInBrowser(served.url)
     if (!this.jsonEnabled()) {
       this.log(served.url)
       if (!opened) this.log(`Open it in a browser on this machine (from elsewhere: ssh -L ${served.port}:127.0.0.1:${served.port} <this host>). It works once; run 'orch dashboard' again for a fresh link.`)
