@@ -1,11 +1,20 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { pathToFileURL } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { DashboardResult } from '../../src/commands/dashboard.js'
 import { fixture, orch, orchJson, useHomes, writeConfig } from '../helpers/orch.js'
 
 const home = useHomes()
+const saved = { ...process.env }
+
+afterEach(() => {
+  for (const k of ['NODE_OPTIONS', 'DASHBOARD_SPY_FILE']) {
+    if (saved[k] === undefined) delete process.env[k]
+    else process.env[k] = saved[k]
+  }
+})
 
 /** The session a link gives: GET it, keep the cookie. */
 async function signIn(url: string): Promise<string> {
@@ -68,4 +77,21 @@ describe('orch dashboard', () => {
       busy.close()
     }
   })
+
+  it('the daemon loads none of the dashboard (nor node:http) until the first orch dashboard', async () => {
+    const t = home()
+    const spy = join(t.home, 'spy.txt')
+    process.env.DASHBOARD_SPY_FILE = spy
+    process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ''} --import=${pathToFileURL(fixture('dashboard-load-spy.mjs')).href}`.trim()
+    await orchJson(['start', writeConfig(t, [{ name: 'tick', script: fixture('tick.js') }])])
+    await orchJson(['ls'])
+    const daemon = readFileSync(t.paths.pidFile, 'utf8').trim()
+    const loaded = (): string[] => (existsSync(spy) ? readFileSync(spy, 'utf8').split('\n').filter((l) => l.startsWith(`${daemon} `)) : [])
+    expect(readFileSync(spy, 'utf8')).toContain(`loaded ${daemon}`)
+    expect(loaded()).toEqual([])
+    await orchJson(['dashboard', '--no-open', '--port', '0'])
+    expect(loaded().some((l) => /\/dist\/daemon\/dashboard-\w+\.js$/.test(l))).toBe(true)
+    expect(loaded()).toContain(`${daemon} node:http`)
+  })
 })
+

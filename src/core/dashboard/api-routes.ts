@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { buildTraceTree, traceLogLines } from '../../cli/trace-tree.js'
-import { followLogs, lastLines, findLogFiles, tailOrder } from '../../cli/log-files.js'
+import { lastLines, findLogFiles, tailOrder } from '../../cli/log-files.js'
 import type { Connection } from '../daemon/connection.js'
 import type { DaemonContext } from '../daemon/context.js'
 import { agentsDescribe, agentsRestart, agentsStart, agentsStop } from '../daemon/handlers/agents.js'
 import { historyList, historyTrace } from '../daemon/handlers/history.js'
 import { queueReplay } from '../daemon/handlers/queue.js'
+import { agentLogPaths } from '../paths.js'
 import { resolveTarget } from '../supervisor/targets.js'
+import { followLogFiles } from './log-follow.js'
 import type { LiveHub } from './live-hub.js'
 import { SseStream } from './sse.js'
 import { overview, queueView } from './views.js'
@@ -38,16 +40,14 @@ const ACTIONS = {
 
 /** The lines of one instance's stdout and stderr: the last ones, then the new ones as they are written. */
 function logStream(ctx: DaemonContext, id: string, { req, res }: RouteInput): undefined {
-  resolveTarget(ctx.supervisor, id)
+  // an instance: a name of several instances has no log of its own
+  if (!ctx.supervisor.get(id)) resolveTarget(ctx.supervisor, id)
   const stream = new SseStream(req, res)
+  const stop = followLogFiles(agentLogPaths(ctx.paths, id), (lines) => stream.send('lines', lines), ctx.log)
+  stream.whenClosed(stop)
   const files = tailOrder(findLogFiles(ctx.paths, id, ['out', 'err']).filter((f) => f.agent === id))
   const tail = files.flatMap((f) => lastLines(f, LOG_TAIL_LINES).map((l) => ({ stream: f.stream, line: l.line }))).slice(-LOG_TAIL_LINES)
   stream.send('lines', tail)
-  const stop = new AbortController()
-  stream.whenClosed(() => stop.abort())
-  void followLogs(ctx.paths, id, ['out', 'err'], (l) => {
-    if (l.agent === id) stream.send('lines', [{ stream: l.stream, line: l.line }])
-  }, new Set(), stop.signal)
   return undefined
 }
 
