@@ -449,16 +449,19 @@ function connect() {
     if (s.id === state.selected) void loadDetail()
   })
   events.addEventListener('error', () => {
-    if (events.readyState === EventSource.CLOSED) {
-      // the stream was refused (401 after `orch dashboard` gave a new token) or the daemon is gone: ask once why
-      fetch('/api/snapshot').then(
-        (r) => (r.status === 401 ? signedOut() : setTimeout(connect, 2000)),
-        () => {
-          setLive('daemon unreachable, retrying…', false)
-          setTimeout(connect, 2000)
-        },
-      )
-    } else setLive('reconnecting…', false)
+    // the stream ended: the daemon went away, or another `orch dashboard` gave a new token (ask once which)
+    const closed = events.readyState === EventSource.CLOSED
+    if (!closed) setLive('reconnecting…', false)
+    fetch('/api/snapshot', { method: 'HEAD' }).then(
+      (r) => {
+        if (r.status === 401) signedOut()
+        else if (closed) setTimeout(connect, 2000)
+      },
+      () => {
+        setLive('daemon unreachable, retrying…', false)
+        if (closed) setTimeout(connect, 2000)
+      },
+    )
   })
 }
 

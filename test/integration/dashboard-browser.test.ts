@@ -18,6 +18,8 @@ let recordFile: string
 /** script errors and Content-Security-Policy violations of the dashboard's page */
 const pageErrors: string[] = []
 
+/** expect.poll with room for a loaded machine (its default gives up after 1 s) */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 })
 const row = (id: string) => page.locator(`#agents tbody tr[data-id="${id}"]`)
 const pidInPage = async (id: string): Promise<number> => Number(await row(id).locator('td[data-col="pid"]').textContent())
 const pidOf = async (id: string): Promise<number | null> => (await orchJson<AgentInfo[]>(['ls'])).find((a) => a.id === id)?.pid ?? null
@@ -55,7 +57,7 @@ describe('the dashboard in a real browser', () => {
     const cookie = (await context.cookies()).find((c) => c.name.startsWith('orch_dashboard_'))
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' })
     for (const id of ['rec', 'tick', 'worker:0', 'worker:1']) {
-      await expect.poll(() => row(id).getAttribute('data-status')).toBe('online')
+      await poll(() => row(id).getAttribute('data-status')).toBe('online')
       expect(await pidInPage(id)).toBe(await pidOf(id))
     }
   })
@@ -87,16 +89,16 @@ describe('the dashboard in a real browser', () => {
 
   it("restarts an agent from its detail: the Restart button gives it a new pid; the detail shows the state change's reason", async () => {
     await row('worker:1').click()
-    await expect.poll(() => page.locator('#detail h2').textContent()).toBe('worker:1')
+    await poll(() => page.locator('#detail h2').textContent()).toBe('worker:1')
     const before = await pidInPage('worker:1')
     await page.getByRole('button', { name: 'Restart' }).click()
     await waitFor(async () => {
       const now = await pidInPage('worker:1')
       return now !== before && now > 0 && now === (await pidOf('worker:1'))
     }, "worker:1's new pid in the page")
-    await expect.poll(() => page.locator('#transitions').textContent()).toContain('restarted by user')
+    await poll(() => page.locator('#transitions').textContent()).toContain('restarted by user')
     // the log of the new process arrives live
-    await expect.poll(() => page.locator('#log').textContent()).toContain(`worker:1 started pid ${await pidOf('worker:1')}`)
+    await poll(() => page.locator('#log').textContent()).toContain(`worker:1 started pid ${await pidOf('worker:1')}`)
   })
 
   it('replays a dead letter from the queue page, and the agent gets it', async () => {
@@ -109,7 +111,7 @@ describe('the dashboard in a real browser', () => {
     await orchJson(['start', 'rec'])
     await page.goto(`${origin}/#queue`)
     const dead = page.locator(`#dead tbody tr[data-message="${id}"]`)
-    await expect.poll(() => dead.textContent()).toContain('expired')
+    await poll(() => dead.textContent()).toContain('expired')
     await dead.getByRole('button', { name: 'Replay' }).click()
     await waitFor(() => {
       try {
@@ -118,16 +120,16 @@ describe('the dashboard in a real browser', () => {
         return false
       }
     }, 'rec to record the replayed message')
-    await expect.poll(() => dead.count()).toBe(0)
+    await poll(() => dead.count()).toBe(0)
   })
 
   it('draws every view without a script error or a Content-Security-Policy violation', async () => {
     for (const view of ['graph', 'traces', 'queue', 'agents']) {
       await page.goto(`${origin}/#${view}`)
-      await expect.poll(() => page.locator(`#view-${view}`).isVisible()).toBe(true)
+      await poll(() => page.locator(`#view-${view}`).isVisible()).toBe(true)
     }
-    await expect.poll(() => page.locator('#graph [data-node="tick"]').count()).toBe(1)
-    await expect.poll(() => page.locator('#history tbody tr').count()).toBeGreaterThan(0)
+    await poll(() => page.locator('#graph [data-node="tick"]').count()).toBe(1)
+    await poll(() => page.locator('#history tbody tr').count()).toBeGreaterThan(0)
     expect(pageErrors).toEqual([])
   })
 
@@ -178,4 +180,12 @@ describe('the dashboard in a real browser', () => {
       evil.close()
     }
   })
+
+  it("signs the page out when another orch dashboard gives a new token, and says so", async () => {
+    await page.goto(`${origin}/#agents/tick`)
+    await poll(() => page.locator('#live').textContent()).toBe('live')
+    await orchJson(['dashboard', '--no-open'])
+    await poll(() => page.locator('#live').textContent()).toBe("signed out: run 'orch dashboard' for a new link")
+  })
 })
+

@@ -39,10 +39,11 @@ const ACTIONS = {
 }
 
 /** The lines of one instance's stdout and stderr: the last ones, then the new ones as they are written. */
-function logStream(ctx: DaemonContext, id: string, { req, res }: RouteInput): undefined {
+function logStream(ctx: DaemonContext, hub: LiveHub, id: string, { req, res }: RouteInput): undefined {
   // an instance: a name of several instances has no log of its own
   if (!ctx.supervisor.get(id)) resolveTarget(ctx.supervisor, id)
   const stream = new SseStream(req, res)
+  hub.adopt(stream)
   const stop = followLogFiles(agentLogPaths(ctx.paths, id), (lines) => stream.send('lines', lines), ctx.log)
   stream.whenClosed(stop)
   const files = tailOrder(findLogFiles(ctx.paths, id, ['out', 'err']).filter((f) => f.agent === id))
@@ -58,10 +59,10 @@ export const GET_ROUTES: Record<string, Route> = {
     return undefined
   },
   snapshot: (ctx, hub) => ({ ...overview(ctx, hub.flow), queue: queueView(ctx) }),
-  agents: (ctx, _hub, input) => {
+  agents: (ctx, hub, input) => {
     const [, id, what] = input.parts
-    if (!id) return overview(ctx, _hub.flow).metrics.agents
-    if (what === 'logs') return logStream(ctx, id, input)
+    if (!id) return overview(ctx, hub.flow).metrics.agents
+    if (what === 'logs') return logStream(ctx, hub, id, input)
     return agentsDescribe({ name: id }, ctx, NO_CONNECTION)
   },
   history: async (ctx, _hub, { url }) => {

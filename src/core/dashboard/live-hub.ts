@@ -22,6 +22,8 @@ const QUEUE_CHANGES: ReadonlyArray<keyof QueueEvents> = ['sent', 'delivered', 'a
 export class LiveHub {
   readonly flow = new FlowCounter()
   private readonly clients = new Set<SseStream>()
+  /** the other streams of pages (an agent's log): closed with the feed when the token changes */
+  private readonly others = new Set<SseStream>()
   private timer: NodeJS.Timeout | null = null
   private settle: NodeJS.Timeout | null = null
   private queueChanged = true
@@ -59,9 +61,15 @@ export class LiveHub {
     this.timer.unref()
   }
 
-  /** Every page's stream ends (the token changed): pages reconnect and must show the new token. */
+  /** A page's stream that is not the feed, to be closed with it. */
+  adopt(stream: SseStream): void {
+    this.others.add(stream)
+    stream.whenClosed(() => this.others.delete(stream))
+  }
+
+  /** Every page's streams end (the token changed): a page reconnects, gets a 401 and says it is signed out. */
   closeAll(): void {
-    for (const c of [...this.clients]) c.close()
+    for (const c of [...this.clients, ...this.others]) c.close()
   }
 
   private leave(stream: SseStream): void {
