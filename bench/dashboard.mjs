@@ -84,7 +84,7 @@ export default async function dashboard(log) {
   return figures
 }
 
-/** The README's picture: the example team, one agent's detail open, with some work done. */
+/** The README's picture: the example team at work (a job spread over the workers), the coordinator's detail open. */
 async function screenshot(file) {
   const home = mkdtempSync('/tmp/ob-')
   const browser = await launch()
@@ -92,7 +92,8 @@ async function screenshot(file) {
     await orch(home, ['start', 'ecosystem.config.ts', '--json'])
     await allOnline(home, 8)
     await orch(home, ['request', 'coordinator', 'job', '{"dir":"src/core/queue"}', '--timeout', '60s', '--json'])
-    await sleep(4000) // a few samples for the sparklines
+    // a second job still running when the picture is taken: workers busy, messages in flight
+    const running = orch(home, ['request', 'coordinator', 'job', '{"dir":"src"}', '--timeout', '120s', '--json'], { allowFail: true })
     const { url } = await orchJson(home, ['dashboard', '--no-open', '--port', '0'])
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 })
     const page = await context.newPage()
@@ -100,9 +101,11 @@ async function screenshot(file) {
     await page.click('#agents tbody tr[data-id="coordinator"]')
     await page.waitForSelector('#transitions tbody tr')
     await page.waitForFunction(() => (document.querySelector('#log')?.childElementCount ?? 0) > 0)
-    await sleep(1500)
+    await sleep(5000) // a few samples for the sparklines
     await page.screenshot({ path: file, fullPage: false })
     console.log(`wrote ${file}`)
+    await orch(home, ['kill', '--json'], { allowFail: true })
+    await running
   } finally {
     await browser.close()
     await orch(home, ['kill', '--json'], { allowFail: true })

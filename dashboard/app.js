@@ -61,6 +61,7 @@ const state = {
   flow: [],
   selected: null,
   detail: null,
+  logPinned: true,
   logSource: null,
   flashing: new Map(),
 }
@@ -197,22 +198,38 @@ function renderDetail() {
     $('#detail .cols').replaceWith(body)
     return
   }
-  box.replaceChildren(detailHead(d), body, h('h3', {}, 'Log (stdout and stderr, live)'), log ?? h('pre', { id: 'log', class: 'log', 'aria-label': 'log' }))
+  box.replaceChildren(detailHead(d), body, h('h3', {}, 'Log (stdout and stderr, live)'), log ?? logElement())
+  pinLog()
+}
+
+/** The log follows its newest line unless the reader scrolled up. */
+function pinLog() {
+  const pre = $('#log')
+  if (pre && state.logPinned) pre.scrollTop = pre.scrollHeight
+}
+
+function logElement() {
+  const pre = h('pre', { id: 'log', class: 'log', 'aria-label': 'log' })
+  pre.addEventListener('scroll', () => {
+    // only a person's scroll: ours lands at the bottom
+    if (pre.clientHeight > 0) state.logPinned = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 8
+  })
+  return pre
 }
 
 function followLog(id) {
   state.logSource?.close()
   state.logSource = null
-  const pre = $('#log') ?? h('pre', { id: 'log', class: 'log', 'aria-label': 'log' })
+  const pre = $('#log') ?? logElement()
   pre.replaceChildren()
   if (!id) return
   const src = new EventSource(`/api/agents/${encodeURIComponent(id)}/logs`)
   state.logSource = src
+  state.logPinned = true
   src.addEventListener('lines', (ev) => {
-    const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 8
     for (const l of JSON.parse(ev.data)) pre.append(h('div', { class: l.stream === 'err' ? 'err-line' : undefined }, l.line))
     while (pre.childElementCount > LOG_LINES_KEPT) pre.firstElementChild.remove()
-    if (atBottom) pre.scrollTop = pre.scrollHeight
+    pinLog()
   })
   if (!pre.isConnected) $('#detail').append(pre)
 }
