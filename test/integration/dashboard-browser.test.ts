@@ -130,6 +130,9 @@ describe('the dashboard in a real browser', () => {
     }
     await poll(() => page.locator('#graph [data-node="tick"]').count()).toBe(1)
     await poll(() => page.locator('#history tbody tr').count()).toBeGreaterThan(0)
+    await page.goto(`${origin}/#traces`)
+    await page.locator('#history tbody tr').first().click()
+    await poll(() => page.locator('#trace .span').count()).toBeGreaterThan(0)
     expect(pageErrors).toEqual([])
   })
 
