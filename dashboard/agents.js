@@ -65,7 +65,8 @@ async function act(id, action, button) {
 
 function detailHead(d) {
   const live = (state.metrics?.agents ?? []).find((a) => a.id === d.id) ?? d
-  const running = live.pid !== null && live.status !== 'stopped' && live.status !== 'errored'
+  // a backoff or a start can be stopped; only what is stopped or gave up can be started
+  const down = live.status === 'stopped' || live.status === 'errored'
   const key = `${live.status}|${live.pid}`
   const old = $('#detail .detail-head')
   if (old && old.dataset.key === key && old.dataset.id === d.id) return old
@@ -76,8 +77,8 @@ function detailHead(d) {
     status(live.status),
     h('span', { class: 'hint' }, live.pid ? `pid ${live.pid}` : 'not running'),
     h('button', { type: 'button', onclick: (e) => act(d.id, 'restart', e.currentTarget) }, 'Restart'),
-    h('button', { type: 'button', class: 'danger', disabled: !running, onclick: (e) => act(d.id, 'stop', e.currentTarget) }, 'Stop'),
-    h('button', { type: 'button', disabled: running, onclick: (e) => act(d.id, 'start', e.currentTarget) }, 'Start'),
+    h('button', { type: 'button', class: 'danger', disabled: down, onclick: (e) => act(d.id, 'stop', e.currentTarget) }, 'Stop'),
+    h('button', { type: 'button', disabled: !down, onclick: (e) => act(d.id, 'start', e.currentTarget) }, 'Start'),
   )
 }
 

@@ -91,7 +91,7 @@ describe('the dashboard in a real browser', () => {
     await row('worker:1').click()
     await poll(() => page.locator('#detail h2').textContent()).toBe('worker:1')
     const before = await pidInPage('worker:1')
-    await page.getByRole('button', { name: 'Restart' }).click()
+    await page.getByRole('button', { name: 'Restart', exact: true }).click()
     await waitFor(async () => {
       const now = await pidInPage('worker:1')
       return now !== before && now > 0 && now === (await pidOf('worker:1'))
@@ -99,6 +99,17 @@ describe('the dashboard in a real browser', () => {
     await poll(() => page.locator('#transitions').textContent()).toContain('restarted by user')
     // the log of the new process arrives live
     await poll(() => page.locator('#log').textContent()).toContain(`worker:1 started pid ${await pidOf('worker:1')}`)
+  })
+
+  it('stops and starts the selected agent with its Stop and Start buttons', async () => {
+    await page.goto(`${origin}/#agents/worker:0`)
+    await poll(() => page.locator('#detail h2').textContent()).toBe('worker:0')
+    await page.getByRole('button', { name: 'Stop', exact: true }).click()
+    await poll(() => row('worker:0').getAttribute('data-status')).toBe('stopped')
+    expect(await pidOf('worker:0')).toBeNull()
+    await page.getByRole('button', { name: 'Start', exact: true }).click()
+    await poll(() => row('worker:0').getAttribute('data-status')).toBe('online')
+    expect(await pidInPage('worker:0')).toBe(await pidOf('worker:0'))
   })
 
   it('replays a dead letter from the queue page, and the agent gets it', async () => {
