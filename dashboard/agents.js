@@ -14,6 +14,9 @@ export function renderDaemon() {
 export function renderAgents() {
   const agents = state.metrics?.agents ?? []
   $('#agents-empty').hidden = agents.length > 0
+  // rows are redrawn at each push: the one with the keyboard focus gets it back
+  const focused = document.activeElement?.closest?.('#agents tbody tr')?.dataset.id
+  const open = (a) => (location.hash = `#agents/${encodeURIComponent(a.id)}`)
   const rows = agents.map((a) =>
     h(
       'tr',
@@ -21,7 +24,9 @@ export function renderAgents() {
         'data-id': a.id,
         'data-status': a.status,
         class: [a.id === state.selected ? 'selected' : '', state.flashing.has(a.id) ? 'flash' : ''].join(' ').trim() || undefined,
-        onclick: () => (location.hash = `#agents/${encodeURIComponent(a.id)}`),
+        tabindex: 0,
+        onclick: () => open(a),
+        onkeydown: (e) => e.key === 'Enter' && open(a),
       },
       h('td', { 'data-col': 'id' }, a.id),
       h('td', { 'data-col': 'status' }, status(a.status)),
@@ -35,6 +40,7 @@ export function renderAgents() {
     ),
   )
   $('#agents tbody').replaceChildren(...rows)
+  if (focused) rows.find((r) => r.dataset.id === focused)?.focus()
 }
 
 export async function loadDetail() {
