@@ -37,6 +37,10 @@ describe('orch dashboard', () => {
     expect(await page.text()).toContain('<title>orch dashboard</title>')
     const agents = (await (await fetch(`${first.origin}/api/agents`, { headers: { cookie } })).json()) as Array<{ id: string }>
     expect(agents.map((a) => a.id)).toEqual(['tick'])
+    expect((await fetch(`${first.origin}/api/agents/nobody`, { headers: { cookie } })).status).toBe(404)
+    expect((await fetch(`${first.origin}/api/agents/%E0%A4%A`, { headers: { cookie } })).status).toBe(400)
+    expect((await fetch(`${first.origin}/api/nothing`, { headers: { cookie } })).status).toBe(404)
+    expect((await fetch(`${first.origin}/`, { method: 'DELETE', headers: { cookie } })).status).toBe(405)
 
     const second = await orchJson<DashboardResult>(['dashboard', '--no-open'])
     expect(second.origin).toBe(first.origin)

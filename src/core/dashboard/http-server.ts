@@ -87,6 +87,7 @@ export function createDashboardHttp(ctx: DaemonContext, hub: LiveHub, files: Rea
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end()
       if (err instanceof OrchError) return json(res, NOT_FOUND_CODES.has(err.code) ? 404 : 400, { error: { code: err.code, message: err.message } })
+      if (err instanceof URIError) return json(res, 400, { error: { code: ErrorCode.BAD_PARAMS, message: `a malformed path: ${req.url}` } })
       ctx.log.error('dashboard: request failed', { url: req.url, err })
       json(res, 500, { error: { code: ErrorCode.INTERNAL, message: 'the daemon could not answer; see daemon.log' } })
     })
