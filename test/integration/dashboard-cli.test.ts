@@ -4,13 +4,13 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DashboardResult } from '../../src/commands/dashboard.js'
-import { fixture, orch, orchJson, useHomes, writeConfig } from '../helpers/orch.js'
+import { fixture, orch, orchJson, useHomes, waitFor, writeConfig } from '../helpers/orch.js'
 
 const home = useHomes()
 const saved = { ...process.env }
 
 afterEach(() => {
-  for (const k of ['NODE_OPTIONS', 'DASHBOARD_SPY_FILE']) {
+  for (const k of ['NODE_OPTIONS', 'DASHBOARD_SPY_FILE', 'BROWSER', 'FAKE_BROWSER_FILE']) {
     if (saved[k] === undefined) delete process.env[k]
     else process.env[k] = saved[k]
   }
@@ -65,6 +65,16 @@ describe('orch dashboard', () => {
     const [url, hint] = r.stdout.trim().split('\n')
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/)
     expect(hint).toContain("run 'orch dashboard' again for a fresh link")
+  })
+
+  it('opens the link with $BROWSER when there is one', async () => {
+    const t = home()
+    const opened = join(t.home, 'opened.txt')
+    process.env.BROWSER = fixture('dashboard-fake-browser.js')
+    process.env.FAKE_BROWSER_FILE = opened
+    const r = await orchJson<DashboardResult>(['dashboard', '--port', '0'])
+    expect(r.opened).toBe(true)
+    await waitFor(() => existsSync(opened) && readFileSync(opened, 'utf8') === r.url, 'the browser to be given the link')
   })
 
   it('names the port when it is taken', async () => {
