@@ -64,7 +64,7 @@ describe('orch dashboard', () => {
     expect(r.error).toBeUndefined()
     const [url, hint] = r.stdout.trim().split('\n')
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/)
-    expect(hint).toContain("run 'orch dashboard' again for a fresh link")
+    expect(hint).toContain("It is valid until the next 'orch dashboard'")
   })
 
   it('opens the link with $BROWSER when there is one', async () => {
