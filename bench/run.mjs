@@ -16,6 +16,7 @@ const SECTIONS = {
   logs: () => import('./logs.mjs'),
   otel: () => import('./otel.mjs'),
   roundtrip: () => import('./roundtrip.mjs'),
+  dashboard: () => import('./dashboard.mjs'),
 }
 
 function parseArgs(all) {

@@ -10,6 +10,7 @@ import DaemonRestart from '../commands/daemon/restart.js'
 import DaemonRun from '../commands/daemon/run.js'
 import DaemonStatus from '../commands/daemon/status.js'
 import DaemonStop from '../commands/daemon/stop.js'
+import Dashboard from '../commands/dashboard.js'
 import Env from '../commands/env.js'
 import Flush from '../commands/flush.js'
 import Kill from '../commands/kill.js'
@@ -53,6 +54,7 @@ export const COMMANDS = {
   ls: Ls,
   logs: Logs,
   monit: Monit,
+  dashboard: Dashboard,
   flush: Flush,
   stop: Stop,
   reload: Reload,

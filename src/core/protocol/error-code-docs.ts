@@ -45,6 +45,7 @@ export const ERROR_CODE_DOCS: Record<ErrorCodeValue, { side: ErrorCodeSide; when
     side: 'wire',
     when: '`history.trace` of an id that is neither a message id (or a prefix of one) nor a correlation id in the message history: never sent, or older than the history keeps (`history.maxEvents`, `history.maxAge`)',
   },
+  E_DASHBOARD_UNAVAILABLE: { side: 'wire', when: '`dashboard.open`: its HTTP server cannot listen on the host and port asked (in use, or not an address of this machine); `data: {host, port}`' },
   E_STORE_FULL: {
     side: 'wire',
     when: 'the queue file could not take the write (`ENOSPC`, quota, a short write): "disk full: … not stored". For `queue.send`, that send (and every send of the same group commit) was **not** stored: send again once there is space. For `queue.ack`/`queue.nack`/`queue.replay`/`queue.purge`, the change is made in memory and written with the next write that fits (or the next compaction, at the latest a minute after space returns); a daemon restart before that delivers an acked message again (at least once, never lost). The daemon keeps serving',

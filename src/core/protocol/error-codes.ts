@@ -52,6 +52,8 @@ export const ErrorCode = {
   RELOAD_FAILED: 'E_RELOAD_FAILED',
   /** `history.trace` of an id that no message nor correlation id in the history has */
   NOT_IN_HISTORY: 'E_NOT_IN_HISTORY',
+  /** `dashboard.open`: the dashboard's HTTP server cannot listen (the port is in use, the host is not this machine's) */
+  DASHBOARD_UNAVAILABLE: 'E_DASHBOARD_UNAVAILABLE',
 } as const
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 

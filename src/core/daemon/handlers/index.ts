@@ -4,6 +4,7 @@ import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsReload, age
 import { agentsEnv } from './agents-env.js'
 import { agentsScale } from './agents-scale.js'
 import { daemonShutdown, daemonStatus } from './daemon.js'
+import { dashboardOpen } from './dashboard.js'
 import { hello } from './hello.js'
 import { daemonMetrics } from './metrics.js'
 import { historyList, historyTrace } from './history.js'
@@ -31,6 +32,7 @@ export const handlers: HandlerMap = {
   'daemon.status': daemonStatus,
   'daemon.metrics': daemonMetrics,
   'daemon.shutdown': daemonShutdown,
+  'dashboard.open': dashboardOpen,
   'agents.start': agentsStart,
   'agents.list': agentsList,
   'agents.stop': agentsStop,

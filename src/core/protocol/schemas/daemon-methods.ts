@@ -17,6 +17,23 @@ export const DAEMON_METHODS = {
     params: v.object({}),
     result: MetricsSnapshotSchema,
   }),
+  'dashboard.open': method({
+    doc:
+      'Serves the web dashboard (started at the first call; its code is loaded then only) and gives a fresh access token: the one before stops working, open pages included. ' +
+      'Without `port` and `host`, where it is served now, else where it was last served (data/dashboard-settings.json), else 127.0.0.1:9465.',
+    params: v.object({
+      port: opt(int({ min: 0, max: 65535 }), '0 picks a free port'),
+      host: opt(str({ nonEmpty: true }), 'an address of this machine; anything but loopback is reachable by others and is logged as a warning'),
+    }),
+    result: v.object({
+      url: note(v.string(), 'the page, with the token (`?token=`): open it once, the page then keeps a cookie'),
+      origin: note(v.string(), 'e.g. http://127.0.0.1:9465'),
+      host: v.string(),
+      port: v.number(),
+      loopback: note(v.boolean(), 'false when others can reach it'),
+    }),
+    errors: [ErrorCode.DASHBOARD_UNAVAILABLE],
+  }),
   'daemon.shutdown': method({
     doc: 'The daemon exits right after answering. Agents keep running unless `stopAgents`.',
     params: v.object({ stopAgents: opt(bool()), reason: opt(str(), "written to daemon.log") }),
