@@ -107,5 +107,32 @@ describe('orch dashboard', () => {
     expect(loaded().some((l) => /\/dist\/daemon\/dashboard-\w+\.js$/.test(l))).toBe(true)
     expect(loaded()).toContain(`${daemon} node:http`)
   })
+
+  it("serves where the config's dashboard says; --port wins; a misspelt field is refused by name", async () => {
+    const t = home()
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as { port: number }
+          probe.close(() => resolve(port))
+        })
+      })
+    const free = await freePort()
+    const cfg = writeConfig(t, [{ name: 'tick', script: fixture('tick.js') }], { dashboard: { port: free } })
+    await orchJson(['start', cfg])
+    const first = await orchJson<DashboardResult>(['dashboard', '--no-open'])
+    expect(first.origin).toBe(`http://127.0.0.1:${free}`)
+    expect((await fetch(first.url, { redirect: 'manual' })).status).toBe(303)
+    const other = await freePort()
+    const moved = await orchJson<DashboardResult>(['dashboard', '--no-open', '--port', String(other)])
+    expect(moved.origin).toBe(`http://127.0.0.1:${other}`)
+    // the config applied again moves it back at the next call
+    await orchJson(['start', cfg])
+    expect((await orchJson<DashboardResult>(['dashboard', '--no-open'])).origin).toBe(`http://127.0.0.1:${free}`)
+
+    const bad = writeConfig(t, [{ name: 'tick', script: fixture('tick.js') }], { dashboard: { prot: 9 } }, 'bad.config.json')
+    const r = await orch(['start', bad, '--json'])
+    expect(JSON.parse(r.stdout).error.message).toMatch(/unknown field 'dashboard\.prot'.*port/)
+  })
 })
 

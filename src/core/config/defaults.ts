@@ -24,3 +24,7 @@ export const EXTERNAL_TYPE = 'external'
 export const DEFAULT_METRICS_PORT = 9464
 /** Loopback by default: the metrics name the agents, and whoever reaches the port can read them. */
 export const DEFAULT_METRICS_HOST = '127.0.0.1'
+
+/** Where `orch dashboard` serves when neither its flags nor the config's `dashboard` say: loopback, next to /metrics' 9464. */
+export const DEFAULT_DASHBOARD_HOST = '127.0.0.1'
+export const DEFAULT_DASHBOARD_PORT = 9465

@@ -36,7 +36,7 @@ function form(name: string): string {
 }
 
 /** ` (…)` to add after "unknown field 'x'", or '' when nothing is likely. */
-export function fieldHint(key: string, known: readonly string[], where: 'top' | 'agent' | 'queue' | 'otlp' | 'metrics' | 'history'): string {
+export function fieldHint(key: string, known: readonly string[], where: 'top' | 'agent' | 'queue' | 'otlp' | 'metrics' | 'history' | 'dashboard'): string {
   const pm2 = where === 'top' ? PM2_TOP_LEVEL[key] : where === 'agent' ? PM2_AGENT[key] : undefined
   if (pm2) return ` (${pm2})`
   // compared without case, '_' and '-': `max_restarts` and `maxrestarts` both mean 'maxRestarts'

@@ -99,6 +99,15 @@ export const METRICS_ENTRIES = {
   enabled: optional(bool(), 'false stops serving /metrics (default true when `metrics` is given)'),
 }
 
+/** Where `orch dashboard` serves the web dashboard (top-level `dashboard`); the config does not start it. */
+export const DASHBOARD_ENTRIES = {
+  port: optional(int({ min: 0, max: 65535 }), `TCP port of the dashboard (default ${D.DEFAULT_DASHBOARD_PORT}; 0 picks a free one; \`orch dashboard --port\` overrides it)`),
+  host: optional(
+    str({ pattern: /^[A-Za-z0-9.:_\[\]-]+$/, allowed: "a host name or an IP address such as '127.0.0.1' or '::1'" }),
+    `Address to listen on (default '${D.DEFAULT_DASHBOARD_HOST}', this machine only; another one is warned about: whoever reaches it with the link can stop agents)`,
+  ),
+}
+
 /** The message history's bound (top-level `history`): whichever limit is reached first. */
 export const HISTORY_ENTRIES = {
   enabled: optional(bool(), 'Record the lifecycle of every message for `orch trace` and `orch queue history` (default true)'),
@@ -116,6 +125,10 @@ export const CONFIG_ENTRIES = {
   metrics: optional(
     objectOf(METRICS_ENTRIES),
     `Serve Prometheus metrics at http://host:port/metrics, e.g. { port: ${D.DEFAULT_METRICS_PORT} }; remembered by the daemon until a config changes it (ORCH_METRICS overrides it at daemon start)`,
+  ),
+  dashboard: optional(
+    objectOf(DASHBOARD_ENTRIES),
+    `Where \`orch dashboard\` serves the web dashboard, e.g. { port: ${D.DEFAULT_DASHBOARD_PORT} }; remembered by the daemon; nothing is served until \`orch dashboard\` asks`,
   ),
   history: optional(
     objectOf(HISTORY_ENTRIES),

@@ -55,6 +55,8 @@ export interface ResolvedConfig {
   otlp?: OtlpSettings | null
   /** `metrics`: where /metrics is served, null to stop; undefined when the config does not say (the daemon keeps its setting) */
   metrics: MetricsAddress | null | undefined
+  /** `dashboard`: where `orch dashboard` serves, when the config says (remembered by the daemon) */
+  dashboard?: DashboardAddress
   /** the message history's bound, when the config sets `history` (its unset fields take the defaults) */
   history?: HistoryBound
   agents: ResolvedAgent[]
@@ -65,4 +67,10 @@ export interface OtlpSettings {
   /** the base endpoint as written; spans go to `${endpoint}/v1/traces` unless it ends with /v1/traces */
   endpoint: string
   headers: Record<string, string>
+}
+
+/** Where the web dashboard is served (`dashboard` in the config, `orch dashboard --host/--port`). */
+export interface DashboardAddress {
+  host: string
+  port: number
 }

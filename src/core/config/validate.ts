@@ -7,7 +7,8 @@ import { parseDuration, parseSize } from '../schema/units.js'
 import type { PluginRegistry } from '../plugins/registry.js'
 import * as D from './defaults.js'
 import type { MetricsAddress } from '../observe/metrics-settings.js'
-import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, HISTORY_ENTRIES, METRICS_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import { AGENT_SCHEMA, COMMON_AGENT_ENTRIES, CONFIG_ENTRIES, DASHBOARD_ENTRIES, HISTORY_ENTRIES, METRICS_ENTRIES, OTLP_ENTRIES, QUEUE_ENTRIES } from './schema.js'
+import type { DashboardAddress } from './types.js'
 import { DEFAULT_HISTORY_BOUND } from '../history/history-bound.js'
 import type { Durability } from './durability.js'
 import { findCycle } from './cycles.js'
@@ -39,6 +40,13 @@ function metricsOf(raw: unknown): MetricsAddress | null | undefined {
   return { host: ((raw.host as string | undefined) ?? D.DEFAULT_METRICS_HOST).replace(/^\[|\]$/g, ''), port: (raw.port as number | undefined) ?? D.DEFAULT_METRICS_PORT }
 }
 const HISTORY_SCHEMA = v.object(HISTORY_ENTRIES)
+const DASHBOARD_SCHEMA = v.object(DASHBOARD_ENTRIES)
+
+/** `dashboard` as written → where `orch dashboard` serves; undefined when the config does not say. */
+function dashboardOf(raw: unknown): DashboardAddress | undefined {
+  if (!isPlainObject(raw)) return undefined
+  return { host: ((raw.host as string | undefined) ?? D.DEFAULT_DASHBOARD_HOST).replace(/^\[|\]$/g, ''), port: (raw.port as number | undefined) ?? D.DEFAULT_DASHBOARD_PORT }
+}
 const allowedList = (entries: object) => Object.keys(entries).join(', ')
 
 /** `watch: true` is the agent's folder; paths are relative to it. */
@@ -117,6 +125,11 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
       errors.push(`unknown field 'metrics.${k}'${fieldHint(k, Object.keys(METRICS_ENTRIES), 'metrics')}; allowed: ${allowedList(METRICS_ENTRIES)}`)
     }
   }
+  if (isPlainObject(raw.dashboard)) {
+    for (const k of unknownKeys(DASHBOARD_SCHEMA, raw.dashboard)) {
+      errors.push(`unknown field 'dashboard.${k}'${fieldHint(k, Object.keys(DASHBOARD_ENTRIES), 'dashboard')}; allowed: ${allowedList(DASHBOARD_ENTRIES)}`)
+    }
+  }
   if (isPlainObject(raw.history)) {
     for (const k of unknownKeys(HISTORY_SCHEMA, raw.history)) {
       errors.push(`unknown field 'history.${k}'${fieldHint(k, Object.keys(HISTORY_ENTRIES), 'history')}; allowed: ${allowedList(HISTORY_ENTRIES)}`)
@@ -188,6 +201,7 @@ export function validateConfig(raw: unknown, file: string, configDir: string, re
     queue: isPlainObject(raw.queue) && raw.queue.durability !== undefined ? { durability: raw.queue.durability as Durability } : {},
     ...(isPlainObject(raw.otlp) ? { otlp: otlpOf(raw.otlp) } : {}),
     metrics: metricsOf(raw.metrics),
+    ...(isPlainObject(raw.dashboard) ? { dashboard: dashboardOf(raw.dashboard) } : {}),
     ...(isPlainObject(raw.history)
       ? {
           history: {

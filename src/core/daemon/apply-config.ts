@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { loadConfigOutside } from '../config/load-outside.js'
+import { DASHBOARD_SETTINGS_FILE, writeDashboardSettings } from '../dashboard/dashboard-settings.js'
 import { definedEnv } from '../defined-env.js'
 import { ConfigError } from '../errors/config-error.js'
 import { validateConfig } from '../config/validate.js'
@@ -135,6 +136,12 @@ export async function applyConfig(ctx: DaemonContext, req: StartRequest): Promis
     if (config.otlp !== undefined) ctx.tracing.set(config.otlp)
     if (config.metrics !== undefined) await ctx.observer.endpoint.configure(config.metrics)
     if (config.history) ctx.historyRetention.set(config.history)
+    // remembered for `orch dashboard`, which reads it at each call; the dashboard itself is not loaded here
+    if (config.dashboard) {
+      await writeDashboardSettings(join(ctx.paths.dataDir, DASHBOARD_SETTINGS_FILE), config.dashboard).catch((err) =>
+        ctx.log.error('cannot remember the dashboard address', { err }),
+      )
+    }
   }
   const entries = agents.map((agent, i) => ({
     agent,

@@ -1,19 +1,21 @@
 import { readFile } from 'node:fs/promises'
 import { replaceFile } from '../queue/replace-file.js'
 
-/** Where the dashboard is served when nothing else says: loopback, next to /metrics' 9464. */
-export const DEFAULT_DASHBOARD_HOST = '127.0.0.1'
-export const DEFAULT_DASHBOARD_PORT = 9465
+import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from '../config/defaults.js'
+import type { DashboardAddress } from '../config/types.js'
 
-export interface DashboardAddress {
-  host: string
-  port: number
-}
+export { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT }
+
+/** data/dashboard-settings.json, in the daemon's data folder */
+export const DASHBOARD_SETTINGS_FILE = 'dashboard-settings.json'
+
+export type { DashboardAddress }
 
 /**
- * data/dashboard-settings.json: where the dashboard was last served, so that
- * after a daemon restart `orch dashboard` serves it at the same address (a
- * bookmark keeps working, with the new token). Version 1: `{ version, host, port }`.
+ * data/dashboard-settings.json: where the dashboard was last served, or where
+ * the config's `dashboard` says to serve it, so that after a daemon restart
+ * `orch dashboard` serves it at the same address (a bookmark keeps working,
+ * with the new token). Version 1: `{ version, host, port }`.
  */
 export const DASHBOARD_SETTINGS_VERSION = 1
 

@@ -4,12 +4,11 @@ import { DashboardUnavailableError } from '../errors/dashboard-unavailable-error
 import { isLoopback } from '../observe/metrics-settings.js'
 import type { ParamsOf, ResultOf } from '../protocol/methods.js'
 import { newToken } from './auth.js'
-import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, readDashboardSettings, writeDashboardSettings, type DashboardAddress } from './dashboard-settings.js'
+import { DASHBOARD_SETTINGS_FILE, DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, readDashboardSettings, writeDashboardSettings, type DashboardAddress } from './dashboard-settings.js'
 import { createDashboardHttp, type DashboardHttp } from './http-server.js'
 import { LiveHub } from './live-hub.js'
 import { loadStaticFiles } from './static-files.js'
 
-export const DASHBOARD_SETTINGS_FILE = 'dashboard-settings.json'
 
 interface Serving {
   http: DashboardHttp
@@ -55,11 +54,15 @@ const close = (s: Serving): Promise<void> =>
     s.http.server.closeAllConnections()
   })
 
-/** Where to serve: what was asked, else where it is served now, else where it was last served, else the default. */
+/**
+ * Where to serve: what was asked, else what is remembered (where it was last
+ * served, or what a config's `dashboard` said since), else where it is
+ * served now, else the default.
+ */
 async function wantedAddress(ctx: DaemonContext, p: ParamsOf<'dashboard.open'>, serving: Serving | null): Promise<DashboardAddress> {
-  const remembered = serving
-    ? serving.asked
-    : await readDashboardSettings(join(ctx.paths.dataDir, DASHBOARD_SETTINGS_FILE), (why) => ctx.log.warn('cannot read the dashboard settings', { why }))
+  const remembered =
+    (await readDashboardSettings(join(ctx.paths.dataDir, DASHBOARD_SETTINGS_FILE), (why) => ctx.log.warn('cannot read the dashboard settings', { why }))) ??
+    serving?.asked
   return { host: p.host ?? remembered?.host ?? DEFAULT_DASHBOARD_HOST, port: p.port ?? remembered?.port ?? DEFAULT_DASHBOARD_PORT }
 }
 

@@ -82,7 +82,7 @@ describe('validateConfig: the config as a whole', () => {
   it('rejects an unknown top-level field, listing the allowed ones', () => {
     const err = configError({ agents: [], agent: [] })
     expect(err.message).toContain("unknown top-level field 'agent'")
-    expect(err.message).toContain('allowed: plugins, agents, monitorInterval, queue, otlp, metrics, history, $schema')
+    expect(err.message).toContain('allowed: plugins, agents, monitorInterval, queue, otlp, metrics, dashboard, history, $schema')
   })
 
   it('checks plugins and monitorInterval', () => {
