@@ -8,9 +8,11 @@ import { LineBuffer } from './line-buffer.js'
 import { OpenEvents } from './open-events.js'
 
 /**
- * Events wait this long in memory before they are written: one append per
+ * Events wait this long in memory before they are written (those of a
+ * message stored within the last interval, one more): one append per
  * interval, whatever the rate (never one write per event), and a kill -9 of
- * the daemon loses at most this much history. A graceful stop writes them all.
+ * the daemon loses at most two intervals of history. A graceful stop writes
+ * them all.
  */
 export const HISTORY_FLUSH_MS = 50
 
@@ -118,16 +120,23 @@ export class HistoryLog {
 
   private schedule(): void {
     if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), HISTORY_FLUSH_MS)
+      this.timer = setTimeout(() => void this.flush(true), HISTORY_FLUSH_MS)
       this.timer.unref()
     }
   }
 
-  /** Writes what is buffered; resolves once written (or failed: a failure goes to onError, never to the caller). */
-  flush(): Promise<void> {
+  /**
+   * Writes what is buffered; resolves once written (or failed: a failure
+   * goes to onError, never to the caller). The timer's flush keeps the
+   * messages stored less than an interval ago for the next one (so a
+   * message is held at most two intervals): most are acked by then, and are
+   * one line.
+   */
+  flush(timed = false): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    this.open.drain()
+    this.open.drain(timed ? this.now() - HISTORY_FLUSH_MS : Number.POSITIVE_INFINITY)
+    if (this.open.size > 0) this.schedule()
     if (this.buffer.lines > 0) {
       const batch = this.buffer.take()
       const events = this.bufferedEvents

@@ -1,5 +1,5 @@
 import type { Message } from '../queue/message.js'
-import { historyLine, jsonString, storedEvent, type HistoryEvent } from './history-event.js'
+import { historyLine, jsonString, type HistoryEvent } from './history-event.js'
 
 /**
  * A message's events not written yet, while they can still fold into one
@@ -8,6 +8,8 @@ import { historyLine, jsonString, storedEvent, type HistoryEvent } from './histo
  * little survives the young-generation collections of a burst.
  */
 interface Open {
+  /** the time of its first event held */
+  since: number
   /** the stored message (a Message, or a 'stored' event given to add()) */
   stored?: Message | HistoryEvent
   /** its first delivery: time (NaN: none yet), instance, attempt */
@@ -37,7 +39,7 @@ export class OpenEvents {
   stored(m: Message | HistoryEvent): void {
     const o = this.open.get(m.id)
     if (o !== undefined) this.settle(m.id, o)
-    this.open.set(m.id, { stored: m, deliveredAt: Number.NaN })
+    this.open.set(m.id, { since: 'ev' in m ? m.t : m.createdAt, stored: m, deliveredAt: Number.NaN })
   }
 
   delivered(id: string, t: number, instance: string, attempt: number): void {
@@ -49,7 +51,7 @@ export class OpenEvents {
       return
     }
     if (o !== undefined) this.settle(id, o)
-    this.open.set(id, { deliveredAt: t, instance, attempt })
+    this.open.set(id, { since: t, deliveredAt: t, instance, attempt })
   }
 
   acked(id: string, t: number, instance: string): void {
@@ -70,10 +72,23 @@ export class OpenEvents {
     else this.other(e)
   }
 
-  /** Writes everything held (before a write of the file). */
-  drain(): void {
-    for (const [id, o] of this.open) this.write(id, o)
-    this.open.clear()
+  /**
+   * Writes what is held (before a write of the file): everything, or only
+   * the messages whose first event is older than `before` — a message
+   * stored just now will likely be acked before the next write, and is then
+   * one line rather than two.
+   */
+  drain(before = Number.POSITIVE_INFINITY): void {
+    // held in the order their first event came: stop at the first one too young
+    for (const [id, o] of this.open) {
+      if (o.since >= before) break
+      this.open.delete(id)
+      this.write(id, o)
+    }
+  }
+
+  get size(): number {
+    return this.open.size
   }
 
   clear(): void {
@@ -97,9 +112,19 @@ export class OpenEvents {
   }
 }
 
-/** The 'stored' line of a message, without its closing brace: the fields of storedEvent, in its order. */
-function storedHead(s: Message | HistoryEvent): string {
-  return historyLine('ev' in s ? s : storedEvent(s)).slice(0, -1)
+/**
+ * The 'stored' line of a message, without its closing brace: what
+ * historyLine(storedEvent(m)) writes (same fields, same order), made from
+ * the message with no event object in between.
+ */
+export function storedHead(s: Message | HistoryEvent): string {
+  if ('ev' in s) return historyLine(s).slice(0, -1)
+  let line = `{"t":${s.createdAt},"ev":"stored","id":${jsonString(s.id)},"from":${jsonString(s.from)},"to":${jsonString(s.to)},"type":${jsonString(s.type)},"priority":${s.priority}`
+  if (s.topic !== undefined) line += `,"topic":${jsonString(s.topic)}`
+  if (s.correlationId !== undefined) line += `,"correlationId":${jsonString(s.correlationId)}`
+  if (s.parentId !== undefined) line += `,"parentId":${jsonString(s.parentId)}`
+  if (s.inReplyTo !== undefined) line += `,"inReplyTo":${jsonString(s.inReplyTo)}`
+  return line
 }
 
 /** The line of a delivery: with its message's 'stored' event and its ack when they are held. */

@@ -167,3 +167,45 @@ describe('eventsInLine', () => {
     }
   })
 })
+
+describe('storedHead', () => {
+  it("is historyLine(storedEvent(m)) without its brace, for every optional field", async () => {
+    const { storedHead } = await import('../../../src/core/history/open-events.js')
+    const base = { id: 'i-1', from: 'cli.2', to: 'worker', type: 'say "hi"', priority: -2, createdAt: 1796200000123, attempts: 0, seq: 1, hops: 0, payload: null } as Message
+    for (const m of [base, { ...base, topic: 'news', correlationId: 'c\t1', parentId: 'p', inReplyTo: 'r' }]) {
+      expect(`${storedHead(m)}}`).toBe(historyLine(storedEvent(m)))
+    }
+  })
+})
+
+describe("the timer's write", () => {
+  it('keeps a message stored within the last interval for the next one, so its ack still folds into its line', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { HistoryLog, HISTORY_FLUSH_MS } = await import('../../../src/core/history/history-log.js')
+    const dir = mkdtempSync(join(tmpdir(), 'orch-ht-'))
+    const file = join(dir, 'history.log')
+    let clock = Date.now()
+    const T = clock
+    const { log } = await HistoryLog.open(file, { enabled: true, maxEvents: 1000, maxAgeMs: 3_600_000 }, (err) => {
+      throw err
+    }, () => clock)
+    const stored = (id: string, t: number): HistoryEvent => ({ t, ev: 'stored', id, from: 'c', to: 'w', type: 'job', priority: 0 })
+    log.add(stored('old', T - HISTORY_FLUSH_MS - 1))
+    log.add(stored('young', T - 1))
+    log.add({ t: T, ev: 'delivered', id: 'young', instance: 'w', attempt: 1 })
+    await log.flush(true)
+    const written = () => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean)
+    // the old one is written; the young one waits
+    expect(written()).toEqual([`{"t":${T - HISTORY_FLUSH_MS - 1},"ev":"stored","id":"old","from":"c","to":"w","type":"job","priority":0}`])
+    clock += 20
+    log.add({ t: clock, ev: 'acked', id: 'young', instance: 'w' })
+    await log.flush(true)
+    expect(written()[1]).toBe(`{"t":${T - 1},"ev":"stored","id":"young","from":"c","to":"w","type":"job","priority":0,"instance":"w","attempt":1,"deliveredAt":${T},"ackedAt":${T + 20}}`)
+    // a graceful close writes whatever is held, young or not
+    log.add(stored('last', clock))
+    await log.close()
+    expect(written()).toHaveLength(3)
+  })
+})
