@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { addressOf, readSettingsFile } from '../store/settings-file.js'
 import { replaceFile } from '../queue/replace-file.js'
 
 import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT } from '../config/defaults.js'
@@ -21,23 +21,12 @@ export const DASHBOARD_SETTINGS_VERSION = 1
 
 /** The remembered address; undefined when there is none or it cannot be read (reported through onBad). */
 export async function readDashboardSettings(file: string, onBad: (why: string) => void): Promise<DashboardAddress | undefined> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onBad(String(err))
-    return undefined
-  }
-  try {
-    const raw = JSON.parse(text) as { version?: unknown; host?: unknown; port?: unknown }
-    if (raw.version !== DASHBOARD_SETTINGS_VERSION) throw new Error(`version ${String(raw.version)}, this orch reads ${DASHBOARD_SETTINGS_VERSION}`)
-    const { host, port } = raw
-    if (typeof host !== 'string' || !Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) throw new Error('no host and port')
-    return { host, port: port as number }
-  } catch (err) {
-    onBad(`${file}: ${(err as Error).message}; the dashboard uses ${DEFAULT_DASHBOARD_HOST}:${DEFAULT_DASHBOARD_PORT}`)
-    return undefined
-  }
+  const otherwise = `the dashboard uses ${DEFAULT_DASHBOARD_HOST}:${DEFAULT_DASHBOARD_PORT}`
+  const raw = await readSettingsFile(file, DASHBOARD_SETTINGS_VERSION, onBad, otherwise)
+  if (raw === undefined) return undefined
+  const address = addressOf(raw)
+  if (!address) onBad(`${file}: no host and port; ${otherwise}`)
+  return address
 }
 
 export async function writeDashboardSettings(file: string, address: DashboardAddress): Promise<void> {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { addressOf, readSettingsFile } from '../store/settings-file.js'
 import { isIP } from 'node:net'
 import { DEFAULT_METRICS_HOST } from '../config/defaults.js'
 import { replaceFile } from '../queue/replace-file.js'
@@ -41,24 +41,13 @@ export const METRICS_SETTINGS_VERSION = 1
 
 /** The remembered setting; undefined when none was ever set or the file cannot be read as one (which is reported). */
 export async function readMetricsSettings(file: string, onBad: (why: string) => void): Promise<MetricsAddress | null | undefined> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onBad(String(err))
-    return undefined
-  }
-  try {
-    const raw = JSON.parse(text) as { version?: unknown; metrics?: { host?: unknown; port?: unknown } | null }
-    if (raw.version !== METRICS_SETTINGS_VERSION) throw new Error(`version ${String(raw.version)}, this orch reads ${METRICS_SETTINGS_VERSION}`)
-    if (raw.metrics === null) return null
-    const { host, port } = raw.metrics ?? {}
-    if (typeof host !== 'string' || !Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) throw new Error('no host and port')
-    return { host, port: port as number }
-  } catch (err) {
-    onBad(`${file}: ${(err as Error).message}; /metrics is not served until a config sets 'metrics'`)
-    return undefined
-  }
+  const otherwise = "/metrics is not served until a config sets 'metrics'"
+  const raw = await readSettingsFile(file, METRICS_SETTINGS_VERSION, onBad, otherwise)
+  if (raw === undefined) return undefined
+  if (raw.metrics === null) return null
+  const address = addressOf(raw.metrics)
+  if (!address) onBad(`${file}: no host and port; ${otherwise}`)
+  return address
 }
 
 export async function writeMetricsSettings(file: string, metrics: MetricsAddress | null): Promise<void> {
