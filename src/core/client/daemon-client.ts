@@ -149,7 +149,8 @@ export class DaemonClient {
     const id = this.nextId++
     const frame = encodeFrame({ id, method, params })
     // The daemon drops an oversized frame without knowing its id, so the call would never be answered.
-    const bytes = Buffer.byteLength(frame)
+    // (UTF-8 is at most 3 bytes per UTF-16 unit: most frames need no byte count.)
+    const bytes = frame.length * 3 > MAX_FRAME_BYTES ? Buffer.byteLength(frame) : 0
     if (bytes > MAX_FRAME_BYTES) {
       return Promise.reject(new FrameTooLargeError(`'${method}' request is ${bytes} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit`))
     }

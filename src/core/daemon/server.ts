@@ -115,8 +115,9 @@ export function createControlServer(
         return
       }
       if (isPlainObject(msg) && (typeof msg.id === 'number' || typeof msg.id === 'string')) id = msg.id
-      // Before anything recurses into it (schema check, quoting, storing): see json-depth.ts.
-      if (nestsDeeperThan(msg)) {
+      // Before anything recurses into it (schema check, quoting, storing): see json-depth.ts. Each level
+      // of nesting takes a bracket, so a frame shorter than the limit cannot pass it (most frames).
+      if (line.length > MAX_JSON_DEPTH && nestsDeeperThan(msg)) {
         const code = isRequestFrame(msg) ? ErrorCode.BAD_PARAMS : ErrorCode.PROTOCOL
         conn.send({ id, ...wireError(code, `the frame nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH }) })
         return
