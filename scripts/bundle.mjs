@@ -37,7 +37,14 @@ function writeAscii(result) {
     writeFileSync(file.path, file.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
   }
 }
-writeAscii(await build({ ...common, entryPoints: { entry: join(root, 'dist/src/cli/entry.js') }, outdir: join(root, 'dist/cli') }))
+// fast-ls.js: `orch ls` while the daemon runs, without oclif (bin/run.js tries it first)
+writeAscii(
+  await build({
+    ...common,
+    entryPoints: { entry: join(root, 'dist/src/cli/entry.js'), 'fast-ls': join(root, 'dist/src/cli/fast-ls.js') },
+    outdir: join(root, 'dist/cli'),
+  }),
+)
 // foreground.js: the daemon of `orch daemon run`, imported by the CLI; shares its chunks with main.js
 writeAscii(
   await build({
