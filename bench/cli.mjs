@@ -32,7 +32,8 @@ async function startIdleAgents(home, n) {
  * it alone shows how much of `ls` is module loading before any command runs.
  */
 function entryModule() {
-  const m = /from\s+'([^']+)'/.exec(readFileSync(BIN, 'utf8'))
+  // bin/run.js imports the full CLI's bundle (statically, or dynamically after the `orch ls` fast path)
+  const m = /(?:from\s+|import\(\s*)'([^']*dist\/cli\/entry\.js)'/.exec(readFileSync(BIN, 'utf8')) ?? /from\s+'([^']+)'/.exec(readFileSync(BIN, 'utf8'))
   const spec = m ? m[1] : '@oclif/core'
   const url = spec.startsWith('.') ? pathToFileURL(resolve(dirname(BIN), spec)).href : spec
   return { spec, code: `import(${JSON.stringify(url)})` }

@@ -4,7 +4,8 @@ import * as v from 'valibot'
 import { defineAgentType, definePlugin } from '../../src/core/plugins/types.js'
 import { strings } from '../../src/core/schema/fields.js'
 import { about } from '../../src/core/schema/object-of.js'
-import { compileTs, TS_EXTENSIONS } from '../../src/core/compile/compile-ts.js'
+import { compileOutside } from '../../src/core/compile/compile-outside.js'
+import { TS_EXTENSIONS } from '../../src/core/compile/ts-extensions.js'
 
 /** Compiled TypeScript agents, named by the sha256 of their JavaScript. */
 export const TS_CACHE_DIR = join('cache', 'ts')
@@ -26,12 +27,12 @@ const nodeType = defineAgentType({
     const nodeArgs = agent.raw.nodeArgs ?? []
     return { command: process.execPath, args: [...nodeArgs, script, ...agent.args] }
   },
-  // Node 20 cannot run TypeScript: each spawn compiles it (esbuild, a few ms
-  // off the event loop) and runs the JavaScript, as lean as a .js agent.
+  // Node 20 cannot run TypeScript: each spawn compiles it (esbuild, in a
+  // compiler child process, off the daemon) and runs the JavaScript, as lean as a .js agent.
   async prepareSpawn(spec, { agent, home }) {
     const script = resolve(agent.cwd, agent.raw.script as string)
     if (!TS_EXTENSIONS.test(script)) return spec
-    const compiled = await compileTs(script, join(home, TS_CACHE_DIR))
+    const compiled = await compileOutside(script, join(home, TS_CACHE_DIR))
     const nodeArgs = agent.raw.nodeArgs ?? []
     return { ...spec, args: ['--enable-source-maps', ...nodeArgs, compiled, ...agent.args] }
   },

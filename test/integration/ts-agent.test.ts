@@ -25,6 +25,20 @@ const errLog = (t: TestHome): string => {
 }
 const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
 
+/** Pids whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : []
+      } catch {
+        return []
+      }
+    })
+}
+
 async function greet(): Promise<{ text: string; file: string }> {
   const reply = await orchJson<{ payload: { text: string; file: string } }>(['request', 'ts', 'greet', '"Ada"', '--timeout', '10s'])
   return reply.payload
@@ -85,6 +99,21 @@ describe('a TypeScript agent', () => {
     await orchJson(['start', cfg])
     await online()
     expect((await greet()).text).toBe('hello, Ada')
+  })
+
+  it("compiles in a child process of the daemon: esbuild's service is that child's, never the daemon's", async () => {
+    const t = home()
+    const dir = project(t)
+    const cfg = writeConfig(t, [{ name: 'ts', script: join(dir, 'agent.ts'), readyTimeout: '20s' }])
+    await orchJson(['start', cfg])
+    await online()
+    const daemon = Number(readFileSync(t.paths.pidFile, 'utf8'))
+    // the compiler child stays for COMPILER_IDLE_MS (30 s) after its last compile, its esbuild service for as long
+    const compilers = childrenOf(daemon).filter((pid) => cmdline(pid).some((a) => a.endsWith('compile-main.js')))
+    expect(compilers).toHaveLength(1)
+    const esbuildOf = (pid: number) => childrenOf(pid).filter((c) => cmdline(c).some((a) => /esbuild/.test(a)))
+    expect(esbuildOf(daemon)).toEqual([])
+    expect(esbuildOf(compilers[0]!)).toHaveLength(1)
   })
 
   it('a compile error is a failed start that names the file, line and error', async () => {

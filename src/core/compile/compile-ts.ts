@@ -6,7 +6,6 @@ import { pathToFileURL } from 'node:url'
 import type { Loader, Message, Plugin } from 'esbuild'
 import { PACKAGE_ROOT } from '../package-root.js'
 
-export const TS_EXTENSIONS = /\.(ts|mts|cts|tsx)$/
 
 const BUILTINS = new Set(builtinModules)
 // neither relative nor absolute: a package, or a `#subpath` import of the agent's own package

@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { bool, duration, int, num, oneOf, signal, size, str, stringMap, strings } from '../schema/fields.js'
 import { about, looseObjectOf, objectOf } from '../schema/object-of.js'
-import { describeMs, MIN_LEASE_MS } from '../schema/units.js'
+import { describeMs, MIN_LEASE_MS, thousands } from '../schema/units.js'
 import * as D from './defaults.js'
 import { DEFAULT_DURABILITY, DURABILITY_VALUES } from './durability.js'
 import { DEFAULT_HISTORY_MAX_AGE_MS, DEFAULT_HISTORY_MAX_EVENTS } from '../history/history-bound.js'
@@ -111,7 +111,7 @@ export const DASHBOARD_ENTRIES = {
 /** The message history's bound (top-level `history`): whichever limit is reached first. */
 export const HISTORY_ENTRIES = {
   enabled: optional(bool(), 'Record the lifecycle of every message for `orch trace` and `orch queue history` (default true)'),
-  maxEvents: optional(int({ min: 1, max: 1_000_000 }), `Events kept, at most 1,000,000 (orch trace reads them all): older ones are compacted away (default ${DEFAULT_HISTORY_MAX_EVENTS.toLocaleString('en-US')})`),
+  maxEvents: optional(int({ min: 1, max: 1_000_000 }), `Events kept, at most 1,000,000 (orch trace reads them all): older ones are compacted away (default ${thousands(DEFAULT_HISTORY_MAX_EVENTS)})`),
   maxAge: optional(duration({ min: 1_000 }), `Events older than this are compacted away (default '${DEFAULT_HISTORY_MAX_AGE_MS / 3_600_000}h', 7 days)`),
 }
 

@@ -7,6 +7,21 @@ import { ProcUsageReader, type ProcUsage } from './proc-usage.js'
 /** Where samples go: the supervisor owns what they mean (history, memory limits, lost processes). */
 export type UsageReceiver = Pick<Supervisor, 'processes' | 'reportUsage' | 'reportMissing'>
 
+/** Samples in a row at 0 % CPU after which an agent is quiet. */
+export const QUIET_AFTER = 5
+/** A quiet agent's /proc is read once in this many intervals; the others repeat its last figures. */
+export const QUIET_EVERY = 5
+
+/** What the monitor remembers of an agent between samples. */
+interface Seen {
+  pid: number
+  /** samples in a row that read 0 % CPU */
+  idle: number
+  memory: number
+  /** which of the QUIET_EVERY intervals reads it while quiet (spreads the reads) */
+  slot: number
+}
+
 /**
  * Samples CPU and memory of every agent pid once per interval. On Linux it
  * reads /proc/<pid>/stat through descriptors it keeps open (proc-usage.ts:
@@ -22,6 +37,10 @@ export class Monitor {
   private lastAt = Date.now()
   private daemonCpu = 0
   private readonly reader = existsSync('/proc/self/stat') ? new ProcUsageReader() : null
+  private readonly seen = new Map<string, Seen>()
+  private tick = 0
+  private nextSlot = 0
+  private pidsRead = 0
 
   constructor(
     private readonly supervisor: UsageReceiver,
@@ -59,30 +78,70 @@ export class Monitor {
     return { cpu: this.daemonCpu, memory: process.memoryUsage.rss() }
   }
 
+  /** How many pids were read from /proc (or pidusage) so far: the cost that quiet agents save (tests, the bench). */
+  get reads(): number {
+    return this.pidsRead
+  }
+
+  /**
+   * One sample of every agent. An agent quiet for QUIET_AFTER samples (no CPU
+   * time at all) is read once in QUIET_EVERY intervals: a process that runs
+   * no code cannot have grown, so its figures stand (0 %, the same memory)
+   * and are reported again in between, and `orch ls` shows them as before.
+   * Between its reads it is only checked to be alive (a signal 0: no /proc
+   * text to produce), so a lost agent is noticed as soon as before; one that
+   * wakes is seen within QUIET_EVERY intervals, and read every interval again.
+   * With 50 idle agents this is most of an idle daemon's CPU.
+   */
   async sample(): Promise<void> {
     if (this.running) return
     this.running = true
     try {
       const live = this.supervisor.processes()
+      this.tick++
       if (live.length > 0) {
-        const usage = await this.usageOf(live.map((p) => p.pid))
+        const due: Array<{ id: string; pid: number }> = []
+        const quiet: Array<{ id: string; pid: number; seen: Seen }> = []
+        for (const p of live) {
+          const seen = this.seen.get(p.id)
+          if (seen && seen.pid === p.pid && seen.idle >= QUIET_AFTER && (this.tick + seen.slot) % QUIET_EVERY !== 0) quiet.push({ ...p, seen })
+          else due.push(p)
+        }
+        const usage = await this.usageOf(due.map((p) => p.pid), quiet.length > 0 ? live.map((p) => p.pid) : undefined)
+        this.pidsRead += due.length
         const now = Date.now()
         const suspects = new Set<string>()
-        for (const { id, pid } of live) {
+        for (const { id, pid } of due) {
           const s = usage.get(pid)
           // A zombie (dead, not yet reaped by an init that may never reap) still reads, with no memory.
-          if (!s || s.memory === 0) suspects.add(id)
-          else this.supervisor.reportUsage(id, { at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
+          if (!s || s.memory === 0) {
+            suspects.add(id)
+            this.seen.delete(id)
+            continue
+          }
+          const seen = this.seen.get(id)
+          const idle = s.cpu === 0 && seen?.pid === pid ? seen.idle + 1 : 0
+          this.seen.set(id, { pid, idle, memory: s.memory, slot: seen?.slot ?? this.nextSlot++ % QUIET_EVERY })
+          this.supervisor.reportUsage(id, { at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
         }
+        for (const { id, pid, seen } of quiet) {
+          if (alive(pid)) this.supervisor.reportUsage(id, { at: now, cpu: 0, memory: seen.memory })
+          else {
+            suspects.add(id)
+            this.seen.delete(id)
+          }
+        }
+        if (this.seen.size > live.length) this.forgetAllBut(live)
         // each pid is read through a descriptor opened on that very process,
         // so a pid reused by another process fails too: only the pids that
         // failed need the start-time check.
         this.supervisor.reportMissing(suspects)
-      }
+      } else if (this.seen.size > 0) this.seen.clear()
       const now = Date.now()
-      const cpu = process.cpuUsage(this.lastCpu)
-      this.daemonCpu = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, now - this.lastAt)) * 1000) / 10
-      this.lastCpu = process.cpuUsage()
+      const cpu = process.cpuUsage()
+      const usedUs = cpu.user - this.lastCpu.user + (cpu.system - this.lastCpu.system)
+      this.daemonCpu = Math.round((usedUs / 1000 / Math.max(1, now - this.lastAt)) * 1000) / 10
+      this.lastCpu = cpu
       this.lastAt = now
     } catch (err) {
       this.log.error('monitor sample failed', { err })
@@ -91,9 +150,15 @@ export class Monitor {
     }
   }
 
+  private forgetAllBut(live: ReadonlyArray<{ id: string }>): void {
+    const ids = new Set(live.map((p) => p.id))
+    for (const id of this.seen.keys()) if (!ids.has(id)) this.seen.delete(id)
+  }
+
   /** CPU and memory by pid; a pid that could not be read is absent. */
-  private async usageOf(pids: number[]): Promise<Map<number, ProcUsage>> {
-    if (this.reader) return this.reader.read(pids)
+  private async usageOf(pids: number[], keep?: number[]): Promise<Map<number, ProcUsage>> {
+    if (this.reader) return this.reader.read(pids, Date.now(), keep)
+    if (pids.length === 0) return new Map()
     const { default: pidusage } = await import('pidusage')
     const out = new Map<number, ProcUsage>()
     try {
@@ -107,5 +172,15 @@ export class Monitor {
       if (pids.length > 1) this.log.warn('pidusage failed', { err })
     }
     return out
+  }
+}
+
+/** Whether a process with this pid exists (signal 0: checks without signalling; EPERM means it exists). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

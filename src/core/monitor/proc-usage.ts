@@ -56,13 +56,16 @@ export class ProcUsageReader {
 
   /**
    * Usage of each pid, by pid; a pid that is gone, a zombie, or unreadable is
-   * absent. Descriptors of pids not asked for any more are closed.
+   * absent. Descriptors of pids in neither `pids` nor `keep` are closed.
    */
-  read(pids: readonly number[], now = Date.now()): Map<number, ProcUsage> {
+  read(pids: readonly number[], now = Date.now(), keep: readonly number[] = pids): Map<number, ProcUsage> {
     const out = new Map<number, ProcUsage>()
-    const wanted = new Set(pids)
-    for (const [pid, t] of this.tracked) {
-      if (!wanted.has(pid)) this.forget(pid, t)
+    if (this.tracked.size > 0) {
+      const wanted = new Set(keep)
+      for (const pid of pids) wanted.add(pid)
+      for (const [pid, t] of this.tracked) {
+        if (!wanted.has(pid)) this.forget(pid, t)
+      }
     }
     for (const pid of pids) {
       const usage = this.readOne(pid, now)

@@ -1,3 +1,4 @@
+import { compareNames } from '../compare-names.js'
 import type { Monitor } from '../monitor/monitor.js'
 import type { MetricsSnapshot } from '../protocol/types.js'
 import type { MessageQueue } from '../queue/queue.js'
@@ -20,7 +21,7 @@ export interface SnapshotSources {
 }
 
 function byNameThenIndex(a: InstanceView, b: InstanceView): number {
-  return a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index
+  return compareNames(a.record.name, b.record.name) || a.record.index - b.record.index
 }
 
 /** One read of everything: O(instances + recipient agents), nothing per message. */
@@ -51,7 +52,7 @@ export function takeSnapshot(s: SnapshotSources, now = Date.now()): MetricsSnaps
   const names = new Set(instances.map((i) => i.record.name))
   for (const name of names) s.messages.cells(name)
   const recipients = [...s.messages.agents()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([agent, c]) => ({
       agent,
       dead: s.queue.deadCount(agent),

@@ -1,12 +1,19 @@
-import { isAbsolute, join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { PACKAGE_ROOT } from '../package-root.js'
+import { isAbsolute, resolve } from 'node:path'
 import { PluginError } from '../errors/plugin-error.js'
 import { importFresh } from '../config/import-fresh.js'
 import type { OrchPlugin } from './types.js'
 
-/** The built-in agent types are plugins too; they ship compiled in dist/plugins. */
-const BUILTIN_DIR = join(PACKAGE_ROOT, 'dist', 'plugins')
+/**
+ * The built-in agent types are plugins too. They are imported from the
+ * sources (not from dist/plugins by path) so that the daemon's bundle holds
+ * them and shares valibot and the schema helpers with the rest of the daemon:
+ * a second copy of each cost about 1 MiB of RSS.
+ */
+const BUILTIN: Record<string, () => Promise<unknown>> = {
+  node: () => import('../../../plugins/node/index.js'),
+  process: () => import('../../../plugins/process/index.js'),
+  external: () => import('../../../plugins/external/index.js'),
+}
 export const BUILTIN_PLUGINS = ['node', 'process', 'external']
 
 function pluginOf(spec: string, mod: unknown): OrchPlugin {
@@ -19,7 +26,9 @@ function pluginOf(spec: string, mod: unknown): OrchPlugin {
 }
 
 export async function loadBuiltinPlugin(name: string): Promise<OrchPlugin> {
-  return pluginOf(name, await import(pathToFileURL(resolve(BUILTIN_DIR, name, 'index.js')).href))
+  const load = BUILTIN[name]
+  if (!load) throw new PluginError(`no built-in plugin '${name}'; built-in: ${BUILTIN_PLUGINS.join(', ')}`)
+  return pluginOf(name, await load())
 }
 
 /** Loads a plugin module given by path (relative to `baseDir`) or package name. */

@@ -61,3 +61,8 @@ export function formatBytes(n: number, opts: { compact?: boolean } = {}): string
   if (compact) return `${v < 10 ? v.toFixed(1) : Math.round(v)}${units[u]}`
   return `${v.toFixed(1)} ${units[u]}`
 }
+
+/** 100000 → "100,000", as `toLocaleString('en-US')` wrote it, without loading ICU's number formats (MiBs of RSS). */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}

@@ -1,3 +1,4 @@
+import { compareNames } from '../../compare-names.js'
 import { FileFormatError } from '../../errors/file-format-error.js'
 import { NotAnAgentError } from '../../errors/not-an-agent-error.js'
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
@@ -15,7 +16,7 @@ export const SPAWN_WAIT_MS = 2_000
 
 /** Every instance, by name then instance. */
 function sortedInstances(ctx: DaemonContext): InstanceView[] {
-  return ctx.supervisor.all().sort((a, b) => a.record.name.localeCompare(b.record.name) || a.record.index - b.record.index)
+  return ctx.supervisor.all().sort((a, b) => compareNames(a.record.name, b.record.name) || a.record.index - b.record.index)
 }
 
 /** `--update-env`: these instances start with `env` (the caller's) from their next start on. */
