@@ -1,3 +1,5 @@
+import { compareNames } from '../compare-names.js'
+
 /** How far back the team graph counts messages between agents. */
 export const FLOW_WINDOW_MS = 10 * 60_000
 const BUCKET_MS = 60_000
@@ -56,6 +58,6 @@ export class FlowCounter {
       const [from, to] = key.split('\u0000') as [string, string]
       out.push({ from, to, count, perMinute: Math.round((recent / span) * 10) / 10 })
     }
-    return out.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to))
+    return out.sort((a, b) => compareNames(a.from, b.from) || compareNames(a.to, b.to))
   }
 }

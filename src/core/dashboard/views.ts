@@ -1,3 +1,4 @@
+import { compareNames } from '../compare-names.js'
 import type { DaemonContext } from '../daemon/context.js'
 import type { Message } from '../queue/message.js'
 import { agentOf, type FlowCounter } from './flow.js'
@@ -58,7 +59,7 @@ export function queueView(ctx: DaemonContext) {
       payload: shortPayload(m),
     }))
   return {
-    recipients: [...by.values()].sort((a, b) => a.agent.localeCompare(b.agent)),
+    recipients: [...by.values()].sort((a, b) => compareNames(a.agent, b.agent)),
     counts: { pending: l.pending.length, inFlight: l.inFlight.length, dead: l.dead.length },
     dead,
   }
