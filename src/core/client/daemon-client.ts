@@ -5,7 +5,7 @@ import { ErrorCode } from '../errors/codes.js'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
 import { OrchError } from '../errors/orch-error.js'
 import { FrameTooLargeError } from '../errors/frame-too-large-error.js'
-import { FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from '../protocol/framing.js'
+import { FrameDecoder, MAX_FRAME_BYTES, bytesOverFrameLimit, encodeFrame } from '../protocol/framing.js'
 import { isEventFrame, isResponseFrame, type EventFrame } from '../protocol/frames.js'
 import type { MethodName, ParamsOf, ResultOf } from '../protocol/methods.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
@@ -149,9 +149,8 @@ export class DaemonClient {
     const id = this.nextId++
     const frame = encodeFrame({ id, method, params })
     // The daemon drops an oversized frame without knowing its id, so the call would never be answered.
-    // (UTF-8 is at most 3 bytes per UTF-16 unit: most frames need no byte count.)
-    const bytes = frame.length * 3 > MAX_FRAME_BYTES ? Buffer.byteLength(frame) : 0
-    if (bytes > MAX_FRAME_BYTES) {
+    const bytes = bytesOverFrameLimit(frame)
+    if (bytes > 0) {
       return Promise.reject(new FrameTooLargeError(`'${method}' request is ${bytes} bytes, over the ${MAX_FRAME_BYTES}-byte frame limit`))
     }
     return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { ErrorCode } from '../errors/codes.js'
 import type { Logger } from '../log/logger.js'
-import { MAX_FRAME_BYTES, encodeFrame } from '../protocol/framing.js'
+import { MAX_FRAME_BYTES, bytesOverFrameLimit, encodeFrame } from '../protocol/framing.js'
 import type { EventFrame, ResponseFrame } from '../protocol/frames.js'
 import type { Recipient } from '../queue/queue-options.js'
 
@@ -68,26 +68,21 @@ export class Connection {
    * sends, or a refill of 64 deliveries, costs one syscall, not hundreds.
    */
   send(frame: ResponseFrame | EventFrame): boolean {
-    const { socket } = this
-    if (socket.destroyed) return false
+    if (!('id' in frame)) return this.sendEncoded(encodeFrame(frame), frame.event)
+    if (this.socket.destroyed) return false
     let text = encodeFrame(frame)
-    // UTF-8 is at most 3 bytes per UTF-16 unit: most frames need no byte count
-    if (text.length * 3 > MAX_FRAME_BYTES && Buffer.byteLength(text) > MAX_FRAME_BYTES) {
-      // The peer would drop it unread and wait for an answer forever: answer what happened instead.
-      if (!('id' in frame)) {
-        this.log?.warn('event over the frame limit not sent', { connection: this.id, event: frame.event, bytes: Buffer.byteLength(text) })
-        return false
-      }
-      text = encodeFrame(oversizeAnswer(frame.id, Buffer.byteLength(text)))
-    }
+    const bytes = bytesOverFrameLimit(text)
+    // The peer would drop it unread and wait for an answer forever: answer what happened instead.
+    if (bytes > 0) text = encodeFrame(oversizeAnswer(frame.id, bytes))
     return this.write(text)
   }
 
-  /** An event frame already encoded (a line): dropped with a warning when over the frame limit, as `send` drops events. */
+  /** An event frame already encoded (a line): dropped with a warning when over the frame limit (its peer would drop it unread). */
   sendEncoded(text: string, event: string): boolean {
     if (this.socket.destroyed) return false
-    if (text.length * 3 > MAX_FRAME_BYTES && Buffer.byteLength(text) > MAX_FRAME_BYTES) {
-      this.log?.warn('event over the frame limit not sent', { connection: this.id, event, bytes: Buffer.byteLength(text) })
+    const bytes = bytesOverFrameLimit(text)
+    if (bytes > 0) {
+      this.log?.warn('event over the frame limit not sent', { connection: this.id, event, bytes })
       return false
     }
     return this.write(text)

@@ -136,6 +136,23 @@ export function jsonString(s: string): string {
   return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
 }
 
+/** The fields a 'stored' event takes from its message, as they follow `id` in its line (a Message has them under the same names). */
+type MessageFields = Pick<HistoryEvent, 'from' | 'to' | 'type' | 'priority' | 'topic' | 'correlationId' | 'parentId' | 'inReplyTo'>
+
+/** `,"from":…,"to":…` and so on, each one present; '' for an event that has none (all but 'stored'). */
+export function messageFields(m: MessageFields): string {
+  let s = ''
+  if (m.from !== undefined) s += `,"from":${jsonString(m.from)}`
+  if (m.to !== undefined) s += `,"to":${jsonString(m.to)}`
+  if (m.type !== undefined) s += `,"type":${jsonString(m.type)}`
+  if (m.priority !== undefined) s += `,"priority":${m.priority}`
+  if (m.topic !== undefined) s += `,"topic":${jsonString(m.topic)}`
+  if (m.correlationId !== undefined) s += `,"correlationId":${jsonString(m.correlationId)}`
+  if (m.parentId !== undefined) s += `,"parentId":${jsonString(m.parentId)}`
+  if (m.inReplyTo !== undefined) s += `,"inReplyTo":${jsonString(m.inReplyTo)}`
+  return s
+}
+
 /**
  * The line of an event: exactly JSON.stringify(e) (same keys, in the order storedEvent and the
  * recorder write them, `t` first), built by hand. Three events a message make this the history's hot
@@ -143,15 +160,7 @@ export function jsonString(s: string): string {
  * the daemon's whole work per message; this about a tenth of that.
  */
 export function historyLine(e: HistoryEvent): string {
-  let s = `{"t":${e.t},"ev":"${e.ev}","id":${jsonString(e.id)}`
-  if (e.from !== undefined) s += `,"from":${jsonString(e.from)}`
-  if (e.to !== undefined) s += `,"to":${jsonString(e.to)}`
-  if (e.type !== undefined) s += `,"type":${jsonString(e.type)}`
-  if (e.priority !== undefined) s += `,"priority":${e.priority}`
-  if (e.topic !== undefined) s += `,"topic":${jsonString(e.topic)}`
-  if (e.correlationId !== undefined) s += `,"correlationId":${jsonString(e.correlationId)}`
-  if (e.parentId !== undefined) s += `,"parentId":${jsonString(e.parentId)}`
-  if (e.inReplyTo !== undefined) s += `,"inReplyTo":${jsonString(e.inReplyTo)}`
+  let s = `{"t":${e.t},"ev":"${e.ev}","id":${jsonString(e.id)}${messageFields(e)}`
   if (e.instance !== undefined) s += `,"instance":${jsonString(e.instance)}`
   if (e.attempt !== undefined) s += `,"attempt":${e.attempt}`
   if (e.error !== undefined) s += `,"error":${jsonString(e.error)}`

@@ -1,5 +1,5 @@
 import type { Message } from '../queue/message.js'
-import { historyLine, jsonString, type HistoryEvent } from './history-event.js'
+import { historyLine, jsonString, messageFields, type HistoryEvent } from './history-event.js'
 
 /**
  * A message's events not written yet, while they can still fold into one
@@ -119,12 +119,7 @@ export class OpenEvents {
  */
 export function storedHead(s: Message | HistoryEvent): string {
   if ('ev' in s) return historyLine(s).slice(0, -1)
-  let line = `{"t":${s.createdAt},"ev":"stored","id":${jsonString(s.id)},"from":${jsonString(s.from)},"to":${jsonString(s.to)},"type":${jsonString(s.type)},"priority":${s.priority}`
-  if (s.topic !== undefined) line += `,"topic":${jsonString(s.topic)}`
-  if (s.correlationId !== undefined) line += `,"correlationId":${jsonString(s.correlationId)}`
-  if (s.parentId !== undefined) line += `,"parentId":${jsonString(s.parentId)}`
-  if (s.inReplyTo !== undefined) line += `,"inReplyTo":${jsonString(s.inReplyTo)}`
-  return line
+  return `{"t":${s.createdAt},"ev":"stored","id":${jsonString(s.id)}${messageFields(s)}`
 }
 
 /** The line of a delivery: with its message's 'stored' event and its ack when they are held. */

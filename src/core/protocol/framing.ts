@@ -78,6 +78,13 @@ export class FrameDecoder {
 }
 
 /** One frame: the JSON text and its terminating newline. */
+/** A frame's size in bytes when it is over MAX_FRAME_BYTES, else 0 (UTF-8 is at most 3 bytes per UTF-16 unit: most frames need no count). */
+export function bytesOverFrameLimit(text: string): number {
+  if (text.length * 3 <= MAX_FRAME_BYTES) return 0
+  const bytes = Buffer.byteLength(text)
+  return bytes > MAX_FRAME_BYTES ? bytes : 0
+}
+
 export function encodeFrame(message: unknown): string {
   return `${JSON.stringify(message)}\n`
 }

@@ -1,6 +1,18 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { historyLine, storedEvent, type HistoryEvent } from '../../../src/core/history/history-event.js'
+import { HISTORY_FLUSH_MS, HistoryLog } from '../../../src/core/history/history-log.js'
 import type { Message } from '../../../src/core/queue/message.js'
+
+/** A history log in a fresh folder, failing the test on any write error. */
+async function openLog(maxEvents = 1000, now?: () => number, file = join(mkdtempSync(join(tmpdir(), 'orch-hl-')), 'history.log')) {
+  const { log } = await HistoryLog.open(file, { enabled: true, maxEvents, maxAgeMs: 3_600_000 }, (err) => {
+    throw err
+  }, now)
+  return { log, file }
+}
 
 describe('historyLine', () => {
   const message = (over: Partial<Message>): Message =>
@@ -29,15 +41,7 @@ describe('historyLine', () => {
 
 describe('a delivery acked before the next write', () => {
   it('is one line, read back as the delivered and the acked events', async () => {
-    const { mkdtempSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { readFileSync } = await import('node:fs')
-    const { HistoryLog } = await import('../../../src/core/history/history-log.js')
-    const dir = mkdtempSync(join(tmpdir(), 'orch-hl-'))
-    const { log } = await HistoryLog.open(join(dir, 'history.log'), { enabled: true, maxEvents: 1000, maxAgeMs: 3_600_000 }, (err) => {
-      throw err
-    })
+    const { log, file } = await openLog()
     const T = Date.now()
     log.add({ t: T + 10, ev: 'delivered', id: 'a', instance: 'w:0', attempt: 1 })
     log.add({ t: T + 11, ev: 'delivered', id: 'b', instance: 'w:1', attempt: 1 })
@@ -47,7 +51,7 @@ describe('a delivery acked before the next write', () => {
     log.add({ t: T + 14, ev: 'delivered', id: 'c', instance: 'w:0', attempt: 2 })
     const events = await log.read()
     await log.close()
-    const lines = readFileSync(join(dir, 'history.log'), 'utf8').trim().split('\n')
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
     expect(lines).toEqual([
       `{"t":${T + 12},"ev":"acked","id":"a","instance":"w:0","attempt":1,"deliveredAt":${T + 10}}`,
       `{"t":${T + 11},"ev":"delivered","id":"b","instance":"w:1","attempt":1}`,
@@ -66,14 +70,7 @@ describe('a delivery acked before the next write', () => {
 
 describe('a message stored, delivered and acked before the next write', () => {
   it('is one line, read back as its three events; one acked later is two lines; any other event writes what is held first', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { HistoryLog } = await import('../../../src/core/history/history-log.js')
-    const dir = mkdtempSync(join(tmpdir(), 'orch-hl-'))
-    const { log } = await HistoryLog.open(join(dir, 'history.log'), { enabled: true, maxEvents: 1000, maxAgeMs: 3_600_000 }, (err) => {
-      throw err
-    })
+    const { log, file } = await openLog()
     const T = Date.now()
     const stored = (id: string, t: number): HistoryEvent => ({ t, ev: 'stored', id, from: 'c', to: 'w', type: 'job', priority: 0, correlationId: 'k' })
     log.add(stored('a', T))
@@ -89,7 +86,7 @@ describe('a message stored, delivered and acked before the next write', () => {
     log.add({ t: T + 7, ev: 'acked', id: 'b', instance: 'w:1' })
     const events = await log.read()
     await log.close()
-    const lines = readFileSync(join(dir, 'history.log'), 'utf8').trim().split('\n')
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
     const s = (id: string, t: number) => `{"t":${t},"ev":"stored","id":"${id}","from":"c","to":"w","type":"job","priority":0,"correlationId":"k"`
     expect(lines).toEqual([
       `${s('a', T)},"instance":"w:0","attempt":1,"deliveredAt":${T + 3},"ackedAt":${T + 5}}`,
@@ -113,16 +110,7 @@ describe('a message stored, delivered and acked before the next write', () => {
 
 describe('the bound', () => {
   it('counts events, not lines: a folded line is three of them', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { HistoryLog } = await import('../../../src/core/history/history-log.js')
-    const dir = mkdtempSync(join(tmpdir(), 'orch-hb-'))
-    const file = join(dir, 'history.log')
-    const bound = { enabled: true, maxEvents: 30, maxAgeMs: 3_600_000 }
-    const { log } = await HistoryLog.open(file, bound, (err) => {
-      throw err
-    })
+    const { log, file } = await openLog(30)
     const T = Date.now()
     // 40 messages, each stored, delivered and acked before the next write: 40 lines, 120 events
     for (let i = 0; i < 40; i++) {
@@ -141,9 +129,7 @@ describe('the bound', () => {
     expect(lines.length * 3).toBeLessThanOrEqual(30 + 16 + 2)
     expect(lines.at(-1)).toContain('"m39"')
     // a new log counts the events of the file it opens
-    const again = await HistoryLog.open(file, bound, (err) => {
-      throw err
-    })
+    const again = await openLog(30, undefined, file)
     expect((await again.log.read()).length).toBe(30)
     await again.log.close()
   })
@@ -180,17 +166,9 @@ describe('storedHead', () => {
 
 describe("the timer's write", () => {
   it('keeps a message stored within the last interval for the next one, so its ack still folds into its line', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
-    const { HistoryLog, HISTORY_FLUSH_MS } = await import('../../../src/core/history/history-log.js')
-    const dir = mkdtempSync(join(tmpdir(), 'orch-ht-'))
-    const file = join(dir, 'history.log')
     let clock = Date.now()
     const T = clock
-    const { log } = await HistoryLog.open(file, { enabled: true, maxEvents: 1000, maxAgeMs: 3_600_000 }, (err) => {
-      throw err
-    }, () => clock)
+    const { log, file } = await openLog(1000, () => clock)
     const stored = (id: string, t: number): HistoryEvent => ({ t, ev: 'stored', id, from: 'c', to: 'w', type: 'job', priority: 0 })
     log.add(stored('old', T - HISTORY_FLUSH_MS - 1))
     log.add(stored('young', T - 1))
