@@ -12,6 +12,34 @@ export const OUTPUT_DROP_BYTES = 32 * 1024 * 1024
 
 let nextId = 1
 
+/** An answer nobody waits on (an agent's ack) waits at most this long for a write to carry it. */
+export const LAZY_ANSWER_MS = 5
+
+/**
+ * When a written frame leaves. Each write that wakes a sleeping peer costs
+ * ~100 µs of CPU on a virtual machine (docs/benchmarks.md), more than most
+ * frames' own work, so frames wait for company as long as that is free:
+ * - `now`: deliveries, before this tick's disk write (the send that made
+ *   them is being stored meanwhile: early dispatch);
+ * - `turn`: answers and events, at the end of this turn of the event loop,
+ *   after every frame read in it was handled and the group commit's write
+ *   answered (an agent's ack and next send get their answers in one write);
+ * - `lazy`: answers nobody waits on, with the connection's next write or
+ *   after LAZY_ANSWER_MS.
+ */
+export type Urgency = 'now' | 'turn' | 'lazy'
+
+/** Connections holding output for the end of this turn. */
+const corked = new Set<Connection>()
+let flushScheduled = false
+
+/** Writes out what every connection holds. Called once per loop turn, and before connections are closed on purpose. */
+export function flushConnections(): void {
+  flushScheduled = false
+  for (const conn of corked) conn.flush()
+  corked.clear()
+}
+
 /**
  * One client of the daemon: a CLI call or an agent. It owns the backpressure
  * of its socket: a peer that sends requests without reading the answers
@@ -35,6 +63,8 @@ export class Connection {
   private paused = false
   /** frames read while paused (at most one read's worth: the socket is paused too) */
   private held: string[] = []
+  private flushNow = false
+  private lazyTimer: NodeJS.Timeout | undefined
 
   constructor(
     readonly socket: Socket,
@@ -62,39 +92,61 @@ export class Connection {
     else this.handle(this, line)
   }
 
-  /**
-   * Writes a frame. Frames of one tick leave in one write: the socket is
-   * corked until the next tick, so a group commit that answers hundreds of
-   * sends, or a refill of 64 deliveries, costs one syscall, not hundreds.
-   */
-  send(frame: ResponseFrame | EventFrame): boolean {
-    if (!('id' in frame)) return this.sendEncoded(encodeFrame(frame), frame.event)
+  /** Writes a frame; it leaves as `when` says (see Urgency), with whatever else is held by then: one syscall for many frames. */
+  send(frame: ResponseFrame | EventFrame, when: Urgency = 'turn'): boolean {
+    if (!('id' in frame)) return this.sendEncoded(encodeFrame(frame), frame.event, when)
     if (this.socket.destroyed) return false
     let text = encodeFrame(frame)
     const bytes = bytesOverFrameLimit(text)
     // The peer would drop it unread and wait for an answer forever: answer what happened instead.
     if (bytes > 0) text = encodeFrame(oversizeAnswer(frame.id, bytes))
-    return this.write(text)
+    return this.write(text, when)
   }
 
   /** An event frame already encoded (a line): dropped with a warning when over the frame limit (its peer would drop it unread). */
-  sendEncoded(text: string, event: string): boolean {
+  sendEncoded(text: string, event: string, when: Urgency = 'turn'): boolean {
     if (this.socket.destroyed) return false
     const bytes = bytesOverFrameLimit(text)
     if (bytes > 0) {
       this.log?.warn('event over the frame limit not sent', { connection: this.id, event, bytes })
       return false
     }
-    return this.write(text)
+    return this.write(text, when)
   }
 
-  private write(text: string): boolean {
-    const { socket } = this
-    if (socket.writableCorked === 0) {
-      socket.cork()
-      process.nextTick(() => socket.uncork())
+  /** Writes out everything held. */
+  flush(): void {
+    if (this.lazyTimer !== undefined) {
+      clearTimeout(this.lazyTimer)
+      this.lazyTimer = undefined
     }
+    while (this.socket.writableCorked > 0) this.socket.uncork()
+  }
+
+  private write(text: string, when: Urgency): boolean {
+    const { socket } = this
+    if (socket.writableCorked === 0) socket.cork()
     const ok = socket.write(text)
+    if (when === 'now') {
+      if (!this.flushNow) {
+        this.flushNow = true
+        process.nextTick(() => {
+          this.flushNow = false
+          this.flush()
+        })
+      }
+    } else if (when === 'turn') {
+      corked.add(this)
+      if (!flushScheduled) {
+        flushScheduled = true
+        setImmediate(flushConnections)
+      }
+    } else {
+      this.lazyTimer ??= setTimeout(() => {
+        this.lazyTimer = undefined
+        this.flush()
+      }, LAZY_ANSWER_MS)
+    }
     this.checkOutput()
     return ok
   }

@@ -22,9 +22,9 @@ import type { InstanceView } from '../supervisor/instance.js'
 import { signalGroup } from '../supervisor/group-waiter.js'
 import { ChildProcessSpawner, procProbe } from '../supervisor/process-spawner.js'
 import { Supervisor } from '../supervisor/supervisor.js'
-import type { Connection } from './connection.js'
+import { flushConnections, type Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
-import { handlers } from './handlers/index.js'
+import { LAZY_ANSWERS, handlers } from './handlers/index.js'
 import { prepareHome } from './home.js'
 import { checkDesiredState } from './recover-files.js'
 import { FileWatcher } from './file-watcher.js'
@@ -220,7 +220,7 @@ export class Daemon {
   }
 
   private async listen(): Promise<void> {
-    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: PARAMS_CHECKS }, this.log)
+    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: PARAMS_CHECKS, lazyAnswers: LAZY_ANSWERS }, this.log)
     this.server = server
     this.connections = connections
     // We hold the lock, so a socket file here is a leftover of a dead daemon.
@@ -343,6 +343,7 @@ export class Daemon {
       await this.watcher.close().catch(() => {})
       this.supervisor.detachAll()
       this.server.close()
+      flushConnections() // answers still corked (this shutdown's own among them) go out before the sockets close
       for (const c of this.connections) c.socket.destroy()
       await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
       await this.tracing.close().catch((err) => this.log.error('span export close failed', { err }))

@@ -28,6 +28,8 @@ export interface Dispatch {
   handlers: Record<string, Handler<any, any>>
   /** each method's params schema; unknown keys are not checked (the protocol ignores them) */
   schemas: Record<string, ParamsSchema>
+  /** methods whose successful answers to an agent may wait for its connection's next write (Urgency 'lazy') */
+  lazyAnswers?: ReadonlySet<string>
 }
 
 export interface ServerLimits {
@@ -163,7 +165,7 @@ export function createControlServer(
         conn.send({ id, ...wireError(err.code, err.message, err.data) })
         return
       }
-      conn.send({ id, result: result ?? null })
+      conn.send({ id, result: result ?? null }, conn.client === 'agent' && dispatch.lazyAnswers?.has(method) ? 'lazy' : 'turn')
     } catch (err) {
       // Every request gets exactly one answer, even when the daemon itself is at fault.
       log.error('request failed', { method, err })

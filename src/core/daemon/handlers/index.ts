@@ -26,6 +26,14 @@ import {
 
 export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> }
 
+/**
+ * Methods whose answer an agent does not wait on (its acks: the daemon took
+ * them when it read them): their answer goes with the connection's next write,
+ * or LAZY_ANSWER_MS later, instead of a write (and a wake-up of the agent) of
+ * its own. A CLI's calls are answered at once.
+ */
+export const LAZY_ANSWERS: ReadonlySet<string> = new Set<MethodName>(['queue.ack'])
+
 /** One handler per method. */
 export const handlers: HandlerMap = {
   hello,

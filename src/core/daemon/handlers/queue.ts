@@ -140,7 +140,7 @@ export const queueConsume: H<'queue.consume'> = (p, ctx, conn) => {
       maxInFlight: p.concurrency ?? definition?.concurrency ?? DEFAULT_CONCURRENCY,
       leaseMs: p.lease ?? definition?.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
       deliver: (m, leaseMs) => {
-        conn.sendEncoded(messageEventText(m, leaseMs), PushedEvent.MESSAGE)
+        conn.sendEncoded(messageEventText(m, leaseMs), PushedEvent.MESSAGE, 'now')
       },
       replaced: () => conn.send(pushedFrame(PushedEvent.CONSUMER_REPLACED, {})),
       resumed: () => conn.send(pushedFrame(PushedEvent.CONSUMER_RESUMED, {})),

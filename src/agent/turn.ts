@@ -1,0 +1,24 @@
+import { outsideHandling } from './context.js'
+
+/**
+ * The agent's batched writes of one turn of the event loop (its acks, its
+ * sends) run in ONE setImmediate callback, so their frames leave in one
+ * write: the client corks its socket until the callback's end. On a virtual
+ * machine each write that wakes the daemon costs ~100 µs of CPU on both
+ * sides (docs/benchmarks.md), more than the frame's own work.
+ */
+export class Turn {
+  private tasks: Array<() => void> = []
+
+  /** Runs `task` once, in this turn's flush (after the I/O of this turn, before the next poll). */
+  later(task: () => void): void {
+    // scheduled from a handler, the flush must not run (nor log) as part of that handler's message
+    if (this.tasks.push(task) === 1) outsideHandling(() => setImmediate(() => this.run()))
+  }
+
+  private run(): void {
+    const tasks = this.tasks
+    this.tasks = []
+    for (const task of tasks) task()
+  }
+}
