@@ -15,11 +15,25 @@ function optionalOf(entry: v.GenericSchema): v.GenericSchema | undefined {
  */
 export function dropNullOptionals(schema: ParamsSchema, params: Record<string, unknown>): Record<string, unknown> {
   let out: Record<string, unknown> | undefined
-  for (const [key, entry] of Object.entries(schema.entries)) {
-    const inner = optionalOf(entry)
-    if (params[key] !== null || inner === undefined || inner.type === 'unknown') continue
+  for (const key of nullableKeysOf(schema)) {
+    if (params[key] !== null) continue
     out ??= { ...params }
     delete out[key]
   }
   return out ?? params
+}
+
+const nullable = new WeakMap<ParamsSchema, string[]>()
+
+/** The optional params whose `null` means absent (worked out once per schema: this runs for every request). */
+function nullableKeysOf(schema: ParamsSchema): string[] {
+  let keys = nullable.get(schema)
+  if (!keys) {
+    keys = Object.entries(schema.entries).filter(([, entry]) => {
+      const inner = optionalOf(entry)
+      return inner !== undefined && inner.type !== 'unknown'
+    }).map(([key]) => key)
+    nullable.set(schema, keys)
+  }
+  return keys
 }

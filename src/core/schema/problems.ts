@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { quickCheckOf } from './quick-check.js'
 import { quote } from './values.js'
 
 // the kit's two value helpers live apart, so what needs only them (frames, the agent SDK) loads no Valibot
@@ -38,6 +39,7 @@ function allowedOf(schema: v.GenericSchema | undefined): string {
  * `prefix` names where the value sits, e.g. `agents[2].` or `agent.`.
  */
 export function problemsOf(schema: v.GenericSchema, value: unknown, prefix = ''): FieldProblem[] {
+  if (quickCheckOf(schema)?.(value)) return []
   const result = v.safeParse(schema, value, { abortPipeEarly: true })
   if (result.success) return []
   const problems: FieldProblem[] = []
