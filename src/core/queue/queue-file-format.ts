@@ -33,7 +33,7 @@ export function subscriptionLine(doc: SubscriptionDoc): string {
 
 /** NeDB's line for a removed document. */
 export function deletionLine(id: string): string {
-  return JSON.stringify({ $$deleted: true, _id: id })
+  return `{"$$deleted":true,"_id":${JSON.stringify(id)}}`
 }
 
 export type QueueLine =
