@@ -263,3 +263,32 @@ describe('hello', () => {
     ext.close()
   })
 })
+
+describe('when answers come', () => {
+  it("an agent's ack is answered with the next frame sent to it (first, in order), or on its own shortly after", async () => {
+    const t = await daemonWithExt()
+    const ext = await Wire.open(t, { client: 'agent', agent: 'ext' })
+    const cli = await Wire.open(t)
+    expect(await ext.call('queue.consume', {})).toMatchObject({ result: {} })
+    await cli.call('queue.send', { to: 'ext', type: 'a' })
+    const a = await ext.message(1)
+
+    // ack, then (before its answer could be needed) another message for this agent
+    const before = ext.peer.frames.length
+    ext.peer.write(`{"id":"ack-a","method":"queue.ack","params":{"id":${JSON.stringify(a.id)}}}\n`)
+    await waitFor(async () => (await cli.call('queue.ls', { agent: 'ext' })).result.inFlight.length === 0 || undefined, 'the ack taken')
+    await cli.call('queue.send', { to: 'ext', type: 'b' })
+    await ext.message(2)
+    const after = ext.peer.frames.slice(before) as Frame[]
+    const ackAt = after.findIndex((f) => f.id === 'ack-a')
+    const bAt = after.findIndex((f) => f.event === 'message')
+    expect(after[ackAt]).toEqual({ id: 'ack-a', result: { ok: true } })
+    expect(ackAt).toBeLessThan(bAt)
+
+    // nothing else to send: the answer still comes
+    const b = await ext.message(2)
+    expect(await ext.call('queue.ack', { id: b.id })).toEqual({ id: expect.any(Number), result: { ok: true } })
+    ext.close()
+    cli.close()
+  })
+})
