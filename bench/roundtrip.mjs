@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { FIXTURES, ROOT, cleanupHome, cpuSeconds, figure, median, orch, percentile, tempHome, waitFor, writeConfig } from './lib.mjs'
+import { FIXTURES, ROOT, cleanupHome, cpuSeconds, figure, median, orch, orchJson, percentile, tempHome, waitFor, writeConfig } from './lib.mjs'
 import { socketFloor } from './queue.mjs'
 
 const ROUNDS = 3
@@ -18,6 +18,13 @@ const PM2 = { p50: 119, p99: 1_800, rate100: 8_595 }
 const fmtUs = (x) => `${Math.round(x)} µs`
 const fmtRate = (r) => `${Math.round(r).toLocaleString('en-US')}/s`
 const spread = (xs, fmt) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`
+
+/** Read and write system calls of a process so far (/proc/<pid>/io; the queue file's writes count too). */
+function syscalls(pid) {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8')
+  const n = (key) => Number(new RegExp(`^${key}: (\\d+)`, 'm').exec(io)?.[1] ?? Number.NaN)
+  return { reads: n('syscr'), writes: n('syscw') }
+}
 
 /** One run on a fresh ORCH_HOME: a requester and a replier; the request times (µs) and the rate. */
 export async function roundTrips({ n, window, warmup }) {
@@ -35,7 +42,11 @@ export async function roundTrips({ n, window, warmup }) {
     await orch(home, ['start', writeConfig(home, agents), '--json'])
     await waitFor('2 agents ready', () => readdirSync(dir).filter((f) => f.startsWith('ready-')).length === 2, { timeoutMs: 60_000 })
     const daemonPid = Number(readFileSync(join(home, 'daemon.pid'), 'utf8').trim())
+    const agentPids = (await orchJson(home, ['ls'])).map((a) => a.pid)
+    const agentsCpu = () => agentPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
     const cpu0 = cpuSeconds(daemonPid)
+    const agentsCpu0 = agentsCpu()
+    const io0 = syscalls(daemonPid)
     const { DaemonClient } = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'core', 'client', 'daemon-client.js')).href)
     const client = await DaemonClient.connect(join(home, 'orch.sock'), { client: 'cli' })
     try {
@@ -46,10 +57,14 @@ export async function roundTrips({ n, window, warmup }) {
     const file = join(dir, 'rt-requester.json')
     await waitFor(`${n + warmup} round trips`, () => existsSync(file), { timeoutMs: 180_000, intervalMs: 20 })
     const daemonUs = ((cpuSeconds(daemonPid) - cpu0) * 1e6) / (n + warmup)
+    const agentsUs = ((agentsCpu() - agentsCpu0) * 1e6) / (n + warmup)
+    const io1 = syscalls(daemonPid)
+    const daemonWrites = (io1.writes - io0.writes) / (n + warmup)
+    const daemonReads = (io1.reads - io0.reads) / (n + warmup)
     const r = JSON.parse(readFileSync(file, 'utf8'))
     if (r.errors > 0) throw new Error(`bench: ${r.errors} of ${r.n} requests failed`)
     const times = r.times.slice(warmup)
-    return { p50: percentile(times, 50), p99: percentile(times, 99), rate: (r.n * 1000) / r.ms, daemonUs }
+    return { p50: percentile(times, 50), p99: percentile(times, 99), rate: (r.n * 1000) / r.ms, daemonUs, agentsUs, daemonWrites, daemonReads }
   } finally {
     cleanupHome(home)
   }
@@ -66,8 +81,9 @@ export default async function roundtrip(log) {
     one.push(o)
     const m = await roundTrips(MANY)
     many.push(m)
+    const cost = (x) => `daemon ${x.daemonUs.toFixed(0)} µs + agents ${x.agentsUs.toFixed(0)} µs CPU, daemon ${x.daemonReads.toFixed(2)} reads + ${x.daemonWrites.toFixed(2)} writes per round trip`
     log(`round ${r + 1}: socket p50 ${fmtUs(e.p50)}; request/reply one in flight p50 ${fmtUs(o.p50)}, p99 ${fmtUs(o.p99)} ` +
-      `(daemon ${o.daemonUs.toFixed(0)} µs/round trip); 100 in flight ${fmtRate(m.rate)} (daemon ${m.daemonUs.toFixed(0)} µs/round trip)`)
+      `(${cost(o)}); 100 in flight ${fmtRate(m.rate)} (${cost(m)})`)
   }
   const floor50 = median(echo.map((e) => e.p50))
   const floor99 = median(echo.map((e) => e.p99))
