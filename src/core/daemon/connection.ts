@@ -72,6 +72,7 @@ export class Connection {
     private readonly log?: Logger,
   ) {
     socket.once('close', () => {
+      clearTimeout(this.lazyTimer)
       this.held = []
       for (const fn of this.closeHandlers) fn()
       this.closeHandlers = []
