@@ -16,9 +16,18 @@ export class Turn {
     if (this.tasks.push(task) === 1) outsideHandling(() => setImmediate(() => this.run()))
   }
 
+  /** Every task runs, even after one throws (a lost flush would leave its batch unsent for good); the first error is thrown after. */
   private run(): void {
     const tasks = this.tasks
     this.tasks = []
-    for (const task of tasks) task()
+    let failed: { err: unknown } | undefined
+    for (const task of tasks) {
+      try {
+        task()
+      } catch (err) {
+        failed ??= { err }
+      }
+    }
+    if (failed) throw failed.err
   }
 }

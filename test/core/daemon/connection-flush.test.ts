@@ -134,6 +134,20 @@ describe('agent: Turn', () => {
   })
 })
 
+describe('agent: Turn, when a task throws', () => {
+  it('still runs the others (a lost flush would leave its batch unsent for good), then throws the error', async () => {
+    const turn = new Turn()
+    const ran: string[] = []
+    const thrown = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve))
+    turn.later(() => {
+      throw new Error('acks broke')
+    })
+    turn.later(() => ran.push('sends'))
+    expect(((await thrown) as Error).message).toBe('acks broke')
+    expect(ran).toEqual(['sends'])
+  })
+})
+
 describe('client: the calls of one callback leave in one write', () => {
   it('two requests made in one callback reach the daemon as one write (the SDK flushes its acks and sends in one callback)', async () => {
     const { DaemonClient } = await import('../../../src/core/client/daemon-client.js')
