@@ -1,5 +1,5 @@
 import { isConnectionLoss, type Connection } from './connection.js'
-import type { ParamsOf } from '../core/protocol/methods.js'
+import type { ParamsOf, ResultOf } from '../core/protocol/methods.js'
 import { OrchError } from '../core/errors/orch-error.js'
 import { isEvent } from '../core/protocol/events.js'
 import { PushedEvent } from '../core/protocol/types.js'
@@ -46,6 +46,8 @@ export class Inbox {
   private held: Array<{ msg: AgentMessage; epoch: number; stopRenewing: () => void }> = []
   private consumeState: ConsumeState = 'off'
   private consuming: Promise<void> | undefined
+  /** messages (replies aside) the daemon lets this connection hold unacked; 1 until consume says (every ack then leaves at once) */
+  private concurrency = 1
 
   constructor(
     private readonly conn: Connection,
@@ -62,7 +64,7 @@ export class Inbox {
     })
     // Only once consuming took: consuming twice on one connection makes the daemon re-attach and redeliver.
     conn.onRestore(async (client) => {
-      if (this.consumeState === 'on') await client.call('queue.consume', this.consumeParams())
+      if (this.consumeState === 'on') this.consumed(await client.call('queue.consume', this.consumeParams()))
     })
   }
 
@@ -79,7 +81,7 @@ export class Inbox {
     this.consuming ??= (async () => {
       this.consumeState = 'starting'
       try {
-        await this.conn.call('queue.consume', this.consumeParams())
+        this.consumed(await this.conn.call('queue.consume', this.consumeParams()))
         this.consumeState = 'on'
       } catch (err) {
         this.consumeState = 'off'
@@ -112,7 +114,8 @@ export class Inbox {
 
   private deliver(msg: AgentMessage, epoch: number): void {
     const match = this.requests.match(msg)
-    if (match === 'settled') return this.acks.add(msg.id, epoch)
+    // a reply holds no slot of the concurrency: its ack blocks nothing
+    if (match === 'settled') return this.acks.add(msg.id, epoch, true)
     if (match === 'none' && msg.inReplyTo !== undefined && this.requests.awaitingIds) {
       // maybe the reply of a request whose send was answered in the same chunk: sort it once the ids are known
       void this.requests.whenIdentified().then(() => {
@@ -130,7 +133,7 @@ export class Inbox {
         inReplyTo: msg.inReplyTo,
         reason: match === 'late' ? 'its request was already answered or timed out' : 'no pending request',
       })
-      return this.acks.add(msg.id, epoch)
+      return this.acks.add(msg.id, epoch, true)
     }
     const handler = this.handlers.find(msg.type)
     if (handler) return this.run(handler, msg, epoch)
@@ -168,7 +171,7 @@ export class Inbox {
       }
       if (!isThenable(result)) {
         ended()
-        return this.acks.add(msg.id, epoch)
+        return this.done(msg, epoch)
       }
       // only a handler that is still running needs its lease renewed; it stops the moment the handler settles
       const stopRenewing = this.leases.hold(msg.id, epoch, msg.leaseMs ?? DEFAULT_LEASE_MS)
@@ -176,7 +179,7 @@ export class Inbox {
         () => {
           stopRenewing()
           ended()
-          this.acks.add(msg.id, epoch)
+          this.done(msg, epoch)
         },
         (err: unknown) => {
           stopRenewing()
@@ -185,6 +188,22 @@ export class Inbox {
         },
       )
     })
+  }
+
+  /**
+   * Acks a handled message. While the daemon still has a free slot for this
+   * connection (fewer unacked than its concurrency, this one counted), the
+   * ack blocks nothing and waits for the agent's next write (see AckBatcher);
+   * at the limit it leaves at once, so the next message can come.
+   */
+  private done(msg: AgentMessage, epoch: number): void {
+    const unacked = this.running.size + this.acks.waiting + 1
+    this.acks.add(msg.id, epoch, msg.inReplyTo !== undefined || unacked < this.concurrency)
+  }
+
+  private consumed(result: ResultOf<'queue.consume'>): void {
+    // an older daemon does not say: every ack leaves at once, as before
+    this.concurrency = typeof result.concurrency === 'number' ? result.concurrency : 1
   }
 
   private failed(msg: AgentMessage, epoch: number, err: unknown): void {
