@@ -10,8 +10,8 @@ export type FlushAcks = (epoch: number, ids: string[]) => Promise<void>
  * each. An ack the daemon waits for (the agent is at its concurrency: no
  * message comes until one is acked) leaves at the end of this turn; one that
  * blocks nothing waits for the agent's next write (its next send, a reply
- * most often) to go with it, or LAZY_ACK_MS: each write that wakes the daemon
- * costs CPU on both sides. Either way it goes before anything sent after it.
+ * most often) to go with it, or LAZY_ACK_MS: a write, a wake-up of the daemon
+ * and a read the fewer. Either way it goes before anything sent after it.
  */
 export class AckBatcher {
   private ids: string[] = []

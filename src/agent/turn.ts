@@ -3,9 +3,9 @@ import { outsideHandling } from './context.js'
 /**
  * The agent's batched writes of one turn of the event loop (its acks, its
  * sends) run in ONE setImmediate callback, so their frames leave in one
- * write: the client corks its socket until the callback's end. On a virtual
- * machine each write that wakes the daemon costs ~100 µs of CPU on both
- * sides (docs/benchmarks.md), more than the frame's own work.
+ * write: the client corks its socket until the callback's end. One write
+ * instead of two is a system call less here, and a wake-up and a read less
+ * in the daemon (docs/benchmarks.md).
  */
 export class Turn {
   private tasks: Array<() => void> = []

@@ -16,9 +16,10 @@ let nextId = 1
 export const LAZY_ANSWER_MS = 5
 
 /**
- * When a written frame leaves. Each write that wakes a sleeping peer costs
- * ~100 µs of CPU on a virtual machine (docs/benchmarks.md), more than most
- * frames' own work, so frames wait for company as long as that is free:
+ * When a written frame leaves. A write is a system call, and one that wakes
+ * a sleeping peer costs it a wake-up and a read too, so frames wait for
+ * company as long as that costs no one anything (fewer system calls per
+ * message on both sides: docs/benchmarks.md):
  * - `now`: deliveries, before this tick's disk write (the send that made
  *   them is being stored meanwhile: early dispatch);
  * - `turn`: answers and events, at the end of this turn of the event loop,
