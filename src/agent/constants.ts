@@ -20,9 +20,3 @@ export const DEFAULT_LEASE_MS = 30_000
 export const LEASE_RENEWALS_PER_LEASE = 3
 /** Renewals never come closer together than this, whatever the lease. */
 export const MIN_LEASE_RENEW_INTERVAL_MS = 50
-/**
- * An ack that blocks nothing (the agent is under its concurrency, or it acks
- * a reply) waits at most this long for the agent's next write to carry it
- * (README, "Acks ride along").
- */
-export const LAZY_ACK_MS = 5

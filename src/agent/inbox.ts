@@ -1,5 +1,5 @@
 import { isConnectionLoss, type Connection } from './connection.js'
-import type { ParamsOf, ResultOf } from '../core/protocol/methods.js'
+import type { ParamsOf } from '../core/protocol/methods.js'
 import { OrchError } from '../core/errors/orch-error.js'
 import { isEvent } from '../core/protocol/events.js'
 import { PushedEvent } from '../core/protocol/types.js'
@@ -46,8 +46,6 @@ export class Inbox {
   private held: Array<{ msg: AgentMessage; epoch: number; stopRenewing: () => void }> = []
   private consumeState: ConsumeState = 'off'
   private consuming: Promise<void> | undefined
-  /** messages (replies aside) the daemon lets this connection hold unacked; 1 until consume says (every ack then leaves at once) */
-  private concurrency = 1
 
   constructor(
     private readonly conn: Connection,
@@ -64,7 +62,7 @@ export class Inbox {
     })
     // Only once consuming took: consuming twice on one connection makes the daemon re-attach and redeliver.
     conn.onRestore(async (client) => {
-      if (this.consumeState === 'on') this.consumed(await client.call('queue.consume', this.consumeParams()))
+      if (this.consumeState === 'on') await client.call('queue.consume', this.consumeParams())
     })
   }
 
@@ -81,7 +79,7 @@ export class Inbox {
     this.consuming ??= (async () => {
       this.consumeState = 'starting'
       try {
-        this.consumed(await this.conn.call('queue.consume', this.consumeParams()))
+        await this.conn.call('queue.consume', this.consumeParams())
         this.consumeState = 'on'
       } catch (err) {
         this.consumeState = 'off'
@@ -114,8 +112,7 @@ export class Inbox {
 
   private deliver(msg: AgentMessage, epoch: number): void {
     const match = this.requests.match(msg)
-    // a reply holds no slot of the concurrency: its ack blocks nothing
-    if (match === 'settled') return this.acks.add(msg.id, epoch, true)
+    if (match === 'settled') return this.acks.add(msg.id, epoch)
     if (match === 'none' && msg.inReplyTo !== undefined && this.requests.awaitingIds) {
       // maybe the reply of a request whose send was answered in the same chunk: sort it once the ids are known
       void this.requests.whenIdentified().then(() => {
@@ -133,7 +130,7 @@ export class Inbox {
         inReplyTo: msg.inReplyTo,
         reason: match === 'late' ? 'its request was already answered or timed out' : 'no pending request',
       })
-      return this.acks.add(msg.id, epoch, true)
+      return this.acks.add(msg.id, epoch)
     }
     const handler = this.handlers.find(msg.type)
     if (handler) return this.run(handler, msg, epoch)
@@ -171,7 +168,7 @@ export class Inbox {
       }
       if (!isThenable(result)) {
         ended()
-        return this.done(msg, epoch)
+        return this.acks.add(msg.id, epoch)
       }
       // only a handler that is still running needs its lease renewed; it stops the moment the handler settles
       const stopRenewing = this.leases.hold(msg.id, epoch, msg.leaseMs ?? DEFAULT_LEASE_MS)
@@ -179,7 +176,7 @@ export class Inbox {
         () => {
           stopRenewing()
           ended()
-          this.done(msg, epoch)
+          this.acks.add(msg.id, epoch)
         },
         (err: unknown) => {
           stopRenewing()
@@ -188,22 +185,6 @@ export class Inbox {
         },
       )
     })
-  }
-
-  /**
-   * Acks a handled message. While the daemon still has a free slot for this
-   * connection (fewer unacked than its concurrency, this one counted), the
-   * ack blocks nothing and waits for the agent's next write (see AckBatcher);
-   * at the limit it leaves at once, so the next message can come.
-   */
-  private done(msg: AgentMessage, epoch: number): void {
-    const unacked = this.running.size + this.acks.waiting + 1
-    this.acks.add(msg.id, epoch, msg.inReplyTo !== undefined || unacked < this.concurrency)
-  }
-
-  private consumed(result: ResultOf<'queue.consume'>): void {
-    // an older daemon does not say: every ack leaves at once, as before
-    this.concurrency = typeof result.concurrency === 'number' ? result.concurrency : 1
   }
 
   private failed(msg: AgentMessage, epoch: number, err: unknown): void {

@@ -9,12 +9,6 @@ import { outsideHandling } from './context.js'
  */
 export class Turn {
   private tasks: Array<() => void> = []
-  private readonly riders: Array<() => void> = []
-
-  /** Runs `fn` at the start of every flush of a turn: what may wait (acks nobody waits on) goes with the next write. */
-  beforeEach(fn: () => void): void {
-    this.riders.push(fn)
-  }
 
   /** Runs `task` once, in this turn's flush (after the I/O of this turn, before the next poll). */
   later(task: () => void): void {
@@ -27,7 +21,7 @@ export class Turn {
     const tasks = this.tasks
     this.tasks = []
     let failed: { err: unknown } | undefined
-    for (const task of [...this.riders, ...tasks]) {
+    for (const task of tasks) {
       try {
         task()
       } catch (err) {

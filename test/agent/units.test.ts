@@ -56,44 +56,6 @@ describe('AckBatcher', () => {
   })
 })
 
-describe('AckBatcher: acks that block nothing ride along', () => {
-  const nextImmediate = (): Promise<void> => new Promise((r) => setImmediate(r))
-
-  it('an ack that may wait goes with the next write of the turn, before it; one at the limit leaves at the end of its turn', async () => {
-    const { Turn } = await import('../../src/agent/turn.js')
-    const turn = new Turn()
-    const order: string[] = []
-    const acks = new AckBatcher(async (_epoch, ids) => {
-      order.push(`ack ${ids.join(',')}`)
-    }, turn)
-    acks.add('a', 1, true)
-    await nextImmediate()
-    expect(order).toEqual([])
-    expect(acks.waiting).toBe(1)
-    turn.later(() => order.push('send'))
-    await nextImmediate()
-    expect(order).toEqual(['ack a', 'send'])
-
-    acks.add('b', 1, false)
-    await nextImmediate()
-    expect(order).toEqual(['ack a', 'send', 'ack b'])
-  })
-
-  it('an ack that may wait and meets no write leaves LAZY_ACK_MS later; drain sends it at once', async () => {
-    const { LAZY_ACK_MS } = await import('../../src/agent/constants.js')
-    const sent: string[][] = []
-    const acks = new AckBatcher(async (_epoch, ids) => {
-      sent.push(ids)
-    })
-    acks.add('a', 1, true)
-    await new Promise((r) => setTimeout(r, LAZY_ACK_MS * 10))
-    expect(sent).toEqual([['a']])
-    acks.add('b', 1, true)
-    await acks.drain()
-    expect(sent).toEqual([['a'], ['b']])
-  })
-})
-
 describe('PendingRequests', () => {
   it('settles on a reply, not on the request itself (a request to oneself); a second or late reply is late', async () => {
     const reqs = new PendingRequests()

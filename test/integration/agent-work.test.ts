@@ -123,7 +123,7 @@ describe('one consumer per agent id', () => {
       const got: WireMessage[] = []
       const events: string[] = []
       c.on('event', (f) => (f.event === 'message' ? got.push(f.data as WireMessage) : events.push(f.event)))
-      expect(await c.call('queue.consume', {})).toEqual({ ok: true, id: 'ext', concurrency: 10 })
+      expect(await c.call('queue.consume', {})).toEqual({ ok: true, id: 'ext' })
       return { c, got, events }
     }
     const older = await connect()

@@ -153,7 +153,7 @@ export const queueConsume: H<'queue.consume'> = (p, ctx, conn) => {
   setImmediate(() => {
     if (!conn.closed) ctx.queue.attach(recipient)
   })
-  return { ok: true, id: recipient.id, concurrency: recipient.maxInFlight ?? DEFAULT_CONCURRENCY }
+  return { ok: true, id: recipient.id }
 }
 
 /** Renews the leases of messages this connection's instance holds. */

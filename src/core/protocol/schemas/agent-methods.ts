@@ -39,11 +39,7 @@ export const AGENT_METHODS = {
       concurrency: opt(int({ min: 1, max: 10_000 }), "messages handled at once (default: the agent's `concurrency`, 1)"),
       lease: opt(ms(MIN_LEASE_MS), "ms each delivery is leased for (default: the agent's `leaseTimeout`)"),
     }),
-    result: v.object({
-      ok: ok(),
-      id: note(v.string(), 'the address this connection receives at: your instance id, or `cli.PID-N` for a CLI'),
-      concurrency: note(integer(), 'the most messages (replies aside) this connection holds unacked at once: the one given, or the agent\'s'),
-    }),
+    result: v.object({ ok: ok(), id: note(v.string(), 'the address this connection receives at: your instance id, or `cli.PID-N` for a CLI') }),
   }),
   'queue.send': method({
     doc: 'Put a message on the queue. Answered once it is written to disk: after that, a crash of the daemon loses nothing.',
