@@ -4,62 +4,81 @@ import { runInNewContext } from 'node:vm'
 
 /** How often the daemon looks whether it is at rest with a grown young generation. */
 export const IDLE_GC_CHECK_MS = 5_000
-/** Under this share of the last check's interval spent running, the daemon is at rest. */
+/** Under this share of a check's interval spent running, the daemon was at rest during it. */
 export const IDLE_UTILIZATION = 0.02
-/** V8's young generation at its smallest (x64, node 20): a young generation larger than this has grown. */
-const MIN_NEW_SPACE_BYTES = 1 << 20
+/** Checks in a row at rest before collecting: V8 shrinks the young generation only once its allocation rate reads low. */
+export const REST_CHECKS = 2
+/**
+ * A young generation this large was grown by a burst (V8 starts it at 1 MiB
+ * and grows it by doubling; 50 agents starting take it to 8 MiB). At rest it
+ * grows to 2 MiB now and then by itself: not worth a full GC.
+ */
+export const GROWN_NEW_SPACE_BYTES = 4 << 20
+/** At most one collection in this long, whatever V8 made of the last one. */
+export const MIN_GC_GAP_MS = 60_000
 
-type GcFunction = (opts: { type: 'minor' | 'major' }) => void
+export interface IdleGcOptions {
+  restChecks: number
+  grownBytes: number
+  minGapMs: number
+}
 
 function newSpaceBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0
 }
 
 /**
- * V8's `gc`: from `--expose-gc` on the command line (node-flags.ts), else
- * (`orch daemon run` started without it) from a context created with the
- * flag set.
+ * V8's `gc()` (a full, compacting collection): from `--expose-gc` on the
+ * command line (node-flags.ts), else (`orch daemon run` started without it)
+ * from a context created with the flag set. Called without options: node 20's
+ * V8 makes a scavenge of `gc({ type: 'major' })`, and a scavenge leaves the
+ * young generation grown as long as V8 still counts the burst's allocation rate.
  */
-function exposedGc(): GcFunction | null {
-  const global = (globalThis as { gc?: GcFunction }).gc
-  if (typeof global === 'function') return global
+function fullGc(): (() => void) | null {
+  const global = (globalThis as { gc?: unknown }).gc
+  if (typeof global === 'function') return global as () => void
   try {
     setFlagsFromString('--expose-gc')
-    const gc = runInNewContext('gc') as GcFunction | undefined
+    const gc = runInNewContext('gc') as unknown
     setFlagsFromString('--no-expose-gc')
-    return typeof gc === 'function' ? gc : null
+    return typeof gc === 'function' ? (gc as () => void) : null
   } catch {
     return null
   }
 }
 
 /**
- * Gives back the young generation a burst grew, once the daemon is at rest.
- * A burst (50 agents starting, a run of messages) grows V8's semi-spaces from
- * 1 to up to 8 MiB each; V8 shrinks them at the first scavenge that finds the
+ * Gives back what a burst grew, once the daemon is at rest. A burst (50
+ * agents starting, a run of messages) grows V8's semi-spaces from 1 to up to
+ * 8 MiB each; V8 shrinks them at the first scavenge that finds the
  * allocation rate low, but an idle daemon allocates so little that this
  * scavenge can take minutes to come: until then about 6 MiB of RSS is an
  * empty nursery. Every IDLE_GC_CHECK_MS, when the event loop was busy less
  * than IDLE_UTILIZATION of the time and the young generation is larger than
- * its minimum, one minor GC (a scavenge of a nearly empty nursery, about a
- * millisecond) lets V8 shrink it. A busy daemon is never collected by this.
+ * its minimum (the mark of a burst), one full GC shrinks it back to its
+ * minimum and compacts the old generation (V8's own memory reducer does the
+ * same, minutes later or never). About 10 ms of CPU once per burst; a busy
+ * daemon is never collected by this.
  */
 export class IdleGc {
   private timer: NodeJS.Timeout | null = null
   private last: EventLoopUtilization = performance.eventLoopUtilization()
-  /** the young generation's size after our last collection: it did not shrink below this */
-  private floor = MIN_NEW_SPACE_BYTES
+  private restChecks = 0
+  private lastGcAt = -Infinity
   private collections = 0
 
-  private constructor(private readonly gc: GcFunction) {}
+  private constructor(
+    private readonly gc: () => void,
+    private readonly opts: IdleGcOptions,
+  ) {}
 
   /** Null where V8's gc cannot be had (then the young generation shrinks when V8 gets to it). */
-  static create(): IdleGc | null {
-    const gc = exposedGc()
-    return gc ? new IdleGc(gc) : null
+  static create(opts: Partial<IdleGcOptions> = {}): IdleGc | null {
+    const gc = fullGc()
+    return gc ? new IdleGc(gc, { restChecks: REST_CHECKS, grownBytes: GROWN_NEW_SPACE_BYTES, minGapMs: MIN_GC_GAP_MS, ...opts }) : null
   }
 
-  /** Minor collections made so far (tests). */
+  /** Collections made so far (tests). */
   get count(): number {
     return this.collections
   }
@@ -76,22 +95,21 @@ export class IdleGc {
     this.timer = null
   }
 
-  /** One check: collects when at rest with a grown young generation; true when it did. */
+  /** One check, at the end of an interval: collects when at rest with a grown young generation; true when it did. */
   check(): boolean {
     const now = performance.eventLoopUtilization()
     const busy = performance.eventLoopUtilization(now, this.last).utilization
     this.last = now
-    const size = newSpaceBytes()
-    if (busy >= IDLE_UTILIZATION || size <= this.floor) {
-      // grown again beyond what V8 kept last time: worth another try once at rest
-      if (size < this.floor) this.floor = Math.max(MIN_NEW_SPACE_BYTES, size)
+    if (busy >= IDLE_UTILIZATION) {
+      this.restChecks = 0
       return false
     }
-    this.gc({ type: 'minor' })
+    this.restChecks++
+    if (this.restChecks < this.opts.restChecks || newSpaceBytes() < this.opts.grownBytes) return false
+    if (performance.now() - this.lastGcAt < this.opts.minGapMs) return false
+    this.gc()
+    this.lastGcAt = performance.now()
     this.collections++
-    const after = newSpaceBytes()
-    // V8 kept it (allocation still too brisk for its taste): do not scavenge every check for nothing
-    this.floor = Math.max(MIN_NEW_SPACE_BYTES, after)
     return true
   }
 }
