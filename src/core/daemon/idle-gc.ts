@@ -1,5 +1,5 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
 /** How often the daemon looks whether it is at rest with a grown young generation. */
@@ -14,12 +14,19 @@ export const REST_CHECKS = 2
  * grows to 2 MiB now and then by itself: not worth a full GC.
  */
 export const GROWN_NEW_SPACE_BYTES = 4 << 20
+/**
+ * The heap's committed memory grown this much since the daemon's last full GC
+ * (garbage an idle daemon promotes slowly: the monitor's samples) is worth
+ * one too, at rest: V8 itself waits for its old generation's limit.
+ */
+export const GROWN_HEAP_BYTES = 2 << 20
 /** At most one collection in this long, whatever V8 made of the last one. */
 export const MIN_GC_GAP_MS = 60_000
 
 export interface IdleGcOptions {
   restChecks: number
   grownBytes: number
+  grownHeapBytes: number
   minGapMs: number
 }
 
@@ -55,16 +62,19 @@ function fullGc(): (() => void) | null {
  * scavenge can take minutes to come: until then about 6 MiB of RSS is an
  * empty nursery. Every IDLE_GC_CHECK_MS, when the event loop was busy less
  * than IDLE_UTILIZATION of the time and the young generation is larger than
- * its minimum (the mark of a burst), one full GC shrinks it back to its
- * minimum and compacts the old generation (V8's own memory reducer does the
- * same, minutes later or never). About 10 ms of CPU once per burst; a busy
- * daemon is never collected by this.
+ * its minimum (the mark of a burst), or the heap has grown GROWN_HEAP_BYTES
+ * since the last full GC, one full GC shrinks the young generation back to
+ * its minimum and compacts the old one (V8's own memory reducer does the
+ * same, minutes later or never). About 10–20 ms of CPU, at most once a
+ * minute and only at rest; a busy daemon is never collected by this.
  */
 export class IdleGc {
   private timer: NodeJS.Timeout | null = null
   private last: EventLoopUtilization = performance.eventLoopUtilization()
   private restChecks = 0
   private lastGcAt = -Infinity
+  /** the heap's committed bytes after the last full GC (any, V8's own included: see check) */
+  private heapAfterGc = getHeapStatistics().total_physical_size
   private collections = 0
 
   private constructor(
@@ -75,7 +85,7 @@ export class IdleGc {
   /** Null where V8's gc cannot be had (then the young generation shrinks when V8 gets to it). */
   static create(opts: Partial<IdleGcOptions> = {}): IdleGc | null {
     const gc = fullGc()
-    return gc ? new IdleGc(gc, { restChecks: REST_CHECKS, grownBytes: GROWN_NEW_SPACE_BYTES, minGapMs: MIN_GC_GAP_MS, ...opts }) : null
+    return gc ? new IdleGc(gc, { restChecks: REST_CHECKS, grownBytes: GROWN_NEW_SPACE_BYTES, grownHeapBytes: GROWN_HEAP_BYTES, minGapMs: MIN_GC_GAP_MS, ...opts }) : null
   }
 
   /** Collections made so far (tests). */
@@ -105,10 +115,15 @@ export class IdleGc {
       return false
     }
     this.restChecks++
-    if (this.restChecks < this.opts.restChecks || newSpaceBytes() < this.opts.grownBytes) return false
+    const heap = getHeapStatistics().total_physical_size
+    // V8 collected and shrank by itself meanwhile: measure growth from there
+    this.heapAfterGc = Math.min(this.heapAfterGc, heap)
+    if (this.restChecks < this.opts.restChecks) return false
+    if (newSpaceBytes() < this.opts.grownBytes && heap - this.heapAfterGc < this.opts.grownHeapBytes) return false
     if (performance.now() - this.lastGcAt < this.opts.minGapMs) return false
     this.gc()
     this.lastGcAt = performance.now()
+    this.heapAfterGc = getHeapStatistics().total_physical_size
     this.collections++
     return true
   }
