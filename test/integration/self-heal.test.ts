@@ -41,6 +41,8 @@ describe('a daemon that comes back by itself', () => {
     expect(first.watchdogPid).toEqual(expect.any(Number))
     expect(isAlive(first.watchdogPid!)).toBe(true)
 
+    // started by the CLI with the daemon's node options
+    expect(nodeOptions(first.pid)).toEqual(DAEMON_NODE_FLAGS)
     const killedAt = Date.now()
     process.kill(first.pid, 'SIGKILL')
     const second = await waitFor(async () => {
@@ -52,8 +54,7 @@ describe('a daemon that comes back by itself', () => {
     expect(second.pid).toBe(first.watchdogPid)
     expect(second.watchdogPid).not.toBe(first.watchdogPid)
     expect(isAlive(second.watchdogPid!)).toBe(true)
-    // both run with the daemon's node options: the one the CLI started and the one the watchdog did
-    expect(nodeOptions(first.pid)).toEqual(DAEMON_NODE_FLAGS)
+    // and the watchdog's daemon with them too
     expect(nodeOptions(second.pid)).toEqual(DAEMON_NODE_FLAGS)
     // agents do not see the watchdog's variables
     expect(environ(before[1]!.pid!)).not.toContain('ORCH_DAEMON_DETACHED')
