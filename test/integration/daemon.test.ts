@@ -19,8 +19,8 @@ function daemonsOf(t: TestHome): number[] {
       try {
         const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
         const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
-        // node running the daemon's main, not its watchdog (a shell that names main.js in its arguments)
-        return argv[0] === process.execPath && argv[1]?.endsWith('daemon/main.js') && env.includes(`ORCH_HOME=${t.home}`) && isAlive(Number(pid))
+        // node running the daemon's main (after its node options), not its watchdog (a shell that names main.js in its arguments)
+        return argv[0] === process.execPath && argv.slice(1).find((a) => !a.startsWith('--'))?.endsWith('daemon/main.js') && env.includes(`ORCH_HOME=${t.home}`) && isAlive(Number(pid))
       } catch {
         return false
       }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DaemonClient } from '../../src/core/client/daemon-client.js'
+import { DAEMON_NODE_FLAGS } from '../../src/core/daemon/node-flags.js'
 import type { AgentInfo, DaemonStatus } from '../../src/core/protocol/types.js'
 import { fixture, isAlive, orchJson, ROOT, useHomes, waitFor, writeConfig, type TestHome } from '../helpers/orch.js'
 
@@ -24,6 +25,8 @@ async function ask<T>(t: TestHome, method: 'daemon.status' | 'agents.list'): Pro
 }
 
 const environ = (pid: number): string => readFileSync(`/proc/${pid}/environ`, 'utf8')
+/** The node options a process runs with: the words of its command line before the script. */
+const nodeOptions = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1).filter((w) => w.startsWith('--'))
 
 describe('a daemon that comes back by itself', () => {
   it('after kill -9, with no orch command: a new daemon re-adopts plain-script agents and restarts one that crashes', async () => {
@@ -38,6 +41,8 @@ describe('a daemon that comes back by itself', () => {
     expect(first.watchdogPid).toEqual(expect.any(Number))
     expect(isAlive(first.watchdogPid!)).toBe(true)
 
+    // started by the CLI with the daemon's node options
+    expect(nodeOptions(first.pid)).toEqual(DAEMON_NODE_FLAGS)
     const killedAt = Date.now()
     process.kill(first.pid, 'SIGKILL')
     const second = await waitFor(async () => {
@@ -49,6 +54,8 @@ describe('a daemon that comes back by itself', () => {
     expect(second.pid).toBe(first.watchdogPid)
     expect(second.watchdogPid).not.toBe(first.watchdogPid)
     expect(isAlive(second.watchdogPid!)).toBe(true)
+    // and the watchdog's daemon with them too
+    expect(nodeOptions(second.pid)).toEqual(DAEMON_NODE_FLAGS)
     // agents do not see the watchdog's variables
     expect(environ(before[1]!.pid!)).not.toContain('ORCH_DAEMON_DETACHED')
     const readopted = (await ask<AgentInfo[]>(t, 'agents.list'))!

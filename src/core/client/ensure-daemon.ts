@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { DaemonStartError } from '../errors/daemon-start-error.js'
 import { DaemonUnreachableError } from '../errors/daemon-unreachable-error.js'
 import { checkHomeOwned } from '../daemon/home.js'
+import { DAEMON_NODE_FLAGS } from '../daemon/node-flags.js'
 import { DAEMON_MAIN } from '../package-root.js'
 import { DETACHED_ENV } from '../watchdog-env.js'
 import type { OrchPaths } from '../paths.js'
@@ -59,7 +60,7 @@ export async function ensureDaemon(paths: OrchPaths, extraEnv: Record<string, st
   mkdirSync(paths.home, { recursive: true, mode: 0o700 })
   const logStart = sizeOf(paths.daemonLog)
   const out = openSync(paths.daemonLog, 'a', 0o600)
-  const child = spawn(process.execPath, [DAEMON_MAIN], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_MAIN], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, ...extraEnv, ORCH_HOME: paths.home, [DETACHED_ENV]: '1' },

@@ -39,6 +39,7 @@ import type { HistoryBound } from '../history/history-bound.js'
 import { rename } from 'node:fs/promises'
 import { recordQueueHistory } from '../history/history-recorder.js'
 import { HistoryRetention } from './history-retention.js'
+import { IdleGc } from './idle-gc.js'
 import { readHistorySettings } from './history-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
@@ -105,6 +106,7 @@ export class Daemon {
   private readonly watcher: FileWatcher
   private stopping: Promise<void> | null = null
   private watchdog: Watchdog | null = null
+  private idleGc: IdleGc | null = null
   readonly ctx: DaemonContext
 
   /** The pid of the watchdog that restarts this daemon if it dies (null in the foreground). */
@@ -214,6 +216,8 @@ export class Daemon {
     daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     daemon.watchdog = watchdog
+    daemon.idleGc = IdleGc.create()
+    daemon.idleGc?.start()
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
     log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
     return daemon
@@ -337,6 +341,7 @@ export class Daemon {
       this.registry.emit('daemonStopping', { reason })
       if (opts.stopAgents) await this.stopAgentsForKill(reason)
       this.monitor.stop()
+      this.idleGc?.stop()
       await this.observer.close().catch((err) => this.log.error('metrics endpoint close failed', { err }))
       this.rotator.stop()
       this.logClock.stop()

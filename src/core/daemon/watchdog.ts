@@ -3,6 +3,7 @@ import { readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import type { Logger } from '../log/logger.js'
 import type { OrchPaths } from '../paths.js'
 import { DELAY_ENV, DETACHED_ENV, FAILS_ENV } from '../watchdog-env.js'
+import { DAEMON_NODE_FLAGS } from './node-flags.js'
 
 /** A daemon that dies later than this after its start restarts at once (after FIRST_DELAY_MS). */
 const YOUNG_S = 10
@@ -26,7 +27,8 @@ const PROCESS_NAME = 'orch-watchdog'
  *
  * $1 node, $2 the daemon's main, $3 daemon.log, $4 delay (ms) after a young
  * death, $5 watchdog.pid, $6 the dead daemon's lock generation, $7 young
- * deaths before it.
+ * deaths before it, $8 the daemon's node options (node-flags.ts: words
+ * without spaces or wildcards, split by the shell).
  */
 const SCRIPT = `
 started=$(date +%s)
@@ -45,7 +47,7 @@ for f in "$ORCH_HOME"/lock.*; do
   [ "$n" -gt "$6" ] && exit 0
 done
 [ "$(cat "$5" 2>/dev/null)" = "$$" ] && rm -f "$5"
-${DELAY_ENV}=$delay_ms ${FAILS_ENV}=$fails exec "$1" "$2" </dev/null >>"$3" 2>&1
+${DELAY_ENV}=$delay_ms ${FAILS_ENV}=$fails exec "$1" $8 "$2" </dev/null >>"$3" 2>&1
 `
 
 /** The delay before restarting a daemon that dies young: double the one that started this daemon. */
@@ -101,7 +103,7 @@ export class Watchdog {
 
   private spawn(): void {
     const { paths } = this
-    const args = [String(youngDelayMs()), paths.watchdogPidFile, String(this.generation), String(youngDeathsBefore())]
+    const args = [String(youngDelayMs()), paths.watchdogPidFile, String(this.generation), String(youngDeathsBefore()), DAEMON_NODE_FLAGS.join(' ')]
     const child = spawn('/bin/sh', ['-c', SCRIPT, PROCESS_NAME, process.execPath, this.mainScript, paths.daemonLog, ...args], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
