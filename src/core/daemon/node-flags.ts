@@ -6,6 +6,6 @@
  * daemon RSS".
  */
 export const DAEMON_NODE_FLAGS: readonly string[] = [
-  // V8's gc(), for the full GC the daemon makes once at rest (daemon/idle-gc.ts)
+  // V8's gc(), for the scavenge the daemon makes once at rest after a burst (daemon/idle-gc.ts)
   '--expose-gc',
 ]
