@@ -1,4 +1,4 @@
-import { Turn } from './turn.js'
+import { outsideHandling } from './context.js'
 
 /** Sends a batch of acks for messages that came on connection `epoch`. */
 export type FlushAcks = (epoch: number, ids: string[]) => Promise<void>
@@ -11,25 +11,17 @@ export type FlushAcks = (epoch: number, ids: string[]) => Promise<void>
 export class AckBatcher {
   private ids: string[] = []
   private epoch = 0
-  private scheduled = false
+  private timer: NodeJS.Immediate | undefined
   private readonly inFlight = new Set<Promise<void>>()
 
-  constructor(
-    private readonly send: FlushAcks,
-    private readonly turn: Turn = new Turn(),
-  ) {}
+  constructor(private readonly send: FlushAcks) {}
 
   add(id: string, epoch: number): void {
     if (this.ids.length > 0 && epoch !== this.epoch) this.flush()
     this.epoch = epoch
     this.ids.push(id)
-    if (!this.scheduled) {
-      this.scheduled = true
-      this.turn.later(() => {
-        this.scheduled = false
-        this.flush()
-      })
-    }
+    // scheduled from a handler, the flush must not log as part of that handler's message
+    this.timer ??= outsideHandling(() => setImmediate(() => this.flush()))
   }
 
   /** Sends what is batched now and waits for every batch still unanswered. */
@@ -39,6 +31,8 @@ export class AckBatcher {
   }
 
   private flush(): void {
+    if (this.timer) clearImmediate(this.timer)
+    this.timer = undefined
     if (this.ids.length === 0) return
     const ids = this.ids
     this.ids = []

@@ -12,7 +12,6 @@ import { RequestTimeoutError } from './errors/request-timeout-error.js'
 import { Inbox } from './inbox.js'
 import type { Logger } from './logger.js'
 import { Outbox } from './outbox.js'
-import { Turn } from './turn.js'
 import { PendingRequests } from './requests.js'
 import type { AgentEvents, AgentMessage, MessageHandler, ReplyOptions, RequestOptions, SendOptions } from './types.js'
 
@@ -53,13 +52,11 @@ export class Agent {
     setup: AgentSetup = {},
   ) {
     this.log = log
-    const turn = new Turn()
     this.inbox = new Inbox(conn, this.requests, log, id, {
-      turn,
       ...(setup.concurrency !== undefined ? { concurrency: setup.concurrency } : {}),
       onLeaseLost: (messageId, err) => this.emitter.emit('leaseLost', messageId, err),
     })
-    this.outbox = new Outbox(conn, turn)
+    this.outbox = new Outbox(conn)
     conn.onRestore(async (client) => {
       for (const topic of this.topics) await client.call('queue.subscribe', { topic })
       if (this.isReady) await client.call('agent.ready', {})

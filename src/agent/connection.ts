@@ -88,8 +88,7 @@ export class Connection {
   /** A call that survives reconnects: it waits while disconnected and is sent again if the connection died before the answer. */
   async call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     for (;;) {
-      // when connected, the frame is written now (in this callback, with the rest of its turn's writes), not a microtask later
-      const client = this.client !== null && !this.restoring && !this.closed ? this.client : await this.ready()
+      const client = await this.ready()
       try {
         return await client.call(method, params)
       } catch (err) {

@@ -4,7 +4,6 @@ import { OrchError } from '../core/errors/orch-error.js'
 import { isEvent } from '../core/protocol/events.js'
 import { PushedEvent } from '../core/protocol/types.js'
 import { AckBatcher } from './acks.js'
-import type { Turn } from './turn.js'
 import { DEFAULT_LEASE_MS } from './constants.js'
 import { runHandling } from './context.js'
 import { HandlerTable } from './handlers.js'
@@ -21,8 +20,6 @@ export interface InboxOptions {
   concurrency?: number
   /** a running handler's lease could not be renewed */
   onLeaseLost: (messageId: string, error: Error) => void
-  /** the agent's flush of each turn, shared with its sends: acks and sends of a turn leave in one write */
-  turn?: Turn
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -54,7 +51,7 @@ export class Inbox {
     private readonly agentId: string,
     private readonly opts: InboxOptions,
   ) {
-    this.acks = new AckBatcher((epoch, ids) => this.sendAcks(epoch, ids), opts.turn)
+    this.acks = new AckBatcher((epoch, ids) => this.sendAcks(epoch, ids))
     this.leases = new LeaseKeeper((epoch, ids) => this.extendLeases(epoch, ids))
     this.progressReports = new ProgressReporter((epoch, id, progress) => this.sendProgress(epoch, id, progress))
     conn.on('event', (frame, epoch) => {

@@ -2,7 +2,6 @@ import { FrameTooLargeError } from '../core/errors/frame-too-large-error.js'
 import { OrchError } from '../core/errors/orch-error.js'
 import type { SendParams } from '../core/protocol/methods.js'
 import type { Connection } from './connection.js'
-import { Turn } from './turn.js'
 
 /**
  * Most sends in one `queue.sendMany`. Its answer carries the ids of every
@@ -30,15 +29,12 @@ interface Pending {
 export class Outbox {
   private batch: Pending[] = []
 
-  constructor(
-    private readonly conn: Connection,
-    private readonly turn: Turn = new Turn(),
-  ) {}
+  constructor(private readonly conn: Connection) {}
 
   send(params: SendParams): Promise<string[]> {
     return new Promise((resolve, reject) => {
       this.batch.push({ params, resolve, reject })
-      if (this.batch.length === 1) this.turn.later(() => this.flush())
+      if (this.batch.length === 1) setImmediate(() => this.flush())
     })
   }
 

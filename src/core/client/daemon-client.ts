@@ -155,18 +155,8 @@ export class DaemonClient {
     }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.write(frame)
+      this.socket.write(frame)
     })
-  }
-
-  /** Frames written in one callback leave in one write: the socket stays corked until its end (the next tick). */
-  private write(frame: string): void {
-    const { socket } = this
-    if (socket.writableCorked === 0) {
-      socket.cork()
-      process.nextTick(() => socket.uncork())
-    }
-    socket.write(frame)
   }
 
   close(): void {

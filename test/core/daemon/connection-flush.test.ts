@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Connection, LAZY_ANSWER_MS, flushConnections } from '../../../src/core/daemon/connection.js'
-import { Turn } from '../../../src/agent/turn.js'
 
 /**
  * When the daemon's frames leave (Urgency): each write that wakes a peer
@@ -110,78 +109,5 @@ describe('daemon connection: when frames leave', () => {
     conn.send(answer(2), 'lazy')
     flushConnections()
     expect(writes.flat().map((f) => JSON.parse(f))).toEqual([answer(1), answer(2)])
-  })
-})
-
-describe('agent: Turn', () => {
-  it('runs every task asked for in one turn in one setImmediate callback, in order', async () => {
-    const turn = new Turn()
-    const ran: string[] = []
-    let callbacks = 0
-    const original = setImmediate
-    turn.later(() => ran.push('acks'))
-    turn.later(() => ran.push('sends'))
-    expect(ran).toEqual([])
-    await new Promise((r) => original(r))
-    expect(ran).toEqual(['acks', 'sends'])
-    turn.later(() => {
-      callbacks++
-      ran.push('next')
-    })
-    await new Promise((r) => original(r))
-    expect(callbacks).toBe(1)
-    expect(ran).toEqual(['acks', 'sends', 'next'])
-  })
-})
-
-describe('agent: Turn, when a task throws', () => {
-  it('still runs the others (a lost flush would leave its batch unsent for good), then throws the error', async () => {
-    const turn = new Turn()
-    const ran: string[] = []
-    const thrown = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve))
-    turn.later(() => {
-      throw new Error('acks broke')
-    })
-    turn.later(() => ran.push('sends'))
-    expect(((await thrown) as Error).message).toBe('acks broke')
-    expect(ran).toEqual(['sends'])
-  })
-})
-
-describe('client: the calls of one callback leave in one write', () => {
-  it('two requests made in one callback reach the daemon as one write (the SDK flushes its acks and sends in one callback)', async () => {
-    const { DaemonClient } = await import('../../../src/core/client/daemon-client.js')
-    // the peer socket of beforeEach is unused here: a client of its own
-    peer.destroy()
-    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve))
-    const clientP = DaemonClient.connect(join(dir, 's.sock'))
-    serverSide = await accepted
-    // a daemon that answers every call
-    serverSide.setEncoding('utf8')
-    serverSide.on('data', (d: string) => {
-      for (const line of d.split('\n').filter(Boolean)) {
-        const { id, method } = JSON.parse(line) as { id: number; method: string }
-        serverSide.write(`${JSON.stringify({ id, result: method === 'hello' ? { daemonPid: 1 } : { ok: true } })}\n`)
-      }
-    })
-    const client = await clientP
-    const s = (client as unknown as { socket: Socket }).socket
-    let writeCalls = 0
-    const w = s._write.bind(s)
-    const wv = s._writev!.bind(s)
-    s._write = (...a: Parameters<typeof w>) => {
-      writeCalls++
-      w(...a)
-    }
-    s._writev = (...a: Parameters<typeof wv>) => {
-      writeCalls++
-      wv(...a)
-    }
-    const answers = await new Promise<unknown[]>((resolve) =>
-      setImmediate(() => void Promise.all([client.request('queue.ack', { ids: ['a'] }), client.request('queue.send', { to: 'b', type: 't' })]).then(resolve)),
-    )
-    expect(answers).toEqual([{ ok: true }, { ok: true }])
-    expect(writeCalls).toBe(1)
-    client.close()
   })
 })
