@@ -1,9 +1,9 @@
 // The compiler child: compiles .ts agents outside the daemon, one child for a
 // burst of compiles, which leaves when idle; a compile error keeps its message.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
+import { tsProject } from '../../helpers/ts-project.js'
 import { CompilerChild } from '../../../src/core/compile/compile-outside.js'
 import { isAlive, waitFor } from '../../helpers/orch.js'
 
@@ -14,14 +14,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-function project(): { src: string; cache: string } {
-  const root = mkdtempSync(join(tmpdir(), 'orch-cout-'))
-  dirs.push(root)
-  mkdirSync(join(root, 'src', 'lib'), { recursive: true })
-  writeFileSync(join(root, 'src', 'agent.ts'), "import { n } from './lib/n.js'\nconst x: number = n\nconsole.log(x)\n")
-  writeFileSync(join(root, 'src', 'lib', 'n.ts'), 'export const n: number = 1\n')
-  return { src: join(root, 'src'), cache: join(root, 'cache') }
-}
+const project = (): { src: string; cache: string } => tsProject(dirs, 'orch-cout-')
 
 function compiler(idleMs?: number): CompilerChild {
   const c = new CompilerChild(undefined, idleMs)

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, it } from 'vitest'
+import { tsProject } from '../../helpers/ts-project.js'
 import { CACHE_MAX_AGE_MS, compileTs } from '../../../src/core/compile/compile-ts.js'
 
 const dirs: string[] = []
@@ -9,14 +9,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-function project(): { src: string; cache: string } {
-  const root = mkdtempSync(join(tmpdir(), 'orch-cts-'))
-  dirs.push(root)
-  mkdirSync(join(root, 'src', 'lib'), { recursive: true })
-  writeFileSync(join(root, 'src', 'agent.ts'), "import { n } from './lib/n.js'\nconst x: number = n\nconsole.log(x)\n")
-  writeFileSync(join(root, 'src', 'lib', 'n.ts'), 'export const n: number = 1\n')
-  return { src: join(root, 'src'), cache: join(root, 'cache') }
-}
+const project = (): { src: string; cache: string } => tsProject(dirs, 'orch-cts-')
 
 it('names the output by its content: the same sources give the same file, an edited import a new one', async () => {
   const { src, cache } = project()
