@@ -4,15 +4,20 @@ import { connect, type Socket } from 'node:net'
 export class RawPeer {
   private buffer = ''
   readonly frames: unknown[] = []
+  /** for each frame, the number of the read (`data` event) that completed it: frames of one write share it */
+  readonly chunkOf: number[] = []
+  private chunks = 0
   private constructor(readonly socket: Socket) {
     socket.setEncoding('utf8')
     socket.on('data', (d: string) => {
+      this.chunks++
       this.buffer += d
       let nl
       while ((nl = this.buffer.indexOf('\n')) >= 0) {
         const line = this.buffer.slice(0, nl)
         this.buffer = this.buffer.slice(nl + 1)
         this.frames.push(JSON.parse(line))
+        this.chunkOf.push(this.chunks)
       }
     })
   }

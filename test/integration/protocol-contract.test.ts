@@ -291,4 +291,40 @@ describe('when answers come', () => {
     ext.close()
     cli.close()
   })
+
+  it("an agent's request (a send naming replyTo) is answered ahead of its reply, or on its own shortly after; a plain send and an error at once", async () => {
+    const t = home()
+    // held for up to 2 s instead of 5 ms, so that a slow test machine still sees the answer wait for the reply
+    process.env.ORCH_LAZY_ANSWER_MS = '2000'
+    try {
+      await orchJson(['start', writeConfig(t, [{ name: 'asker', type: 'external' }, { name: 'helper', type: 'external' }])])
+    } finally {
+      delete process.env.ORCH_LAZY_ANSWER_MS
+    }
+    const asker = await Wire.open(t, { client: 'agent', agent: 'asker' })
+    const helper = await Wire.open(t, { client: 'agent', agent: 'helper' })
+    for (const w of [asker, helper]) expect(await w.call('queue.consume', {})).toMatchObject({ result: {} })
+
+    asker.peer.write('{"id":"req","method":"queue.send","params":{"to":"helper","type":"ask","replyTo":"asker","payload":1}}\n')
+    const req = await helper.message(1)
+    expect(req).toMatchObject({ type: 'ask', replyTo: 'asker' })
+    expect(await helper.call('queue.send', { to: 'asker', type: 'ask.reply', inReplyTo: req.id, payload: 2 })).toMatchObject({ result: { ids: [expect.any(String)] } })
+    await asker.message(1)
+    const frames = asker.peer.frames as Frame[]
+    const answerAt = frames.findIndex((f) => f.id === 'req')
+    const replyAt = frames.findIndex((f) => f.event === 'message')
+    expect(frames[answerAt]).toEqual({ id: 'req', result: { ids: [req.id] } })
+    // held until the reply, then written with it: one write, one wake-up of the asker
+    expect(answerAt).toBe(replyAt - 1)
+    expect(asker.peer.chunkOf[answerAt]).toBe(asker.peer.chunkOf[replyAt])
+
+    // no reply comes: the answer still does
+    asker.peer.write('{"id":"req2","method":"queue.send","params":{"to":"helper","type":"ask","replyTo":"asker"}}\n')
+    await waitFor(() => (asker.peer.frames as Frame[]).find((f) => f.id === 'req2'), 'the answer of a request nobody replied to')
+    // a plain send, and a request that fails
+    expect(await asker.call('queue.send', { to: 'helper', type: 'note' })).toMatchObject({ result: { ids: [expect.any(String)] } })
+    expect(code(await asker.call('queue.send', { to: 'nobody', type: 'ask', replyTo: 'asker' }))).toBe('E_UNKNOWN_RECIPIENT')
+    asker.close()
+    helper.close()
+  })
 })

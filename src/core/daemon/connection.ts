@@ -12,7 +12,7 @@ export const OUTPUT_DROP_BYTES = 32 * 1024 * 1024
 
 let nextId = 1
 
-/** An answer nobody waits on (an agent's ack) waits at most this long for a write to carry it. */
+/** An answer nobody waits on (an agent's ack or request) waits at most this long for a write to carry it; ORCH_LAZY_ANSWER_MS overrides it. */
 export const LAZY_ANSWER_MS = 5
 
 /**
@@ -71,6 +71,7 @@ export class Connection {
     readonly socket: Socket,
     private readonly handle: (conn: Connection, line: string) => void,
     private readonly log?: Logger,
+    private readonly lazyAnswerMs = LAZY_ANSWER_MS,
   ) {
     socket.once('close', () => {
       clearTimeout(this.lazyTimer)
@@ -147,7 +148,7 @@ export class Connection {
       this.lazyTimer ??= setTimeout(() => {
         this.lazyTimer = undefined
         this.flush()
-      }, LAZY_ANSWER_MS)
+      }, this.lazyAnswerMs)
     }
     this.checkOutput()
     return ok

@@ -24,7 +24,7 @@ import { ChildProcessSpawner, procProbe } from '../supervisor/process-spawner.js
 import { Supervisor } from '../supervisor/supervisor.js'
 import { flushConnections, type Connection } from './connection.js'
 import type { DaemonContext } from './context.js'
-import { LAZY_ANSWERS, handlers } from './handlers/index.js'
+import { answersLazily, handlers } from './handlers/index.js'
 import { prepareHome } from './home.js'
 import { checkDesiredState } from './recover-files.js'
 import { FileWatcher } from './file-watcher.js'
@@ -224,7 +224,7 @@ export class Daemon {
   }
 
   private async listen(): Promise<void> {
-    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: PARAMS_CHECKS, lazyAnswers: LAZY_ANSWERS }, this.log)
+    const { server, connections } = createControlServer(this.ctx, { handlers, schemas: PARAMS_CHECKS, answersLazily }, this.log)
     this.server = server
     this.connections = connections
     // We hold the lock, so a socket file here is a leftover of a dead daemon.

@@ -9,7 +9,7 @@ import { dropNullOptionals } from '../protocol/null-params.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
 import { formatProblems, isPlainObject, problemsOf, quote } from '../schema/problems.js'
 import type { ParamsSchema } from '../protocol/schemas/method.js'
-import { Connection } from './connection.js'
+import { Connection, LAZY_ANSWER_MS } from './connection.js'
 import type { DaemonContext, Handler } from './context.js'
 
 /** Connections open at once; more are answered E_BUSY and closed. ORCH_MAX_CONNECTIONS overrides it (big teams). */
@@ -28,19 +28,22 @@ export interface Dispatch {
   handlers: Record<string, Handler<any, any>>
   /** each method's params schema; unknown keys are not checked (the protocol ignores them) */
   schemas: Record<string, ParamsSchema>
-  /** methods whose successful answers to an agent may wait for its connection's next write (Urgency 'lazy') */
-  lazyAnswers?: ReadonlySet<string>
+  /** whether a successful answer to an agent's call may wait for its connection's next write (Urgency 'lazy') */
+  answersLazily?: (method: string, params: Record<string, unknown>, result: unknown) => boolean
 }
 
 export interface ServerLimits {
   maxConnections: number
   frameTimeoutMs: number
+  /** how long an answer nobody waits on waits for company (Urgency 'lazy') */
+  lazyAnswerMs: number
 }
 
 export function serverLimits(env: NodeJS.ProcessEnv = process.env): ServerLimits {
   return {
     maxConnections: Number(env.ORCH_MAX_CONNECTIONS) || DEFAULT_MAX_CONNECTIONS,
     frameTimeoutMs: Number(env.ORCH_FRAME_TIMEOUT_MS) || DEFAULT_FRAME_TIMEOUT_MS,
+    lazyAnswerMs: Number(env.ORCH_LAZY_ANSWER_MS) || LAZY_ANSWER_MS,
   }
 }
 
@@ -72,7 +75,7 @@ export function createControlServer(
       refuseBusy(socket)
       return
     }
-    const conn = new Connection(socket, (c, line) => void handleFrame(c, line), log)
+    const conn = new Connection(socket, (c, line) => void handleFrame(c, line), log, limits.lazyAnswerMs)
     conn.reserved = connections.size >= limits.maxConnections
     connections.add(conn)
     conn.onClose(() => connections.delete(conn))
@@ -165,7 +168,7 @@ export function createControlServer(
         conn.send({ id, ...wireError(err.code, err.message, err.data) })
         return
       }
-      conn.send({ id, result: result ?? null }, conn.client === 'agent' && dispatch.lazyAnswers?.has(method) ? 'lazy' : 'turn')
+      conn.send({ id, result: result ?? null }, conn.client === 'agent' && dispatch.answersLazily?.(method, params, result) ? 'lazy' : 'turn')
     } catch (err) {
       // Every request gets exactly one answer, even when the daemon itself is at fault.
       log.error('request failed', { method, err })

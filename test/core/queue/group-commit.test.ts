@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { GroupCommit, type WriteBatch } from '../../../src/core/queue/group-commit.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { GroupCommit, REMOVAL_DELAY_MS, type WriteBatch } from '../../../src/core/queue/group-commit.js'
 import type { Message } from '../../../src/core/queue/message.js'
 
 const msg = (id: string, attempts = 0) => ({ id, attempts }) as Message
@@ -58,5 +58,57 @@ describe('GroupCommit', () => {
     void commits.insert([msg('b')])
     await commits.flush()
     expect(written).toEqual(['a', 'b'])
+  })
+
+  describe('removals (acks) wait for company', () => {
+    afterEach(() => void vi.useRealTimers())
+    const ticks = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) await Promise.resolve()
+    }
+    const recording = (): { batches: WriteBatch[]; commits: GroupCommit } => {
+      const batches: WriteBatch[] = []
+      return { batches, commits: new GroupCommit(async (b) => void batches.push(b)) }
+    }
+
+    it('a removal rides with the next insert: one write for both', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const { batches, commits } = recording()
+      let removed = false
+      const rem = commits.remove(['acked']).then(() => (removed = true))
+      await ticks()
+      // not written, so not answered: a crash now delivers the message again
+      expect(batches).toHaveLength(0)
+      expect(removed).toBe(false)
+      await commits.insert([msg('next')])
+      await rem
+      expect(batches).toHaveLength(1)
+      expect(batches[0]!.inserts.map((m) => m.id)).toEqual(['next'])
+      expect([...batches[0]!.removes]).toEqual(['acked'])
+    })
+
+    it(`a removal alone is written ${REMOVAL_DELAY_MS} ms later, and at once on flush`, async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const { batches, commits } = recording()
+      const rem = commits.remove(['a'])
+      await vi.advanceTimersByTimeAsync(REMOVAL_DELAY_MS - 1)
+      expect(batches).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(1)
+      await rem
+      expect(batches.map((b) => [...b.removes])).toEqual([['a']])
+
+      void commits.remove(['b'])
+      await commits.flush()
+      expect(batches.map((b) => [...b.removes])).toEqual([['a'], ['b']])
+    })
+
+    it('an update does not wait, and takes a waiting removal along', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const { batches, commits } = recording()
+      const rem = commits.remove(['a'])
+      await commits.update([msg('b', 1)])
+      await rem
+      expect(batches).toHaveLength(1)
+      expect([...batches[0]!.removes]).toEqual(['a'])
+    })
   })
 })

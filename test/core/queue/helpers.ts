@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { vi } from 'vitest'
+import { REMOVAL_DELAY_MS } from '../../../src/core/queue/group-commit.js'
 import { createMemoryStoreData, MemoryQueueStore } from '../../../src/core/queue/memory-store.js'
 import type { Message } from '../../../src/core/queue/message.js'
 import { NedbQueueStore } from '../../../src/core/queue/nedb-store.js'
@@ -86,4 +88,13 @@ export function storedMessage(n: number, over: Partial<Message> = {}): Message {
 }
 
 /** What queue tests fake: only timers and Date; NeDB reads its file with setImmediate, which must stay real. */
+/**
+ * Awaits an ack whose removal waits REMOVAL_DELAY_MS for a write to share,
+ * under faked timers: that time is let pass first.
+ */
+export async function acked(p: Promise<void>): Promise<void> {
+  await vi.advanceTimersByTimeAsync(REMOVAL_DELAY_MS)
+  await p
+}
+
 export const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] as const

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MemoryQueueStore } from '../../../src/core/queue/memory-store.js'
 import type { Message } from '../../../src/core/queue/message.js'
 import { MessageQueue } from '../../../src/core/queue/queue.js'
-import { FAKED, QueueHarness, recipient, STORE_KINDS } from './helpers.js'
+import { acked, FAKED, QueueHarness, recipient, STORE_KINDS } from './helpers.js'
 
 
 describe.each(STORE_KINDS)('MessageQueue leases, ttl and delay: $name store', (kind) => {
@@ -44,7 +44,7 @@ describe.each(STORE_KINDS)('MessageQueue leases, ttl and delay: $name store', (k
     const [first] = await q.send({ from: 'a', to: 'bob', type: 'first' })
     vi.advanceTimersByTime(500)
     const [second] = await q.send({ from: 'a', to: 'bob', type: 'second' })
-    await q.ack('bob', first!.id)
+    await acked(q.ack('bob', first!.id))
     vi.advanceTimersByTime(999)
     expect(q.list().inFlight.map((m) => m.id)).toEqual([second!.id])
     vi.advanceTimersByTime(1)
@@ -87,7 +87,7 @@ describe.each(STORE_KINDS)('MessageQueue leases, ttl and delay: $name store', (k
     q.attach(bob)
     const [m] = await q.send({ from: 'a', to: 'bob', type: 't', ttlMs: 100 })
     vi.advanceTimersByTime(200)
-    await q.ack('bob', m!.id)
+    await acked(q.ack('bob', m!.id))
     expect(q.stats()).toEqual({ pending: 0, inFlight: 0, dead: 0 })
   })
 

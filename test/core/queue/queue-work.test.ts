@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Recipient } from '../../../src/core/queue/queue-options.js'
-import { FAKED, QueueHarness, recipient, STORE_KINDS, type TestRecipient } from './helpers.js'
+import { acked, FAKED, QueueHarness, recipient, STORE_KINDS, type TestRecipient } from './helpers.js'
 
 
 /** A recipient with its own concurrency and lease, recording replacements. */
@@ -44,7 +44,7 @@ describe.each(STORE_KINDS)('MessageQueue work distribution: $name store', (kind)
       const sent = []
       for (let i = 0; i < 5; i++) sent.push((await q.send({ from: 'a', to: 'bob', type: 't', payload: i }))[0]!)
       expect(bob.received.map((m) => m.payload)).toEqual([0, 1])
-      await q.ack('bob', sent[0]!.id)
+      await acked(q.ack('bob', sent[0]!.id))
       expect(bob.received.map((m) => m.payload)).toEqual([0, 1, 2])
     })
 
@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)('MessageQueue work distribution: $name store', (kind)
       await q.send({ from: 'a', to: 'worker', type: 't' })
       expect(w0.received).toHaveLength(2)
       q.attach(w1)
-      await q.ack('worker:0', first!.id)
+      await acked(q.ack('worker:0', first!.id))
       for (let i = 0; i < 3; i++) await q.send({ from: 'a', to: 'worker', type: 't' })
       // w0 holds 1, w1 holds 0: the three go 1 → w1, then one each
       expect([w0.received.length - 1, w1.received.length]).toEqual([2, 2])
@@ -70,9 +70,9 @@ describe.each(STORE_KINDS)('MessageQueue work distribution: $name store', (kind)
       const [other] = await q.send({ from: 'bob', to: 'alice', type: 'job' })
       const [reply] = await q.send({ from: 'bob', to: 'alice', type: 'ask.reply', inReplyTo: 'req-1', correlationId: 'c1' })
       expect(alice.received.map((m) => m.id)).toEqual([job!.id, reply!.id])
-      await q.ack('alice', reply!.id)
+      await acked(q.ack('alice', reply!.id))
       expect(alice.received).toHaveLength(2)
-      await q.ack('alice', job!.id)
+      await acked(q.ack('alice', job!.id))
       expect(alice.received.map((m) => m.id)).toEqual([job!.id, reply!.id, other!.id])
     })
   })
@@ -238,7 +238,7 @@ describe.each(STORE_KINDS)('MessageQueue work distribution: $name store', (kind)
       // m1 is still bob's: the newer connection holds the concurrency slot, acks from either count
       const [m2] = await q.send({ from: 'a', to: 'bob', type: 't', payload: 2 })
       expect(newer.received).toEqual([])
-      await q.ack('bob', m1!.id)
+      await acked(q.ack('bob', m1!.id))
       expect(newer.received.map((m) => m.id)).toEqual([m2!.id])
       q.detach('bob', 'disconnected', newer)
       expect(older.events).toEqual(['replaced', 'resumed'])

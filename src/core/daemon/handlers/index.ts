@@ -1,4 +1,5 @@
 import type { MethodName, ParamsOf, ResultOf } from '../../protocol/methods.js'
+import { isPlainObject } from '../../schema/problems.js'
 import type { Handler } from '../context.js'
 import { agentReady, agentsDelete, agentsDescribe, agentsList, agentsReload, agentsRestart, agentsResurrect, agentsStart, agentsStop } from './agents.js'
 import { agentsEnv } from './agents-env.js'
@@ -27,12 +28,24 @@ import {
 export type HandlerMap = { [M in MethodName]: Handler<ParamsOf<M>, ResultOf<M>> }
 
 /**
- * Methods whose answer an agent does not wait on (its acks: the daemon took
- * them when it read them): their answer goes with the connection's next write,
- * or LAZY_ANSWER_MS later, instead of a write (and a wake-up of the agent) of
- * its own. A CLI's calls are answered at once.
+ * Answers an agent does not wait on go with its connection's next write, or
+ * LAZY_ANSWER_MS later, instead of a write (and a wake-up of the agent) of
+ * their own: its acks (the daemon took them when it read them), and its
+ * requests, sends that name `replyTo` (the agent waits for the reply, which
+ * then brings the answer along). An error is answered at once (in a
+ * `queue.sendMany`, one send's error too), and so is every call of a CLI.
  */
-export const LAZY_ANSWERS: ReadonlySet<string> = new Set<MethodName>(['queue.ack'])
+export function answersLazily(method: string, params: Record<string, unknown>, result: unknown): boolean {
+  if (method === 'queue.ack') return true
+  if (method === 'queue.send') return params.replyTo !== undefined
+  if (method === 'queue.sendMany') {
+    const { results } = result as ResultOf<'queue.sendMany'>
+    return (params.messages as unknown[]).every(isRequest) && results.every((r) => 'ids' in r)
+  }
+  return false
+}
+
+const isRequest = (m: unknown): boolean => isPlainObject(m) && m.replyTo !== undefined && m.replyTo !== null
 
 /** One handler per method. */
 export const handlers: HandlerMap = {
