@@ -31,14 +31,14 @@ export const LAZY_ANSWER_MS = 5
 export type Urgency = 'now' | 'turn' | 'lazy'
 
 /** Connections holding output for the end of this turn. */
-const corked = new Set<Connection>()
+const holding = new Set<Connection>()
 let flushScheduled = false
 
 /** Writes out what every connection holds. Called once per loop turn, and before connections are closed on purpose. */
 export function flushConnections(): void {
   flushScheduled = false
-  for (const conn of corked) conn.flush()
-  corked.clear()
+  for (const conn of holding) conn.flush()
+  holding.clear()
 }
 
 /**
@@ -66,6 +66,9 @@ export class Connection {
   private held: string[] = []
   private flushNow = false
   private lazyTimer: NodeJS.Timeout | undefined
+  /** frames held for the next write, and their length in characters */
+  private out: string[] = []
+  private outChars = 0
 
   constructor(
     readonly socket: Socket,
@@ -76,6 +79,7 @@ export class Connection {
     socket.once('close', () => {
       clearTimeout(this.lazyTimer)
       this.held = []
+      this.out = []
       for (const fn of this.closeHandlers) fn()
       this.closeHandlers = []
     })
@@ -117,19 +121,30 @@ export class Connection {
     return this.write(text, when)
   }
 
-  /** Writes out everything held. */
+  /** Ends the connection after what it holds and what was written. */
+  end(): void {
+    this.flush()
+    closeGently(this.socket)
+  }
+
+  /** Writes out everything held, in one write. */
   flush(): void {
     if (this.lazyTimer !== undefined) {
       clearTimeout(this.lazyTimer)
       this.lazyTimer = undefined
     }
-    while (this.socket.writableCorked > 0) this.socket.uncork()
+    if (this.out.length === 0 || this.socket.destroyed) return
+    // one string, not a corked write per frame: the socket's per-chunk bookkeeping and writev cost
+    // the daemon ~4x the CPU of joining (50 frames: 27 against 7 µs here, docs/benchmarks.md)
+    const text = this.out.length === 1 ? this.out[0]! : this.out.join('')
+    this.out = []
+    this.outChars = 0
+    this.socket.write(text)
   }
 
   private write(text: string, when: Urgency): boolean {
-    const { socket } = this
-    if (socket.writableCorked === 0) socket.cork()
-    const ok = socket.write(text)
+    this.out.push(text)
+    this.outChars += text.length
     if (when === 'now') {
       if (!this.flushNow) {
         this.flushNow = true
@@ -139,7 +154,7 @@ export class Connection {
         })
       }
     } else if (when === 'turn') {
-      corked.add(this)
+      holding.add(this)
       if (!flushScheduled) {
         flushScheduled = true
         setImmediate(flushConnections)
@@ -150,20 +165,23 @@ export class Connection {
         this.flush()
       }, this.lazyAnswerMs)
     }
-    this.checkOutput()
-    return ok
+    return this.checkOutput()
   }
 
-  private checkOutput(): void {
-    const unsent = this.socket.writableLength
+  /** Whether the peer keeps up (what a socket write answers): false past the socket's high-water mark. */
+  private checkOutput(): boolean {
+    // held frames count in characters: as many bytes for the ASCII that JSON mostly is
+    const unsent = this.socket.writableLength + this.outChars
     if (unsent > OUTPUT_DROP_BYTES) {
       this.log?.warn('dropping a connection that does not read what the daemon sends', { connection: this.id, agent: this.agent, unsentBytes: unsent })
       this.socket.destroy()
     } else if (unsent > OUTPUT_PAUSE_BYTES && !this.paused) {
+      // the held frames go out as one write over the high-water mark, so 'drain' comes once they are all sent
       this.paused = true
       this.socket.pause()
       this.socket.once('drain', () => this.resume())
     }
+    return unsent < this.socket.writableHighWaterMark
   }
 
   private resume(): void {
@@ -171,6 +189,12 @@ export class Connection {
     while (!this.paused && this.held.length > 0 && !this.socket.destroyed) this.handle(this, this.held.shift()!)
     if (!this.paused && !this.socket.destroyed) this.socket.resume()
   }
+}
+
+/** Ends a socket after what was written; a peer that does not read it is cut off shortly after. */
+export function closeGently(socket: Socket): void {
+  socket.end()
+  setTimeout(() => socket.destroy(), 1_000).unref()
 }
 
 function oversizeAnswer(id: number | string | null, bytes: number): ResponseFrame {

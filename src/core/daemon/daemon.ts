@@ -348,7 +348,7 @@ export class Daemon {
       await this.watcher.close().catch(() => {})
       this.supervisor.detachAll()
       this.server.close()
-      flushConnections() // answers still corked (this shutdown's own among them) go out before the sockets close
+      flushConnections() // answers still held (this shutdown's own among them) go out before the sockets close
       for (const c of this.connections) c.socket.destroy()
       await this.store.close().catch((err) => this.log.error('state store close failed', { err }))
       await this.tracing.close().catch((err) => this.log.error('span export close failed', { err }))

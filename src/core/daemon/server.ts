@@ -9,7 +9,7 @@ import { dropNullOptionals } from '../protocol/null-params.js'
 import { PROTOCOL_VERSION } from '../protocol/version.js'
 import { formatProblems, isPlainObject, problemsOf, quote } from '../schema/problems.js'
 import type { ParamsSchema } from '../protocol/schemas/method.js'
-import { Connection, LAZY_ANSWER_MS } from './connection.js'
+import { Connection, LAZY_ANSWER_MS, closeGently } from './connection.js'
 import type { DaemonContext, Handler } from './context.js'
 
 /** Connections open at once; more are answered E_BUSY and closed. ORCH_MAX_CONNECTIONS overrides it (big teams). */
@@ -92,7 +92,7 @@ export function createControlServer(
       if (!decoder.partial) return
       log.warn('closing a connection whose frame stalled', { connection: conn.id, agent: conn.agent, timeoutMs: limits.frameTimeoutMs })
       conn.send({ id: null, ...wireError(ErrorCode.PROTOCOL, `an unfinished frame got no byte for ${limits.frameTimeoutMs} ms; closing the connection`) })
-      closeGently(socket)
+      conn.end()
     })
   })
 
@@ -178,10 +178,4 @@ export function createControlServer(
   }
 
   return { server, connections }
-}
-
-/** Ends a connection after what was written; a peer that does not read it is cut off shortly after. */
-function closeGently(socket: Socket): void {
-  socket.end()
-  setTimeout(() => socket.destroy(), 1_000).unref()
 }

@@ -37,12 +37,14 @@ beforeEach(async () => {
   }
   const write = s._write.bind(s)
   const writev = s._writev.bind(s)
+  // the frames a write carried, one per line
+  const frames = (text: string): string[] => text.split(/(?<=\n)/)
   s._write = (chunk, enc, cb) => {
-    writes.push([String(chunk)])
+    writes.push(frames(String(chunk)))
     write(chunk, enc, cb)
   }
   s._writev = (chunks, cb) => {
-    writes.push(chunks.map((c) => String(c.chunk)))
+    writes.push(chunks.flatMap((c) => frames(String(c.chunk))))
     writev(chunks, cb)
   }
   conn = new Connection(serverSide, () => {})
