@@ -26,7 +26,7 @@ export class EntryCounts {
   transition(entry: QueueEntry, next: EntryState, holder?: string): void {
     if (entry.state === next) return
     this.add(entry, entry.state, -1)
-    if (entry.state === 'leased') delete entry.leasedTo
+    if (entry.state === 'leased') entry.leasedTo = undefined
     if (next === 'leased') entry.leasedTo = holder
     this.add(entry, next, 1)
     entry.state = next

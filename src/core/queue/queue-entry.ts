@@ -45,6 +45,12 @@ export function newEntry(msg: Message, agent: string): QueueEntry {
     isReply,
     agent,
     state: 'gone',
+    // every field from the start, cleared with undefined and never deleted: a `delete` turns an
+    // object into a slow dictionary, and every entry lives through a lease
+    leasedTo: undefined,
+    leaseExpiresAt: undefined,
+    deliveredTo: undefined,
+    progress: undefined,
     inDispatchHeap: false,
     inDelayHeap: false,
     inExpiryHeap: false,

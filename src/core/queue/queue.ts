@@ -64,8 +64,9 @@ export class MessageQueue {
     this.opts = resolveQueueOptions(options)
     this.store = this.opts.store
     this.now = this.opts.now
-    this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due))
-    this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due))
+    this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due), (entry) => (entry.inDelayHeap = entry.state === 'delayed'))
+    // a leased message may come back (nack, lease lost) and must still expire then; acked or dead, it never will
+    this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due), (entry) => (entry.inExpiryHeap = entry.state !== 'gone' && entry.state !== 'dead'))
     this.recipients = new Recipients({ maxInFlight: this.opts.maxInFlight, leaseMs: this.opts.leaseMs })
     this.leases = new Leases(this.now, (expired) => this.onLeasesExpired(expired))
     // acked keyed messages whose window passed leave the store
@@ -533,9 +534,9 @@ export class MessageQueue {
 
   /** Forgets the lease's details; `leasedTo` goes with the state change that follows (EntryCounts.transition). */
   private clearLease(entry: QueueEntry): void {
-    delete entry.leaseExpiresAt
-    delete entry.deliveredTo
-    delete entry.progress
+    entry.leaseExpiresAt = undefined
+    entry.deliveredTo = undefined
+    entry.progress = undefined
   }
 
   private dropLease(attached: AttachedRecipient, entry: QueueEntry): void {
