@@ -100,25 +100,25 @@ export class Connection {
   }
 
   /** Writes a frame; it leaves as `when` says (see Urgency), with whatever else is held by then: one syscall for many frames. */
-  send(frame: ResponseFrame | EventFrame, when: Urgency = 'turn'): boolean {
+  send(frame: ResponseFrame | EventFrame, when: Urgency = 'turn'): void {
     if (!('id' in frame)) return this.sendEncoded(encodeFrame(frame), frame.event, when)
-    if (this.socket.destroyed) return false
+    if (this.socket.destroyed) return
     let text = encodeFrame(frame)
     const bytes = bytesOverFrameLimit(text)
     // The peer would drop it unread and wait for an answer forever: answer what happened instead.
     if (bytes > 0) text = encodeFrame(oversizeAnswer(frame.id, bytes))
-    return this.write(text, when)
+    this.write(text, when)
   }
 
   /** An event frame already encoded (a line): dropped with a warning when over the frame limit (its peer would drop it unread). */
-  sendEncoded(text: string, event: string, when: Urgency = 'turn'): boolean {
-    if (this.socket.destroyed) return false
+  sendEncoded(text: string, event: string, when: Urgency = 'turn'): void {
+    if (this.socket.destroyed) return
     const bytes = bytesOverFrameLimit(text)
     if (bytes > 0) {
       this.log?.warn('event over the frame limit not sent', { connection: this.id, event, bytes })
-      return false
+      return
     }
-    return this.write(text, when)
+    this.write(text, when)
   }
 
   /** Ends the connection after what it holds and what was written. */
@@ -142,7 +142,7 @@ export class Connection {
     this.socket.write(text)
   }
 
-  private write(text: string, when: Urgency): boolean {
+  private write(text: string, when: Urgency): void {
     this.out.push(text)
     this.outChars += text.length
     if (when === 'now') {
@@ -165,11 +165,10 @@ export class Connection {
         this.flush()
       }, this.lazyAnswerMs)
     }
-    return this.checkOutput()
+    this.checkOutput()
   }
 
-  /** Whether the peer keeps up (what a socket write answers): false past the socket's high-water mark. */
-  private checkOutput(): boolean {
+  private checkOutput(): void {
     // held frames count in characters: as many bytes for the ASCII that JSON mostly is
     const unsent = this.socket.writableLength + this.outChars
     if (unsent > OUTPUT_DROP_BYTES) {
@@ -181,7 +180,6 @@ export class Connection {
       this.socket.pause()
       this.socket.once('drain', () => this.resume())
     }
-    return unsent < this.socket.writableHighWaterMark
   }
 
   private resume(): void {

@@ -13,7 +13,7 @@ export const PRUNE_FLOOR = 1024
  * Items due at given times, with one timer armed for the earliest. Used for
  * delayed messages (notBefore) and ttl expiry: a timer, not a polling loop.
  * Items are not removed when they stop mattering; `onDue` re-checks them.
- * Each time the heap has doubled, the items `keep` refuses are dropped:
+ * Given `keep`, each time the heap has doubled the items it refuses are dropped:
  * without that, every request an SDK agent made (its ttl is its timeout, 30 s
  * by default) stayed in the heap until then, acked long before, with its
  * message and payload: at 10,000 round trips/s, 300,000 of them, promoted to
@@ -30,7 +30,7 @@ export class Deadlines<T> {
     private readonly now: () => number,
     private readonly onDue: (items: T[]) => void,
     /** whether an item still matters; one it refuses is dropped unseen by `onDue` (so `keep` may note that) */
-    private readonly keep: (item: T) => boolean = () => true,
+    private readonly keep?: (item: T) => boolean,
   ) {
     this.timer = new WakeTimer(now, () => this.fire())
   }
@@ -41,14 +41,14 @@ export class Deadlines<T> {
 
   add(at: number, item: T): void {
     if (this.stopped) return
-    if (this.heap.size >= this.pruneAt) this.prune()
+    if (this.keep && this.heap.size >= this.pruneAt) this.prune(this.keep)
     this.heap.push({ at, item })
     if (at < this.armedFor) this.arm()
   }
 
   /** Drops what `keep` refuses, in O(n) once the heap doubled since the last time: O(1) per add. */
-  private prune(): void {
-    this.heap.retain((d) => this.keep(d.item))
+  private prune(keep: (item: T) => boolean): void {
+    this.heap.retain((d) => keep(d.item))
     this.pruneAt = Math.max(PRUNE_FLOOR, this.heap.size * 2)
     this.arm()
   }

@@ -64,9 +64,8 @@ export class MessageQueue {
     this.opts = resolveQueueOptions(options)
     this.store = this.opts.store
     this.now = this.opts.now
-    this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due), (entry) => (entry.inDelayHeap = entry.state === 'delayed'))
-    // a leased message may come back (nack, lease lost) and must still expire then; acked or dead, it never will
-    this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due), (entry) => (entry.inExpiryHeap = entry.state !== 'gone' && entry.state !== 'dead'))
+    this.delays = new Deadlines(this.now, (due) => this.onDelaysDue(due), (entry) => this.keepDelay(entry))
+    this.expiries = new Deadlines(this.now, (due) => this.onExpiriesDue(due), (entry) => this.keepExpiry(entry))
     this.recipients = new Recipients({ maxInFlight: this.opts.maxInFlight, leaseMs: this.opts.leaseMs })
     this.leases = new Leases(this.now, (expired) => this.onLeasesExpired(expired))
     // acked keyed messages whose window passed leave the store
@@ -633,6 +632,18 @@ export class MessageQueue {
       this.detach(id, `deliver failed: ${toError(err).message}`, recipient)
     }
     return true
+  }
+
+  /** Whether a pruned delay heap keeps the entry; one dropped is marked out of it, so that it can come back. */
+  private keepDelay(entry: QueueEntry): boolean {
+    entry.inDelayHeap = entry.state === 'delayed'
+    return entry.inDelayHeap
+  }
+
+  /** The same for the expiry heap: a leased message may come back (nack, lease lost) and must still expire then; acked or dead, it never will. */
+  private keepExpiry(entry: QueueEntry): boolean {
+    entry.inExpiryHeap = entry.state !== 'gone' && entry.state !== 'dead'
+    return entry.inExpiryHeap
   }
 
   private onDelaysDue(due: QueueEntry[]): void {
