@@ -183,6 +183,7 @@ export class Daemon {
     checkDesiredState(paths, log, recovery)
     const supervisor = new Supervisor({ store, log, spawner: new ChildProcessSpawner(paths, (r) => registry.prepareSpawn(r, paths.home)), probe: procProbe(paths.home) })
     const monitor = new Monitor(supervisor, DEFAULT_MONITOR_INTERVAL_MS, log)
+    supervisor.on('spawned', () => monitor.wake())
     // the settings the last config gave: the queue opens before any config is loaded
     const queueSettings = await readQueueSettings(queueSettingsFile(paths), recovery)
     const queueStore = new NedbQueueStore(join(paths.dataDir, 'queue.db'), { durability: queueSettings.durability, recovery })
@@ -213,7 +214,7 @@ export class Daemon {
     monitor.start()
     // metrics are a view: whatever goes wrong with them, the daemon starts
     await observer.endpoint.start().catch((err) => log.error('cannot start the metrics endpoint', { err }))
-    daemon.rotator.check() // a daemon.log grown large before this start is cut now, not in 10s
+    daemon.rotator.check(true) // a log grown large before this start (daemon.log, or an agent's while no daemon ran) is cut now, not in 10s
     daemon.rotator.start(Number(process.env.ORCH_LOG_CHECK_MS) || undefined)
     daemon.watchdog = watchdog
     daemon.idleGc = IdleGc.create()

@@ -28,6 +28,8 @@ const isAgentLog = (name: string): boolean => name.endsWith('.out.log') || name.
 export class LogClock {
   private readonly last = new Map<string, Mark>()
   private readonly pending = new Map<string, NodeJS.Timeout>()
+  /** files seen to change since the last takeChanged(): the only ones the log rotator needs to look at */
+  private changed = new Set<string>()
   private watcher: FSWatcher | null = null
   private sweeper: NodeJS.Timeout | null = null
 
@@ -80,6 +82,13 @@ export class LogClock {
     this.note(file)
   }
 
+  /** The files seen to grow (or be emptied) since the last call. */
+  takeChanged(): Set<string> {
+    const out = this.changed
+    this.changed = new Set()
+    return out
+  }
+
   /** `file` was rotated: its index went with the copy, the next mark starts a new one. */
   rotated(file: string): void {
     this.last.delete(file)
@@ -120,6 +129,7 @@ export class LogClock {
         return
       }
       if (!prev && st.size === 0) return
+      this.changed.add(file)
       const mark: Mark = { offset: st.size, time: Math.max(st.mtimeMs, prev?.time ?? 0), approx: atStart }
       writeMark(indexPath(file), mark, !prev)
       this.last.set(file, mark)

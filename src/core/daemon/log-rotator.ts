@@ -5,9 +5,18 @@ import type { Supervisor } from '../supervisor/supervisor.js'
 import type { DaemonLogLimits } from './daemon-log-limits.js'
 import type { LogClock } from './log-clock.js'
 
-/** Checks every agent's log files, and daemon.log, on a timer and rotates those over their size. */
+/** Every this many checks, every agent log file is looked at, changed or not (a change event lost). */
+export const FULL_CHECK_EVERY = 6
+
+/**
+ * Checks daemon.log and the agent log files that changed, on a timer, and
+ * rotates those over their size. A file that did not grow cannot have gone
+ * over: the log clock, which watches the logs folder, says which grew; every
+ * FULL_CHECK_EVERY checks all of them are looked at anyway.
+ */
 export class LogRotator {
   private timer: NodeJS.Timeout | null = null
+  private checks = 0
 
   constructor(
     private readonly paths: OrchPaths,
@@ -41,12 +50,17 @@ export class LogRotator {
     this.timer = null
   }
 
-  check(): void {
+  /** `all`: every agent file, changed or not (otherwise one check in FULL_CHECK_EVERY does). */
+  check(all = false): void {
     this.checkDaemonLog()
+    const changed = this.clock.takeChanged()
+    const full = all || ++this.checks % FULL_CHECK_EVERY === 0
+    if (!full && changed.size === 0) return
     for (const inst of this.supervisor.all()) {
       const { logMaxBytes, logRetain } = inst.record.agent
       const files = agentLogPaths(this.paths, inst.record.id)
       for (const file of [files.out, files.err]) {
+        if (!full && !changed.has(file)) continue
         try {
           if (rotateIfNeeded(file, logMaxBytes, logRetain, { beforeCopy: () => this.clock.markNow(file) })) {
             this.clock.rotated(file)

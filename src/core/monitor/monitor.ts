@@ -32,7 +32,12 @@ interface Seen {
  */
 export class Monitor {
   private timer: NodeJS.Timeout | null = null
+  private started = false
   private running = false
+  /** every process is a quiet child of ours: one sample per QUIET_EVERY intervals, reading them all */
+  private resting = false
+  /** bumped by wake(): a sample that began before it does not start a rest */
+  private changes = 0
   private lastCpu = process.cpuUsage()
   private lastAt = Date.now()
   private daemonCpu = 0
@@ -41,6 +46,7 @@ export class Monitor {
   private tick = 0
   private nextSlot = 0
   private pidsRead = 0
+  private pidsProbed = 0
 
   constructor(
     private readonly supervisor: UsageReceiver,
@@ -55,22 +61,47 @@ export class Monitor {
     const ms = Math.max(MIN_MONITOR_INTERVAL_MS, requestedMs)
     if (ms === this.intervalMs) return
     this.intervalMs = ms
-    if (this.timer) {
+    if (this.started) {
       this.stop()
       this.start()
     }
   }
 
   start(): void {
-    if (this.timer) return
-    this.timer = setInterval(() => void this.sample(), this.intervalMs)
-    this.timer.unref()
+    if (this.started) return
+    this.started = true
+    this.arm(this.intervalMs)
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer)
+    this.started = false
+    if (this.timer) clearTimeout(this.timer)
     this.timer = null
     this.reader?.close()
+  }
+
+  /** A process was spawned: a resting monitor samples again within one interval (the new one is not quiet yet). */
+  wake(): void {
+    this.changes++
+    if (!this.resting) return
+    this.resting = false
+    if (this.timer) this.arm(this.intervalMs)
+  }
+
+  /** Whether the monitor rests (tests): every process a quiet child, sampled once per QUIET_EVERY intervals. */
+  get isResting(): boolean {
+    return this.resting
+  }
+
+  private arm(ms: number): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.sample().finally(() => {
+        if (this.started && !this.timer) this.arm(this.resting ? this.intervalMs * QUIET_EVERY : this.intervalMs)
+      })
+    }, ms)
+    this.timer.unref()
   }
 
   /** The daemon's own usage: % of one core since the previous sample, and RSS. */
@@ -83,28 +114,42 @@ export class Monitor {
     return this.pidsRead
   }
 
+  /** How many quiet agents were checked alive with a signal 0 so far (tests). */
+  get probes(): number {
+    return this.pidsProbed
+  }
+
   /**
    * One sample of every agent. An agent quiet for QUIET_AFTER samples (no CPU
    * time at all) is read once in QUIET_EVERY intervals: a process that runs
    * no code cannot have grown, so its figures stand (0 %, the same memory)
    * and are reported again in between, and `orch ls` shows them as before.
-   * Between its reads it is only checked to be alive (a signal 0: no /proc
-   * text to produce), so a lost agent is noticed as soon as before; one that
-   * wakes is seen within QUIET_EVERY intervals, and read every interval again.
-   * With 50 idle agents this is most of an idle daemon's CPU.
+   * Between its reads a quiet agent that is not our child (re-adopted) is
+   * checked to be alive (a signal 0: no /proc text to produce), so its loss
+   * is noticed as soon as before; a child needs no check, its exit is heard.
+   * One that wakes is seen within QUIET_EVERY intervals, and read every
+   * interval again.
+   *
+   * When every process is a quiet child of ours, the monitor rests: it
+   * samples once per QUIET_EVERY intervals and reads them all then (the same
+   * reads, a fifth of the wake-ups), until one of them uses CPU or a process
+   * is spawned (wake). With 50 idle agents this is most of an idle daemon's
+   * CPU.
    */
   async sample(): Promise<void> {
     if (this.running) return
     this.running = true
     try {
       const live = this.supervisor.processes()
+      const changes = this.changes
+      const readAll = this.resting
       this.tick++
       if (live.length > 0) {
         const due: Array<{ id: string; pid: number }> = []
-        const quiet: Array<{ id: string; pid: number; seen: Seen }> = []
+        const quiet: Array<{ id: string; pid: number; child: boolean; seen: Seen }> = []
         for (const p of live) {
           const seen = this.seen.get(p.id)
-          if (seen && seen.pid === p.pid && seen.idle >= QUIET_AFTER && (this.tick + seen.slot) % QUIET_EVERY !== 0) quiet.push({ ...p, seen })
+          if (!readAll && seen && seen.pid === p.pid && seen.idle >= QUIET_AFTER && (this.tick + seen.slot) % QUIET_EVERY !== 0) quiet.push({ ...p, seen })
           else due.push(p)
         }
         const usage = await this.usageOf(due.map((p) => p.pid), quiet.length > 0 ? live.map((p) => p.pid) : undefined)
@@ -124,8 +169,8 @@ export class Monitor {
           this.seen.set(id, { pid, idle, memory: s.memory, slot: seen?.slot ?? this.nextSlot++ % QUIET_EVERY })
           this.supervisor.reportUsage(id, { at: now, cpu: Math.round(s.cpu * 10) / 10, memory: s.memory })
         }
-        for (const { id, pid, seen } of quiet) {
-          if (alive(pid)) this.supervisor.reportUsage(id, { at: now, cpu: 0, memory: seen.memory })
+        for (const { id, pid, child, seen } of quiet) {
+          if (child || this.probe(pid)) this.supervisor.reportUsage(id, { at: now, cpu: 0, memory: seen.memory })
           else {
             suspects.add(id)
             this.seen.delete(id)
@@ -137,6 +182,7 @@ export class Monitor {
         // failed need the start-time check.
         this.supervisor.reportMissing(suspects)
       } else if (this.seen.size > 0) this.seen.clear()
+      this.resting = this.changes === changes && live.every((p) => p.child && (this.seen.get(p.id)?.idle ?? 0) >= QUIET_AFTER)
       const now = Date.now()
       const cpu = process.cpuUsage()
       const usedUs = cpu.user - this.lastCpu.user + (cpu.system - this.lastCpu.system)
@@ -148,6 +194,11 @@ export class Monitor {
     } finally {
       this.running = false
     }
+  }
+
+  private probe(pid: number): boolean {
+    this.pidsProbed++
+    return alive(pid)
   }
 
   private forgetAllBut(live: ReadonlyArray<{ id: string }>): void {

@@ -88,9 +88,14 @@ export class Supervisor {
     return [...new Set(this.all().map((i) => i.record.name))]
   }
 
-  /** Instances that have a process, for the monitor to sample. */
-  processes(): Array<{ id: string; pid: number }> {
-    return this.all().flatMap((i) => (i.record.pid === null ? [] : [{ id: i.record.id, pid: i.record.pid }]))
+  /**
+   * Instances that have a process, for the monitor to sample. `child`: ours,
+   * so its exit is heard (the others, re-adopted, are only seen gone).
+   */
+  processes(): Array<{ id: string; pid: number; child: boolean }> {
+    const out: Array<{ id: string; pid: number; child: boolean }> = []
+    for (const i of this.instances.values()) if (i.record.pid !== null) out.push({ id: i.record.id, pid: i.record.pid, child: i.proc !== undefined })
+    return out
   }
 
   private instancesOf(name: string): Instance[] {

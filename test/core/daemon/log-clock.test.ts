@@ -73,4 +73,20 @@ describe('LogClock', () => {
     clock.markNow(f)
     expect(marks(f).map((m) => m.offset)).toEqual([2])
   })
+
+  it('takeChanged names the files seen to grow since the last call, and only those (the log rotator looks at no other)', async () => {
+    const { dir, clock } = setup()
+    const a = join(dir, 'a.out.log')
+    const b = join(dir, 'b.out.log')
+    writeFileSync(a, 'old\n')
+    writeFileSync(b, 'old\n')
+    clock.start()
+    clock.takeChanged() // what start found
+    expect(clock.takeChanged()).toEqual(new Set())
+    appendFileSync(a, 'new\n')
+    await waitFor(() => marks(a).length === 2, 'the growth of a marked')
+    expect(clock.takeChanged()).toEqual(new Set([a]))
+    expect(clock.takeChanged()).toEqual(new Set())
+  })
+
 })

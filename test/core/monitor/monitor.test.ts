@@ -15,8 +15,8 @@ it('only reports: a sample for each live pid, the ids whose pid could not be rea
   const missing: Array<ReadonlySet<string> | undefined> = []
   const receiver: UsageReceiver = {
     processes: () => [
-      { id: 'me', pid: process.pid },
-      { id: 'gone', pid: NO_SUCH_PID },
+      { id: 'me', pid: process.pid, child: false },
+      { id: 'gone', pid: NO_SUCH_PID, child: false },
     ],
     reportUsage: (id, sample) => void samples.push([id, sample]),
     reportMissing: (suspects) => void missing.push(suspects),
@@ -48,8 +48,8 @@ describe('quiet agents', () => {
     const samples: Array<[string, UsageSample]> = []
     const receiver: UsageReceiver = {
       processes: () => [
-        { id: 'idle', pid: idle.pid! },
-        { id: 'busy', pid: busy.pid! },
+        { id: 'idle', pid: idle.pid!, child: false },
+        { id: 'busy', pid: busy.pid!, child: false },
       ],
       reportUsage: (id, sample) => void samples.push([id, sample]),
       reportMissing: () => {},
@@ -84,11 +84,11 @@ describe('quiet agents', () => {
     expect(samples.filter(([id]) => id === 'busy').every(([, s]) => s.cpu > 0)).toBe(true)
   })
 
-  it('a quiet agent that dies is a suspect at the next sample, not QUIET_EVERY samples later', async () => {
+  it('a quiet re-adopted agent (not our child) that dies is a suspect at the next sample, not QUIET_EVERY samples later', async () => {
     const idle = await child('idle')
     const missing: Array<ReadonlySet<string> | undefined> = []
     const receiver: UsageReceiver = {
-      processes: () => [{ id: 'idle', pid: idle.pid! }],
+      processes: () => [{ id: 'idle', pid: idle.pid!, child: false }],
       reportUsage: () => {},
       reportMissing: (suspects) => void missing.push(suspects),
     }
@@ -104,4 +104,50 @@ describe('quiet agents', () => {
     await monitor.sample()
     expect(missing).toEqual([new Set(['idle'])])
   })
+
+  it('a quiet child is never probed (its exit is heard), and a team of quiet children rests until one wakes or a process is spawned', async () => {
+    const idle = await child('idle')
+    const busy = await child('busy')
+    const team = [{ id: 'idle', pid: idle.pid!, child: true }]
+    const receiver: UsageReceiver = { processes: () => team, reportUsage: () => {}, reportMissing: () => {} }
+    const monitor = new Monitor(receiver, 1_000, silentLog)
+    for (let i = 0; i < QUIET_AFTER; i++) await monitor.sample()
+    expect(monitor.isResting).toBe(false)
+    await monitor.sample()
+    // quiet now: from here on it is read only when the monitor wakes, and never probed
+    expect(monitor.isResting).toBe(true)
+    const reads = monitor.reads
+    await monitor.sample()
+    expect(monitor.reads - reads).toBe(1) // resting: every process read at each (rarer) sample
+    expect(monitor.probes).toBe(0)
+    // a spawn wakes it: the next sample is one interval away, and the new process not quiet
+    team.push({ id: 'busy', pid: busy.pid!, child: true })
+    monitor.wake()
+    expect(monitor.isResting).toBe(false)
+    await monitor.sample()
+    expect(monitor.isResting).toBe(false)
+    // the idle one is quiet and not resting-read any more: between its reads it is reported, not probed;
+    // the busy one keeps the monitor awake (a clock tick of it before each sample)
+    const ticksOf = (pid: number) => {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return Number(f[11]) + Number(f[12])
+    }
+    for (let i = 0; i < QUIET_EVERY; i++) {
+      const before = ticksOf(busy.pid!)
+      await waitFor(() => ticksOf(busy.pid!) > before, 'the busy child to use a clock tick')
+      await monitor.sample()
+    }
+    expect(monitor.probes).toBe(0)
+    expect(monitor.isResting).toBe(false)
+  })
+
+  it('a re-adopted agent keeps the monitor awake: its loss is only seen by a probe or a read', async () => {
+    const idle = await child('idle')
+    const receiver: UsageReceiver = { processes: () => [{ id: 'idle', pid: idle.pid!, child: false }], reportUsage: () => {}, reportMissing: () => {} }
+    const monitor = new Monitor(receiver, 1_000, silentLog)
+    for (let i = 0; i <= QUIET_AFTER + QUIET_EVERY; i++) await monitor.sample()
+    expect(monitor.isResting).toBe(false)
+    expect(monitor.probes).toBeGreaterThan(0)
+  })
+
 })
