@@ -175,11 +175,9 @@ export const queueAck: H<'queue.ack'> = async (p, ctx, conn) => {
   }
   const ids = [...(p.ids ?? []), ...(p.id !== undefined ? [p.id] : [])]
   if (ids.length === 0) throw new BadParamsError("bad params for 'queue.ack': give 'id' or 'ids'")
-  const results = await Promise.allSettled(ids.map((id) => ctx.queue.ack(agent, id)))
-  const failed = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [{ id: ids[i]!, code: (r.reason as { code?: string }).code ?? 'E_INTERNAL', message: (r.reason as Error).message }] : [],
-  )
-  return failed.length > 0 ? { ok: true, failed } : { ok: true }
+  const errors = await ctx.queue.ackMany(agent, ids)
+  if (errors.length === 0) return { ok: true }
+  return { ok: true, failed: errors.map(({ id, error }) => ({ id, code: (error as { code?: string }).code ?? 'E_INTERNAL', message: error.message })) }
 }
 
 export const queueNack: H<'queue.nack'> = async (p, ctx, conn) => {
