@@ -7,13 +7,13 @@ import type { QueueStats } from './message.js'
  * can ask for each instance's inbox and in-flight count without a scan.
  */
 export class EntryCounts {
-  private readonly pendingByAgent = new Map<string, number>()
+  private readonly pendingByAgent = new Counts()
   /** by `to` as addressed: an agent name, an instance id, a CLI address */
-  private readonly pendingByAddress = new Map<string, number>()
+  private readonly pendingByAddress = new Counts()
   /** by the recipient id the message is leased to */
-  private readonly inFlightByHolder = new Map<string, number>()
+  private readonly inFlightByHolder = new Counts()
   /** dead letters by the agent name they were for */
-  private readonly deadByAgent = new Map<string, number>()
+  private readonly deadByAgent = new Counts()
   private pending = 0
   private inFlight = 0
   private dead = 0
@@ -34,22 +34,22 @@ export class EntryCounts {
 
   /** Pending messages for an agent: addressed to its name or to any of its instances. */
   inbox(agent: string): number {
-    return this.pendingByAgent.get(agent) ?? 0
+    return this.pendingByAgent.get(agent)
   }
 
   /** Pending messages addressed exactly to `to`. */
   pendingTo(to: string): number {
-    return this.pendingByAddress.get(to) ?? 0
+    return this.pendingByAddress.get(to)
   }
 
   /** Messages leased to `holder` and not yet acked or nacked. */
   inFlightOf(holder: string): number {
-    return this.inFlightByHolder.get(holder) ?? 0
+    return this.inFlightByHolder.get(holder)
   }
 
   /** Dead letters of an agent (its name and its instances). */
   deadOf(agent: string): number {
-    return this.deadByAgent.get(agent) ?? 0
+    return this.deadByAgent.get(agent)
   }
 
   stats(): QueueStats {
@@ -61,16 +61,16 @@ export class EntryCounts {
       case 'delayed':
       case 'ready':
         this.pending += delta
-        bump(this.pendingByAgent, entry.agent, delta)
-        bump(this.pendingByAddress, entry.msg.to, delta)
+        this.pendingByAgent.bump(entry.agent, delta)
+        this.pendingByAddress.bump(entry.msg.to, delta)
         break
       case 'leased':
         this.inFlight += delta
-        if (entry.leasedTo !== undefined) bump(this.inFlightByHolder, entry.leasedTo, delta)
+        if (entry.leasedTo !== undefined) this.inFlightByHolder.bump(entry.leasedTo, delta)
         break
       case 'dead':
         this.dead += delta
-        bump(this.deadByAgent, entry.agent, delta)
+        this.deadByAgent.bump(entry.agent, delta)
         break
       case 'gone':
         break
@@ -78,9 +78,36 @@ export class EntryCounts {
   }
 }
 
-/** Adds `delta` to a count, dropping counts that reach 0 so the maps hold only what is there. */
-function bump(counts: Map<string, number>, key: string, delta: number): void {
-  const n = (counts.get(key) ?? 0) + delta
-  if (n === 0) counts.delete(key)
-  else counts.set(key, n)
+/** A count map sheds its zeros when it reaches this many keys, or twice what it kept at its last shedding. */
+export const PRUNE_FLOOR = 1024
+
+/**
+ * Counts by key. A count that reaches 0 stays in the map: a message
+ * dispatched at once takes its agent's pending count 0 → 1 → 0, and
+ * deleting and re-adding the key each time cost 2–3 % of the daemon's CPU
+ * under load. The zeros are shed when the map doubles (addresses come and
+ * go: CLI callers, replaced instances), so it stays bounded by twice what
+ * is counted, at an amortised constant cost.
+ */
+export class Counts {
+  private readonly map = new Map<string, number>()
+  private pruneAt = PRUNE_FLOOR
+
+  get(key: string): number {
+    return this.map.get(key) ?? 0
+  }
+
+  bump(key: string, delta: number): void {
+    const n = (this.map.get(key) ?? 0) + delta
+    this.map.set(key, n)
+    if (this.map.size >= this.pruneAt) {
+      for (const [k, v] of this.map) if (v === 0) this.map.delete(k)
+      this.pruneAt = Math.max(PRUNE_FLOOR, this.map.size * 2)
+    }
+  }
+
+  /** Keys held, zeros included (tests). */
+  get size(): number {
+    return this.map.size
+  }
 }
