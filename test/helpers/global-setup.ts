@@ -17,6 +17,11 @@ export function recordHome(home: string): void {
   if (file) appendFileSync(file, `${home}\t${by}\n`)
 }
 
+/** The processes (other than this one) whose ORCH_HOME is one of `homes`. */
+export function pidsInHomes(homes: ReadonlySet<string>): string[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid && homes.has(homeOf(p) ?? ''))
+}
+
 function homeOf(pid: string): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/environ`, 'utf8')
@@ -40,7 +45,7 @@ export default function setup(): () => void {
         .map((l) => l.split('\t') as [string, string]),
     )
     const homes = new Set(made.keys())
-    const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid && homes.has(homeOf(p) ?? ''))
+    const left = pidsInHomes(homes)
     if (left.length > 0) {
       const what = left.map((pid) => {
         let cmd = '?'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { runCommand } from '@oclif/test'
 import { afterEach } from 'vitest'
 import { orchPaths, type OrchPaths } from '../../src/core/paths.js'
-import { recordHome } from './global-setup.js'
+import { pidsInHomes, recordHome } from './global-setup.js'
 import { procStartTime } from '../../src/core/supervisor/proc.js'
 
 export const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -139,6 +139,15 @@ export async function cleanup(t: TestHome, extraPids: number[] = []): Promise<vo
   await orch(['kill', '--json']).catch(() => {})
   killDaemon(t)
   for (const pid of [...recordedPids(t.paths), ...extraPids]) if (isAlive(pid)) killGroup(pid)
+  // a daemon a command of the test started while another one came up (the watchdog's, after a
+  // kill -9) may win the lock only now, with no pid file yet: whatever still runs in the home, by pid
+  const home = new Set([t.home])
+  for (let i = 0; i < 5; i++) {
+    const left = pidsInHomes(home)
+    if (left.length === 0) break
+    for (const pid of left) killGroup(Number(pid))
+    await new Promise((r) => setTimeout(r, 100))
+  }
   // a daemon that lost a start race may still be writing its last log line: what cannot go now,
   // the end-of-run sweep (global-setup.ts) kills and removes
   try {
