@@ -315,13 +315,14 @@ export default async function queue(log) {
   for (const senders of SENDER_COUNTS) {
     const rates = runs[senders].map((x) => x.rate)
     const value = median(rates)
+    // issue 13 asks 25,000/s of 1 sender; with 4, the rate of pm2's bus
+    const minRate = senders === 1 ? ONE_SENDER_RATE : PM2_BUS_RATE
     figures.push(figure({
       section: 'queue',
       name: `msgs/s stored → delivered → acked, ${senders} sender${senders > 1 ? 's' : ''} (${MESSAGES} msgs after ${WARMUP} to warm up, window ${WINDOW}/sender, median of ${ROUNDS})`,
       value: Math.round(value), unit: 'msgs/s', floor: Math.round(nedbRate), floorName: nedbName, vs: 'ratio',
-      // issue 13 asks 25,000/s of 1 sender; with 4, the rate of pm2's bus
-      target: ({ value: v, cmp }) => v >= (senders === 1 ? ONE_SENDER_RATE : PM2_BUS_RATE) && cmp >= 0.5,
-      targetText: `≥ ${(senders === 1 ? ONE_SENDER_RATE : PM2_BUS_RATE).toLocaleString('en-US')}/s and ≥ 0.5x NeDB`,
+      target: ({ value: v, cmp }) => v >= minRate && cmp >= 0.5,
+      targetText: `≥ ${minRate.toLocaleString('en-US')}/s and ≥ 0.5x NeDB`,
       pm2: senders === 1 ? `≈ ${PM2_BUS_RATE.toLocaleString('en-US')}/s (bus: no store, no ack)` : undefined,
       note: `spread ${spread(rates, fmtRate)}; over the whole run, warm-up included: ${fmtRate(median(runs[senders].map((x) => x.wholeRate)))}; ` +
         `sends stored at ${fmtRate(median(runs[senders].map((x) => x.sendRate)))}; ` +

@@ -266,15 +266,9 @@ export class MessageQueue {
   async ack(recipientId: string, messageId: string): Promise<void> {
     this.assertOpen()
     const entry = this.releaseLease(recipientId, messageId)
-    this.counts.transition(entry, 'gone')
-    this.entries.delete(messageId)
-    this.events.emit('acked', entry.msg, recipientId)
+    const leaves = this.settleAcked(entry, recipientId)
     this.pump()
-    if (entry.msg.key === undefined) return this.store.remove([messageId])
-    // kept, marked acked, until the key window passes: a duplicate send within it is turned away;
-    // only its id matters then, so the payload goes
-    this.keys.acked(entry)
-    entry.msg.payload = null
+    if (leaves) return this.store.remove([messageId])
     await this.store.update([entry.msg])
   }
 
@@ -296,28 +290,37 @@ export class MessageQueue {
         failed.push({ id, error: new MessageNotLeasedError(recipientId, id) })
         continue
       }
-      this.releaseLease(recipientId, id)
-      this.counts.transition(entry, 'gone')
-      this.entries.delete(id)
-      this.events.emit('acked', entry.msg, recipientId)
-      if (entry.msg.key === undefined) removed.push(id)
-      else {
-        this.keys.acked(entry)
-        entry.msg.payload = null
-        kept.push(entry.msg)
-      }
+      this.release(recipientId, entry)
+      if (this.settleAcked(entry, recipientId)) removed.push(id)
+      else kept.push(entry.msg)
     }
     this.pump()
-    const writes: Array<Promise<void>> = []
-    if (removed.length > 0) writes.push(this.store.remove(removed).catch((error: unknown) => void failed.push(...removed.map((id) => ({ id, error: toError(error) })))))
-    if (kept.length > 0) writes.push(this.store.update(kept).catch((error: unknown) => void failed.push(...kept.map((m) => ({ id: m.id, error: toError(error) })))))
-    if (writes.length === 1) await writes[0]
-    else if (writes.length > 1) await Promise.all(writes)
+    const failAll = (ids: string[]) => (error: unknown) => void failed.push(...ids.map((id) => ({ id, error: toError(error) })))
+    await Promise.all([
+      removed.length > 0 && this.store.remove(removed).catch(failAll(removed)),
+      kept.length > 0 && this.store.update(kept).catch(failAll(kept.map((m) => m.id))),
+    ])
     if (failed.length > 1) {
       const at = new Map(messageIds.map((id, i) => [id, i]))
       failed.sort((a, b) => at.get(a.id)! - at.get(b.id)!)
     }
     return failed
+  }
+
+  /**
+   * An entry whose lease was released is acked: counted and forgotten.
+   * Answers whether its message leaves the store; a keyed one is kept,
+   * marked acked, until the key window passes (a duplicate send within it is
+   * turned away; only its id matters then, so the payload goes).
+   */
+  private settleAcked(entry: QueueEntry, recipientId: string): boolean {
+    this.counts.transition(entry, 'gone')
+    this.entries.delete(entry.msg.id)
+    this.events.emit('acked', entry.msg, recipientId)
+    if (entry.msg.key === undefined) return true
+    this.keys.acked(entry)
+    entry.msg.payload = null
+    return false
   }
 
   /** The recipient failed the message: back at once with attempts + 1 and lastError, or dead past maxAttempts. */
@@ -558,6 +561,11 @@ export class MessageQueue {
   private releaseLease(recipientId: string, messageId: string): QueueEntry {
     const entry = this.leasedEntry(recipientId, messageId)
     if (!entry) throw new MessageNotLeasedError(recipientId, messageId)
+    this.release(recipientId, entry)
+    return entry
+  }
+
+  private release(recipientId: string, entry: QueueEntry): void {
     this.leases.release(entry)
     const attached = this.recipients.get(recipientId)
     if (attached) {
@@ -565,7 +573,6 @@ export class MessageQueue {
       this.dirtyRecipients.add(attached)
     }
     this.clearLease(entry)
-    return entry
   }
 
   private leasedEntry(recipientId: string, messageId: string): QueueEntry | undefined {

@@ -7,6 +7,13 @@ import { Monitor, QUIET_AFTER, QUIET_EVERY, type UsageReceiver } from '../../../
 import { silentLog } from '../supervisor/helpers/harness.js'
 import { waitFor } from '../../helpers/orch.js'
 
+/** CPU clock ticks a process used so far (utime + stime). */
+function ticksOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(f[11]) + Number(f[12])
+}
+
 /** A pid no process has: above the kernel's pid_max. */
 const NO_SUCH_PID = 2 ** 22 + 1
 
@@ -57,11 +64,6 @@ describe('quiet agents', () => {
     const monitor = new Monitor(receiver, 1_000, silentLog)
     // the first sample is the average since start; then, until quiet, both are read every time
     // (the busy child burns CPU between samples: wait for a clock tick of it before each)
-    const ticksOf = (pid: number) => {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      return Number(f[11]) + Number(f[12])
-    }
     const sampleAfterBusyTick = async () => {
       const before = ticksOf(busy.pid!)
       await waitFor(() => ticksOf(busy.pid!) > before, 'the busy child to use a clock tick')
@@ -128,10 +130,6 @@ describe('quiet agents', () => {
     expect(monitor.isResting).toBe(false)
     // the idle one is quiet and not resting-read any more: between its reads it is reported, not probed;
     // the busy one keeps the monitor awake (a clock tick of it before each sample)
-    const ticksOf = (pid: number) => {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      return Number(f[11]) + Number(f[12])
-    }
     for (let i = 0; i < QUIET_EVERY; i++) {
       const before = ticksOf(busy.pid!)
       await waitFor(() => ticksOf(busy.pid!) > before, 'the busy child to use a clock tick')

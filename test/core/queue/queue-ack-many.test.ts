@@ -8,6 +8,16 @@ function worker(id: string, maxInFlight: number): TestRecipient {
   return Object.assign(recipient(id, 'worker'), { maxInFlight })
 }
 
+/** Sends `n` messages to `worker`, leased at once to worker:0 (attached first): their ids. */
+async function leasedToWorker(queue: MessageQueue, n: number): Promise<string[]> {
+  const w = worker('worker:0', n)
+  queue.attach(w)
+  for (let i = 0; i < n; i++) await queue.send({ from: 'alice', to: 'worker', type: 't', payload: i })
+  return w.received.map((m) => m.id)
+}
+
+const codes = (failed: Array<{ id: string; error: Error }>) => failed.map((f) => [f.id, (f.error as { code?: string }).code])
+
 /** The memory store whose removals fail (a full disk), counting the writes it is given. */
 class CountingStore extends MemoryQueueStore {
   removals: string[][] = []
@@ -31,17 +41,18 @@ describe('ackMany: the acks of one frame', () => {
   afterEach(async () => {
     for (const q of queues.splice(0)) await q.close()
   })
+  async function opened(): Promise<{ queue: MessageQueue; store: CountingStore }> {
+    const o = await open()
+    queues.push(o.queue)
+    return o
+  }
 
   it('removes them in one write; an id not leased to the recipient fails alone, in the order given', async () => {
-    const { queue, store } = await open()
-    queues.push(queue)
-    const w = worker('worker:0', 3)
-    queue.attach(w)
-    for (let i = 0; i < 3; i++) await queue.send({ from: 'alice', to: 'worker', type: 't', payload: i })
-    const ids = w.received.map((m) => m.id)
+    const { queue, store } = await opened()
+    const ids = await leasedToWorker(queue, 3)
     expect(ids).toHaveLength(3)
     const failed = await queue.ackMany('worker:0', ['nope', ids[0]!, ids[1]!, ids[2]!, ids[0]!])
-    expect(failed.map((f) => [f.id, (f.error as { code?: string }).code])).toEqual([
+    expect(codes(failed)).toEqual([
       ['nope', 'E_NOT_LEASED'],
       [ids[0], 'E_NOT_LEASED'],
     ])
@@ -50,15 +61,10 @@ describe('ackMany: the acks of one frame', () => {
   })
 
   it('a failed write fails every id it carried, with its error; the acks are not undone (redelivered after a restart, at least once)', async () => {
-    const { queue, store } = await open()
-    queues.push(queue)
-    const w = worker('worker:0', 2)
-    queue.attach(w)
-    for (let i = 0; i < 2; i++) await queue.send({ from: 'alice', to: 'worker', type: 't', payload: i })
-    const ids = w.received.map((m) => m.id)
+    const { queue, store } = await opened()
+    const ids = await leasedToWorker(queue, 2)
     store.failRemovals = Object.assign(new Error('disk full'), { code: 'E_STORE_FULL' })
-    const failed = await queue.ackMany('worker:0', ids)
-    expect(failed.map((f) => [f.id, (f.error as { code?: string }).code])).toEqual(ids.map((id) => [id, 'E_STORE_FULL']))
+    expect(codes(await queue.ackMany('worker:0', ids))).toEqual(ids.map((id) => [id, 'E_STORE_FULL']))
   })
 })
 
@@ -69,10 +75,7 @@ describe.each(STORE_KINDS)('ackMany on the $name store', (kind) => {
   it('what it acked stays acked after a restart; what it refused is redelivered', async () => {
     h = await QueueHarness.create(kind)
     const q1 = await h.open()
-    const w = worker('worker:0', 3)
-    q1.attach(w)
-    for (let i = 0; i < 3; i++) await q1.send({ from: 'alice', to: 'worker', type: 't', payload: i })
-    const [a, b, c] = w.received.map((m) => m.id)
+    const [a, b, c] = await leasedToWorker(q1, 3)
     expect(await q1.ackMany('worker:0', [a!, c!])).toEqual([])
     await q1.close()
     const q2 = await h.open()
