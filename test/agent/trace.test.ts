@@ -152,22 +152,25 @@ describe('orch trace', () => {
     expect(readFileSync(historyFile(), 'utf8')).not.toContain('torn-li')
   })
 
-  it('the bound holds: old events are compacted away (history.maxEvents), and the bound is kept for the next start', async () => {
+  it('the bound holds: old events go with history.log.1 (history.maxEvents), and the bound is kept for the next start', async () => {
     team = new Team()
     const cfg = writeConfig(team.t, chain.map((a) => ({ ...a, startGrace: '60s' })), { history: { maxEvents: 40 } })
     await orchJson(['start', cfg])
     await waitFor(async () => (await team.ls()).every((a) => a.status === 'online'), 'agents online')
     const ids: string[] = []
     // each task is 9 events (3 messages stored, delivered and acked; one to three lines each, as their events come
-    // before or after a write of the history): 12 tasks are 108 events, past 40 + the slack of 16
+    // before or after a write of the history): 12 tasks are 108 events, so history.log was rotated to
+    // history.log.1 twice (at 40 events), and the first tasks are gone from both
     for (let i = 0; i < 12; i++) {
       const id = await sendTask({ n: i })
       await taskDone(id)
       ids.push(id)
     }
-    const lines = readFileSync(historyFile(), 'utf8').split('\n').filter(Boolean)
-    expect(lines.length).toBeLessThanOrEqual(40 + 16)
-    expect(lines.some((l) => l.includes(ids[0]!))).toBe(false)
+    const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean)
+    // a file holds at most the bound and one write's events (a task's 9 at most)
+    expect(lines(historyFile()).length).toBeLessThanOrEqual(40 + 9)
+    expect(lines(`${historyFile()}.1`).length).toBeLessThanOrEqual(40 + 9)
+    expect([...lines(historyFile()), ...lines(`${historyFile()}.1`)].some((l) => l.includes(ids[0]!))).toBe(false)
     const first = await orch(['trace', ids[0]!, '--json'])
     expect(JSON.parse(first.stdout)).toMatchObject({ error: { code: 'E_NOT_IN_HISTORY' } })
     expect((await orchJson<TraceTree>(['trace', ids[11]!])).roots[0]!.outcome).toBe('acked')
@@ -175,7 +178,8 @@ describe('orch trace', () => {
     // the next daemon keeps the bound before any config is loaded again
     await orchJson(['daemon', 'restart'])
     for (let i = 0; i < 12; i++) await taskDone(await sendTask({ n: i }))
-    expect(readFileSync(historyFile(), 'utf8').split('\n').filter(Boolean).length).toBeLessThanOrEqual(40 + 16)
+    expect(lines(historyFile()).length).toBeLessThanOrEqual(40 + 9)
+    expect(lines(`${historyFile()}.1`).length).toBeLessThanOrEqual(40 + 9)
   })
 
   it('a bad history setting is refused with a clear error', async () => {

@@ -111,8 +111,8 @@ export const DASHBOARD_ENTRIES = {
 /** The message history's bound (top-level `history`): whichever limit is reached first. */
 export const HISTORY_ENTRIES = {
   enabled: optional(bool(), 'Record the lifecycle of every message for `orch trace` and `orch queue history` (default true)'),
-  maxEvents: optional(int({ min: 1, max: 1_000_000 }), `Events kept, at most 1,000,000 (orch trace reads them all): older ones are compacted away (default ${thousands(DEFAULT_HISTORY_MAX_EVENTS)})`),
-  maxAge: optional(duration({ min: 1_000 }), `Events older than this are compacted away (default '${DEFAULT_HISTORY_MAX_AGE_MS / 3_600_000}h', 7 days)`),
+  maxEvents: optional(int({ min: 1, max: 1_000_000 }), `Events kept, at most 1,000,000 (orch trace reads them all): older ones are not read, and go with data/history.log.1, which holds up to as many more (default ${thousands(DEFAULT_HISTORY_MAX_EVENTS)})`),
+  maxAge: optional(duration({ min: 1_000 }), `Events older than this are not read, and leave the disk with data/history.log.1 (default '${DEFAULT_HISTORY_MAX_AGE_MS / 3_600_000}h', 7 days)`),
 }
 
 export const CONFIG_ENTRIES = {
@@ -132,7 +132,7 @@ export const CONFIG_ENTRIES = {
   ),
   history: optional(
     objectOf(HISTORY_ENTRIES),
-    'The message history (data/history.log) behind `orch trace`: kept across daemon restarts, bounded; a config that sets it sets all of it (unset fields take their defaults)',
+    'The message history (data/history.log and history.log.1) behind `orch trace`: kept across daemon restarts, bounded; a config that sets it sets all of it (unset fields take their defaults)',
   ),
   /** JSON and YAML configs name their JSON Schema here for editor completion; orch itself ignores it. */
   $schema: optional(str(), "This file's JSON Schema, for editor completion: './node_modules/orch/schema.json'"),

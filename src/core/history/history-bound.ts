@@ -12,12 +12,3 @@ export const DEFAULT_HISTORY_MAX_EVENTS = 100_000
 export const DEFAULT_HISTORY_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
 
 export const DEFAULT_HISTORY_BOUND: HistoryBound = { enabled: true, maxEvents: DEFAULT_HISTORY_MAX_EVENTS, maxAgeMs: DEFAULT_HISTORY_MAX_AGE_MS }
-
-/**
- * The file may hold this many more lines than `maxEvents` before it is
- * compacted: compacting rewrites the file, so it happens once per quarter
- * of the bound, not at every write.
- */
-export function compactionSlack(maxEvents: number): number {
-  return Math.max(16, Math.ceil(maxEvents / 4))
-}

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rename, stat, unlink } from 'node:fs/promises'
 import { AppendFile } from '../queue/append-file.js'
 import { replaceFile } from '../queue/replace-file.js'
-import { compactionSlack, type HistoryBound } from './history-bound.js'
+import type { HistoryBound } from './history-bound.js'
 import { eventsInLine, eventsOfLine, timeOfLine, type HistoryEvent } from './history-event.js'
 import type { Message } from '../queue/message.js'
 import { LineBuffer } from './line-buffer.js'
@@ -20,10 +20,20 @@ export const HISTORY_FLUSH_MS = 50
  * data/history.log: the lifecycle events of messages, one JSON line each,
  * apart from the queue's file so that the queue's writes stay as they are.
  * Appends are batched and never fsynced (history is for people: a power cut
- * may lose the last moments of it, never a message). Bounded by
- * `maxEvents` and `maxAgeMs`: past the bound plus a slack, the file is
- * rewritten with what the bound keeps (a temporary file renamed over it).
- * A torn last line (a write cut short by a crash) is cut off at open.
+ * may lose the last moments of it, never a message). A torn last line (a
+ * write cut short by a crash) is cut off at open.
+ *
+ * Bounded by `maxEvents` and `maxAgeMs` the way supervisord and logrotate
+ * bound a log: once the file holds `maxEvents` events, or its oldest is past
+ * `maxAgeMs`, it is renamed to `history.log.1` (replacing the one before)
+ * and a new file begins; `history.log.1` goes once its newest event is past
+ * `maxAgeMs`. Reading takes the newest `maxEvents` events younger than
+ * `maxAgeMs` from both, so what is read is exactly the bound, while the disk
+ * holds up to twice `maxEvents`. Keeping the bound costs a rename per
+ * `maxEvents` events: it used to be a rewrite of the file per quarter of
+ * them, about a tenth of the daemon's CPU under a sustained load
+ * (docs/benchmarks.md). Only a bound lowered below what the files hold
+ * rewrites them (once).
  */
 export class HistoryLog {
   private readonly buffer = new LineBuffer()
@@ -42,7 +52,7 @@ export class HistoryLog {
 
   private constructor(
     readonly path: string,
-    private file: AppendFile,
+    private file: AppendFile | null,
     /** the events of the complete lines in the file (the bound counts events, and a line holds one to three) */
     private events: number,
     /** the time of its first line; NaN when empty */
@@ -51,6 +61,16 @@ export class HistoryLog {
     private readonly onError: (err: Error) => void,
     private readonly now: () => number,
   ) {}
+
+  /** The file before this one: `history.log.1`. */
+  get previousPath(): string {
+    return `${this.path}.1`
+  }
+
+  /** the events in previousPath (counted in the background after open, before any other file operation) */
+  private previousEvents = 0
+  /** the time of previousPath's newest event (its last write); NaN when there is none */
+  private previousNewest = Number.NaN
 
   /** Opens (creating it when missing); `tornBytes` says how much of a torn last line was cut off. */
   static async open(
@@ -64,13 +84,11 @@ export class HistoryLog {
     const complete = buf.lastIndexOf(0x0a) + 1
     const tornBytes = buf.length - complete
     if (tornBytes > 0) await file.truncate(complete)
-    let events = 0
-    for (let start = 0, nl = buf.indexOf(0x0a); nl !== -1 && nl < complete; start = nl + 1, nl = buf.indexOf(0x0a, start)) {
-      events += eventsInLine(buf, start, nl)
-    }
+    const events = countEvents(buf, complete)
     const oldest = events > 0 ? timeOfLine(buf.toString('utf8', 0, Math.min(complete, 64)), 0) : Number.NaN
     const log = new HistoryLog(path, file, events, oldest, bound, onError, now)
-    log.queue(() => log.compactIfDue())
+    log.queue(() => log.countPrevious())
+    log.queue(() => log.keepBound())
     return { log, tornBytes }
   }
 
@@ -78,15 +96,16 @@ export class HistoryLog {
     return this.bound
   }
 
-  /** Takes effect at once: a lower bound compacts now; disabled, nothing more is recorded (what is kept stays readable). */
+  /** Takes effect at once: a lower bound rewrites the files now when they hold more than it keeps; disabled, nothing more is recorded (what is kept stays readable). */
   setBound(bound: HistoryBound): void {
+    const lower = bound.maxEvents < this.bound.maxEvents
     this.bound = bound
     if (!bound.enabled) {
       this.buffer.clear()
       this.bufferedEvents = 0
       this.open.clear()
     }
-    this.queue(() => this.compactIfDue())
+    this.queue(() => (lower ? this.keepLowerBound() : this.keepBound()))
   }
 
   /**
@@ -149,13 +168,18 @@ export class HistoryLog {
   /** The events the bound keeps, oldest first, those still buffered included. A line that is not an event is skipped. */
   async read(): Promise<HistoryEvent[]> {
     await this.flush()
-    let text: string
-    try {
-      text = await readFile(this.path, 'utf8')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw err
-    }
+    // both files are read in one turn of the chain: a rotation cannot move lines between the two reads
+    let text = ''
+    await new Promise<void>((resolve, reject) => {
+      this.queue(async () => {
+        try {
+          text = (await readIfThere(this.previousPath)) + (await readIfThere(this.path))
+          resolve()
+        } catch (err) {
+          reject(err)
+        }
+      })
+    })
     const lines = text.split('\n')
     lines.pop() // after the last '\n': empty, or a line being written
     const cutoff = this.now() - this.bound.maxAgeMs
@@ -177,7 +201,7 @@ export class HistoryLog {
     await this.flush()
     this.closed = true
     await this.chain
-    await this.file.close().catch(() => {})
+    await this.file?.close().catch(() => {})
   }
 
   /** One file operation at a time, in order; none fails the next. */
@@ -187,30 +211,78 @@ export class HistoryLog {
 
   private async write(batch: Buffer, events: number): Promise<void> {
     if (this.closed && batch.length === 0) return
+    // a rotation that could not open the new file leaves it to the next write
+    this.file ??= await AppendFile.open(this.path)
     await this.file.append(batch, false)
     this.appends++
     if (this.events === 0) this.oldest = timeOfLine(batch.toString('latin1', 0, Math.min(batch.length, 32)), 0)
     this.events += events
-    await this.compactIfDue()
-  }
-
-  private isDue(): boolean {
-    const { maxEvents, maxAgeMs } = this.bound
-    if (this.events > maxEvents + compactionSlack(maxEvents)) return true
-    // past the age by a quarter of it (an hour at most): a rewrite per hour at worst, not per write
-    return this.oldest < this.now() - maxAgeMs - Math.min(maxAgeMs / 4, 3_600_000)
+    await this.keepBound()
   }
 
   /**
-   * Keeps the lines of the newest maxEvents events younger than maxAgeMs
-   * (a line is cut whole, so up to two more events may stay). Works on bytes:
-   * the cut is found by stepping back over newlines and reading the times
-   * at line starts, so a compaction costs a read and a write of the file
-   * and hardly any CPU (the daemon's event loop is not held up).
+   * After each write (and at open): the file is rotated once it holds
+   * maxEvents events or its oldest is past maxAgeMs, and the previous one
+   * goes once its newest is past maxAgeMs.
    */
-  private async compactIfDue(): Promise<void> {
-    if (!this.isDue()) return
-    const buf = await readFile(this.path)
+  private async keepBound(): Promise<void> {
+    const { maxEvents, maxAgeMs } = this.bound
+    const cutoff = this.now() - maxAgeMs
+    if (this.previousNewest < cutoff) await this.dropPrevious()
+    if (this.events >= maxEvents || (this.events > 0 && this.oldest < cutoff)) await this.rotate()
+  }
+
+  /** A bound lowered below what the files hold: they are rewritten to it, once. */
+  private async keepLowerBound(): Promise<void> {
+    const held = this.events + this.previousEvents
+    if (held > this.bound.maxEvents) await this.compact()
+    else await this.keepBound()
+  }
+
+  /** history.log becomes history.log.1 (replacing it) and a new history.log begins. */
+  private async rotate(): Promise<void> {
+    await this.file?.close()
+    this.file = null
+    await rename(this.path, this.previousPath)
+    this.previousEvents = this.events
+    this.previousNewest = this.now()
+    this.events = 0
+    this.oldest = Number.NaN
+    this.file = await AppendFile.open(this.path)
+  }
+
+  private async dropPrevious(): Promise<void> {
+    await unlink(this.previousPath).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err
+    })
+    this.previousEvents = 0
+    this.previousNewest = Number.NaN
+  }
+
+  /** Counts the previous file's events and notes when it was last written (its newest event), in the background after open. */
+  private async countPrevious(): Promise<void> {
+    let buf: Buffer
+    let mtimeMs: number
+    try {
+      ;[buf, { mtimeMs }] = await Promise.all([readFile(this.previousPath), stat(this.previousPath)])
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      this.previousEvents = 0
+      return
+    }
+    this.previousEvents = countEvents(buf, buf.lastIndexOf(0x0a) + 1)
+    this.previousNewest = this.previousEvents > 0 ? mtimeMs : Number.NaN
+  }
+
+  /**
+   * Rewrites the two files as one history.log holding the lines of the
+   * newest maxEvents events younger than maxAgeMs (a line is cut whole, so
+   * up to two more events may stay): only when the bound was lowered below
+   * what they hold (rotation keeps it otherwise). Works on bytes: the cut is found by stepping back over
+   * newlines and reading the times at line starts.
+   */
+  private async compact(): Promise<void> {
+    const buf = Buffer.concat([await readIfThere(this.previousPath, null), await readFile(this.path)])
     const end = buf.lastIndexOf(0x0a) + 1
     let cut = end
     let kept = 0
@@ -227,13 +299,33 @@ export class HistoryLog {
       kept -= eventsInLine(buf, cut, next - 1)
       cut = next
     }
-    await this.file.close()
-    try {
-      await replaceFile(this.path, buf.subarray(cut, end))
-    } finally {
-      this.file = await AppendFile.open(this.path)
-    }
+    await this.file?.close()
+    this.file = null
+    await replaceFile(this.path, buf.subarray(cut, end))
     this.events = kept
     this.oldest = kept > 0 ? timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) : Number.NaN
+    await this.dropPrevious()
+    this.file = await AppendFile.open(this.path)
+  }
+}
+
+/** The events of the complete lines of `buf` (up to `complete`). */
+function countEvents(buf: Buffer, complete: number): number {
+  let events = 0
+  for (let start = 0, nl = buf.indexOf(0x0a); nl !== -1 && nl < complete; start = nl + 1, nl = buf.indexOf(0x0a, start)) {
+    events += eventsInLine(buf, start, nl)
+  }
+  return events
+}
+
+/** A file's contents, or nothing when it does not exist. */
+async function readIfThere(path: string): Promise<string>
+async function readIfThere(path: string, encoding: null): Promise<Buffer>
+async function readIfThere(path: string, encoding: 'utf8' | null = 'utf8'): Promise<string | Buffer> {
+  try {
+    return await readFile(path, encoding === null ? undefined : encoding)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return encoding === null ? Buffer.alloc(0) : ''
+    throw err
   }
 }

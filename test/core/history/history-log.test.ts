@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -55,57 +55,101 @@ describe('HistoryLog', () => {
     await log.close()
   })
 
-  it('holds the bound: past maxEvents and its slack the file is compacted to the newest maxEvents', async () => {
+  it('holds the bound by rotation: at maxEvents the file is renamed to history.log.1 (not rewritten), and reads give the newest maxEvents of both', async () => {
     const path = file()
-    const { log } = await open(path, { maxEvents: 40 })
+    const { log, errors } = await open(path, { maxEvents: 40 })
     const t = Date.now()
-    // 40 + a slack of 16: the 57th line compacts
-    for (let i = 0; i < 56; i++) {
+    for (let i = 0; i < 39; i++) {
       log.add(ev(t + i, `m${i}`))
       await log.flush()
     }
-    expect(lines(path)).toHaveLength(56)
-    log.add(ev(t + 56, 'm56'))
+    expect(lines(path)).toHaveLength(39)
+    const inode = statSync(path).ino
+    log.add(ev(t + 39, 'm39'))
     await log.flush()
-    expect(lines(path)).toHaveLength(40)
-    expect(lines(path)[0]).toContain('"m17"')
-    // appends go on into the new file
-    log.add(ev(t + 57, 'm57'))
-    const read = await log.read()
-    expect(read.map((e) => e.id).slice(-2)).toEqual(['m56', 'm57'])
+    // renamed, not copied: keeping the bound costs no rewrite
+    expect(statSync(`${path}.1`).ino).toBe(inode)
+    expect(lines(`${path}.1`)).toHaveLength(40)
+    expect(lines(path)).toHaveLength(0)
+    log.add(ev(t + 40, 'm40'))
+    let read = await log.read()
     expect(read).toHaveLength(40)
+    expect(read[0]!.id).toBe('m1')
+    expect(read.at(-1)!.id).toBe('m40')
+    // the next rotation replaces history.log.1: m0…m39 are gone from the disk
+    for (let i = 41; i < 80; i++) log.add(ev(t + i, `m${i}`))
+    await log.flush()
+    expect(lines(path)).toHaveLength(0)
+    expect(lines(`${path}.1`).map((l) => JSON.parse(l).id)).toEqual(Array.from({ length: 40 }, (_, i) => `m${i + 40}`))
+    read = await log.read()
+    expect(read.map((e) => e.id)).toEqual(Array.from({ length: 40 }, (_, i) => `m${i + 40}`))
     await log.close()
-    expect(lines(path)).toHaveLength(41)
+    expect(errors).toEqual([])
   })
 
-  it('holds the age bound: older events are not read, and are compacted away once past it by a quarter', async () => {
+  it('holds the age bound: older events are not read; a file whose oldest is past it is rotated, and history.log.1 goes once its newest is', async () => {
     const path = file()
     let now = 1_000_000
     const { log } = await open(path, { maxAgeMs: 10_000 }, () => now)
     log.add(ev(now - 20_000, 'old'))
     log.add(ev(now, 'new'))
     expect((await log.read()).map((e) => e.id)).toEqual(['new'])
-    // the next write finds the oldest line past 12.5 s and rewrites the file without it
+    // that write's oldest line was past the bound: the file was rotated
+    expect(lines(`${path}.1`).map((l) => JSON.parse(l).id)).toEqual(['old', 'new'])
     now += 1
     log.add(ev(now, 'newer'))
     await log.flush()
-    expect(lines(path).map((l) => JSON.parse(l).id)).toEqual(['new', 'newer'])
+    expect(lines(path).map((l) => JSON.parse(l).id)).toEqual(['newer'])
+    expect(existsSync(`${path}.1`)).toBe(true)
+    // 'new' (history.log.1's newest) and 'newer' are now past the bound: the next write drops
+    // history.log.1 and rotates history.log, whose oldest is past it too
+    now += 10_001
+    log.add(ev(now, 'newest'))
+    await log.flush()
+    expect(lines(`${path}.1`).map((l) => JSON.parse(l).id)).toEqual(['newer', 'newest'])
+    expect(lines(path)).toEqual([])
+    expect((await log.read()).map((e) => e.id)).toEqual(['newest'])
     await log.close()
   })
 
-  it('a lower bound set later compacts at once; disabled, nothing more is recorded', async () => {
+  it('a lower bound set later rewrites the files to it at once; disabled, nothing more is recorded', async () => {
     const path = file()
-    const { log } = await open(path)
+    const { log } = await open(path, { maxEvents: 60 })
     const t = Date.now()
     for (let i = 0; i < 100; i++) log.add(ev(t + i, `m${i}`))
     await log.flush()
+    // 100 events in one write: rotated as a whole
+    expect(lines(`${path}.1`)).toHaveLength(100)
+    log.add(ev(t + 100, 'm100'))
+    await log.flush()
     log.setBound(bound({ maxEvents: 10 }))
     await log.flush()
-    expect(lines(path)).toHaveLength(10)
+    expect(lines(path).map((l) => JSON.parse(l).id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 91}`))
+    expect(existsSync(`${path}.1`)).toBe(false)
     log.setBound(bound({ maxEvents: 10, enabled: false }))
     log.add(ev(t + 200, 'ignored'))
     expect((await log.read()).some((e) => e.id === 'ignored')).toBe(false)
     await log.close()
+  })
+
+  it('reads history.log.1 after a reopen, and counts its events (a lower bound then rewrites both)', async () => {
+    const path = file()
+    const first = await open(path, { maxEvents: 5 })
+    const t = Date.now()
+    for (let i = 0; i < 7; i++) {
+      first.log.add(ev(t + i, `m${i}`))
+      await first.log.flush()
+    }
+    await first.log.close()
+    expect(lines(`${path}.1`)).toHaveLength(5)
+    expect(lines(path)).toHaveLength(2)
+    const second = await open(path, { maxEvents: 5 })
+    expect((await second.log.read()).map((e) => e.id)).toEqual(['m2', 'm3', 'm4', 'm5', 'm6'])
+    second.log.setBound(bound({ maxEvents: 3 }))
+    await second.log.flush()
+    expect(lines(path).map((l) => JSON.parse(l).id)).toEqual(['m4', 'm5', 'm6'])
+    expect(existsSync(`${path}.1`)).toBe(false)
+    await second.log.close()
   })
 
   it('survives a reopen: what was written is read by the next open', async () => {
