@@ -261,8 +261,9 @@ export class Daemon {
     supervisor.on('exited', (r) => this.queue.detach(r.id, 'agent exited'))
     const { queue } = this
     const msgEvent = (m: Message) => ({ id: m.id, from: m.from, to: m.to, type: m.type, attempts: m.attempts, lastError: m.lastError })
-    queue.on('sent', (m) => registry.emit('messageSent', msgEvent(m)))
-    queue.on('delivered', (m) => registry.emit('messageDelivered', msgEvent(m)))
+    // two per message: no event object is made for hooks no plugin has
+    queue.on('sent', (m) => registry.listens('messageSent') && registry.emit('messageSent', msgEvent(m)))
+    queue.on('delivered', (m) => registry.listens('messageDelivered') && registry.emit('messageDelivered', msgEvent(m)))
     queue.on('deadLettered', (m) => registry.emit('messageDeadLettered', msgEvent(m)))
     queue.on('error', (err) => this.log.error('queue error', { err }))
     this.observer.attach(queue)

@@ -68,6 +68,12 @@ export class PluginRegistry {
     return [...this.plugins.keys()]
   }
 
+  /** Whether some plugin has this hook: a caller that would build the hook's argument per message asks first. */
+  listens(hook: HookName): boolean {
+    for (const plugin of this.plugins.values()) if (plugin.hooks?.[hook]) return true
+    return false
+  }
+
   /** Runs one hook on every plugin. Never throws: failures go to `onHookFailure`. */
   emit<K extends HookName>(hook: K, arg: HookArg<K>): void {
     for (const plugin of this.plugins.values()) {

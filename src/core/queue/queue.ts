@@ -25,6 +25,12 @@ import { validateSend } from './validate-send.js'
 /** `replay(REPLAY_ALL)` replays every dead letter. */
 export const REPLAY_ALL = 'all'
 
+/** What a send stored (one message, one per topic subscriber, or none), and whether it was a duplicate of a held key. */
+export interface SendOutcome {
+  messages: Message[]
+  duplicate: boolean
+}
+
 /**
  * The persistent priority queue between agents. Messages are written to the
  * store before `send` resolves; the dispatch order, leases and timers live in
@@ -121,8 +127,60 @@ export class MessageQueue {
   }
 
   /** `sendOnce` of a send whose fields the caller already checked by the protocol's rules (SendParamsSchema): not checked twice. */
-  sendChecked(input: SendInput): Promise<{ messages: Message[]; duplicate: boolean }> {
+  sendChecked(input: SendInput): Promise<SendOutcome> {
     return this.sendOnce(input, true)
+  }
+
+  /**
+   * Several checked sends (a `queue.sendMany` frame) as one: each is
+   * validated on its own (a bad one fails alone, answered with its error),
+   * and the valid ones are stored by ONE insert and answered when it is
+   * written; a failed write fails them all. What `sendChecked` of each in
+   * turn would do, without a promise and a store call per message. A frame
+   * with a keyed send goes through `sendChecked` one by one: a key may have
+   * to wait for an earlier send of itself.
+   */
+  async sendCheckedMany(inputs: readonly SendInput[]): Promise<Array<SendOutcome | Error>> {
+    this.assertOpen()
+    if (inputs.some((input) => input.key !== undefined)) {
+      return Promise.all(inputs.map((input) => this.sendChecked(input).catch(toError)))
+    }
+    const outcomes: Array<SendOutcome | Error> = []
+    const stored: Message[] = []
+    const entries: QueueEntry[] = []
+    const createdAt = this.now()
+    for (const input of inputs) {
+      let valid: ReturnType<typeof validateSend>
+      let targets: readonly string[]
+      try {
+        valid = validateSend(input, this.opts, true)
+        targets = valid.topic !== undefined ? this.topics.of(valid.topic) : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
+      } catch (err) {
+        outcomes.push(toError(err))
+        continue
+      }
+      const messages = targets.map((to) => buildMessage(valid, to, createdAt, this.nextSeq++))
+      for (const m of messages) {
+        stored.push(m)
+        entries.push(newEntry(m, agentOfKey(m.to)))
+      }
+      outcomes.push({ messages, duplicate: false })
+    }
+    const write = this.store.insert(stored)
+    for (const entry of entries) {
+      this.entries.set(entry.msg.id, entry)
+      this.makePending(entry)
+      this.events.emit('sent', entry.msg)
+    }
+    this.pump()
+    try {
+      await write
+    } catch (err) {
+      this.withdraw(entries)
+      const error = toError(err)
+      return outcomes.map((o) => (o instanceof Error || o.messages.length === 0 ? o : error))
+    }
+    return outcomes
   }
 
   /**
@@ -130,7 +188,7 @@ export class MessageQueue {
    * (its first send pending, in flight, or acked within keyWindowMs), nothing
    * is stored and the first send's messages come back.
    */
-  async sendOnce(input: SendInput, fieldsChecked = false): Promise<{ messages: Message[]; duplicate: boolean }> {
+  async sendOnce(input: SendInput, fieldsChecked = false): Promise<SendOutcome> {
     this.assertOpen()
     const valid = validateSend(input, this.opts, fieldsChecked)
     if (valid.key !== undefined) {

@@ -5,7 +5,8 @@ import { dropNullOptionals } from '../../protocol/null-params.js'
 import { OrchError } from '../../errors/orch-error.js'
 import { formatProblems, isPlainObject, problemsOf } from '../../schema/problems.js'
 import type { WireMessage } from '../../protocol/types.js'
-import type { Message } from '../../queue/message.js'
+import type { Message, SendInput } from '../../queue/message.js'
+import type { SendOutcome } from '../../queue/queue.js'
 import type { Recipient } from '../../queue/queue-options.js'
 import { agentOfKey } from '../../queue/addressing.js'
 import { DEFAULT_CONCURRENCY, DEFAULT_LEASE_TIMEOUT_MS } from '../../config/defaults.js'
@@ -80,9 +81,9 @@ function knownAgent(ctx: DaemonContext, name: string): void {
 
 const wire = ({ seq: _seq, ackedAt: _ackedAt, ...m }: Message): WireMessage => m
 
-/** Answered once the message is in the store: a `kill -9` after this reply loses nothing. Its params were checked against SendParamsSchema (by the server, or by queueSendMany). */
-export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
-  const { messages, duplicate } = await ctx.queue.sendChecked({
+/** What a `queue.send`'s params ask the queue for. */
+function sendInputOf(p: SendParams, conn: Connection): SendInput {
+  return {
     from: conn.agent ?? 'cli',
     to: p.to,
     type: p.type,
@@ -97,30 +98,44 @@ export const queueSend: H<'queue.send'> = async (p, ctx, conn) => {
     leaseMs: p.lease,
     key: p.key,
     inReplyTo: p.inReplyTo,
-  })
+  }
+}
+
+const sendResult = ({ messages, duplicate }: SendOutcome): ResultOf<'queue.send'> => {
   const ids = messages.map((m) => m.id)
   return duplicate ? { ids, duplicate: true } : { ids }
 }
 
+/** Answered once the message is in the store: a `kill -9` after this reply loses nothing. Its params were checked against SendParamsSchema by the server. */
+export const queueSend: H<'queue.send'> = async (p, ctx, conn) => sendResult(await ctx.queue.sendChecked(sendInputOf(p, conn)))
+
 /**
  * Several sends in one frame (an SDK coalesces the sends of one tick). Each
- * is validated and stored on its own, all in the same group commit; one bad
- * message fails alone.
+ * is checked on its own (one bad message fails alone, with its error); the
+ * good ones are stored by one write and answered together when it is done.
  */
 export const queueSendMany: H<'queue.sendMany'> = async (p, ctx, conn) => {
-  const results = await Promise.all(
-    p.messages.map(async (m: unknown): Promise<SendManyResult> => {
-      const send = isPlainObject(m) ? dropNullOptionals(SendParamsSchema, m) : m
-      const problems = isPlainObject(send) ? problemsOf(SendParamsSchema, send) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
-      if (problems.length > 0) return { error: { code: ErrorCode.BAD_PARAMS, message: `bad send: ${formatProblems(problems)}` } }
-      try {
-        return await queueSend(send as SendParams, ctx, conn)
-      } catch (err) {
-        if (err instanceof OrchError) return { error: { code: err.code, message: err.message } }
-        throw err
-      }
-    }),
-  )
+  const results: SendManyResult[] = []
+  const inputs: SendInput[] = []
+  /** where each input's result goes */
+  const at: number[] = []
+  for (const m of p.messages as unknown[]) {
+    const send = isPlainObject(m) ? dropNullOptionals(SendParamsSchema, m) : m
+    const problems = isPlainObject(send) ? problemsOf(SendParamsSchema, send) : [{ field: 'messages[]', value: m, allowed: 'an object' }]
+    if (problems.length > 0) {
+      results.push({ error: { code: ErrorCode.BAD_PARAMS, message: `bad send: ${formatProblems(problems)}` } })
+      continue
+    }
+    at.push(results.length)
+    results.push({ ids: [] })
+    inputs.push(sendInputOf(send as SendParams, conn))
+  }
+  const outcomes = inputs.length > 0 ? await ctx.queue.sendCheckedMany(inputs) : []
+  outcomes.forEach((o, i) => {
+    if (!(o instanceof Error)) results[at[i]!] = sendResult(o)
+    else if (o instanceof OrchError) results[at[i]!] = { error: { code: o.code, message: o.message } }
+    else throw o
+  })
   return { results }
 }
 
