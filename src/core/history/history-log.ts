@@ -71,6 +71,8 @@ export class HistoryLog {
   private previousEvents = 0
   /** the time of previousPath's newest event (its last write); NaN when there is none */
   private previousNewest = Number.NaN
+  /** the last rotation failed: the bound is kept by rewriting history.log in place */
+  private cannotRotate = false
 
   /** Opens (creating it when missing); `tornBytes` says how much of a torn last line was cut off. */
   static async open(
@@ -173,7 +175,9 @@ export class HistoryLog {
     await new Promise<void>((resolve, reject) => {
       this.queue(async () => {
         try {
-          text = (await readIfThere(this.previousPath)) + (await readIfThere(this.path))
+          // a history.log.1 that cannot be read (the writes tell why) leaves the newer events
+          const previous = await readIfThere(this.previousPath).catch(() => '')
+          text = previous + (await readIfThere(this.path))
           resolve()
         } catch (err) {
           reject(err)
@@ -229,7 +233,9 @@ export class HistoryLog {
     const { maxEvents, maxAgeMs } = this.bound
     const cutoff = this.now() - maxAgeMs
     if (this.previousNewest < cutoff) await this.dropPrevious()
-    if (this.events >= maxEvents || (this.events > 0 && this.oldest < cutoff)) await this.rotate()
+    // while history.log.1 cannot be replaced, history.log is rewritten in place, once per quarter of the bound
+    const limit = this.cannotRotate ? maxEvents + Math.ceil(maxEvents / 4) : maxEvents
+    if (this.events >= limit || (this.events > 0 && this.oldest < cutoff)) await this.rotate()
   }
 
   /** A bound lowered below what the files hold: they are rewritten to it, once. */
@@ -239,11 +245,22 @@ export class HistoryLog {
     else await this.keepBound()
   }
 
-  /** history.log becomes history.log.1 (replacing it) and a new history.log begins. */
+  /**
+   * history.log becomes history.log.1 (replacing it) and a new history.log
+   * begins. When the rename fails (history.log.1 made a directory, say),
+   * history.log alone is rewritten to the bound, and the error is told.
+   */
   private async rotate(): Promise<void> {
     await this.file?.close()
     this.file = null
-    await rename(this.path, this.previousPath)
+    try {
+      await rename(this.path, this.previousPath)
+      this.cannotRotate = false
+    } catch (err) {
+      this.cannotRotate = true
+      await this.compact(false)
+      throw err
+    }
     this.previousEvents = this.events
     this.previousNewest = this.now()
     this.events = 0
@@ -251,12 +268,13 @@ export class HistoryLog {
     this.file = await AppendFile.open(this.path)
   }
 
+  /** Deletes history.log.1; a failure is told once (it is not tried again until the next rotation). */
   private async dropPrevious(): Promise<void> {
+    this.previousEvents = 0
+    this.previousNewest = Number.NaN
     await unlink(this.previousPath).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err
     })
-    this.previousEvents = 0
-    this.previousNewest = Number.NaN
   }
 
   /** Counts the previous file's events and notes when it was last written (its newest event), in the background after open. */
@@ -281,8 +299,8 @@ export class HistoryLog {
    * what they hold (rotation keeps it otherwise). Works on bytes: the cut is found by stepping back over
    * newlines and reading the times at line starts.
    */
-  private async compact(): Promise<void> {
-    const buf = Buffer.concat([await readIfThere(this.previousPath, null), await readFile(this.path)])
+  private async compact(withPrevious = true): Promise<void> {
+    const buf = withPrevious ? Buffer.concat([await readIfThere(this.previousPath, null), await readFile(this.path)]) : await readFile(this.path)
     const end = buf.lastIndexOf(0x0a) + 1
     let cut = end
     let kept = 0
@@ -304,8 +322,8 @@ export class HistoryLog {
     await replaceFile(this.path, buf.subarray(cut, end))
     this.events = kept
     this.oldest = kept > 0 ? timeOfLine(buf.toString('latin1', cut, Math.min(end, cut + 32)), 0) : Number.NaN
-    await this.dropPrevious()
     this.file = await AppendFile.open(this.path)
+    if (withPrevious) await this.dropPrevious()
   }
 }
 

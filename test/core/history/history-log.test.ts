@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -150,6 +150,25 @@ describe('HistoryLog', () => {
     expect(lines(path).map((l) => JSON.parse(l).id)).toEqual(['m4', 'm5', 'm6'])
     expect(existsSync(`${path}.1`)).toBe(false)
     await second.log.close()
+  })
+
+  it('when history.log.1 cannot be replaced (a directory put there), history.log is kept to the bound in place, reads go on, and the error is told', async () => {
+    const path = file()
+    mkdirSync(`${path}.1`)
+    const { log, errors } = await open(path, { maxEvents: 40 })
+    const t = Date.now()
+    for (let i = 0; i < 200; i++) {
+      log.add(ev(t + i, `m${i}`))
+      await log.flush()
+    }
+    // rewritten once per quarter of the bound (40 + 10), not at every write
+    expect(lines(path).length).toBeLessThanOrEqual(50)
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors.length).toBeLessThanOrEqual(200 / 10)
+    const read = await log.read()
+    expect(read).toHaveLength(40)
+    expect(read.at(-1)!.id).toBe('m199')
+    await log.close()
   })
 
   it('survives a reopen: what was written is read by the next open', async () => {
