@@ -20,7 +20,7 @@ import { Recipients, type AttachedRecipient } from './recipients.js'
 import type { QueueStore } from './store.js'
 import { parseSubscription } from './subscription-input.js'
 import { Topics } from './topics.js'
-import { validateSend } from './validate-send.js'
+import { validateSend, type ValidSend } from './validate-send.js'
 
 /** `replay(REPLAY_ALL)` replays every dead letter. */
 export const REPLAY_ALL = 'all'
@@ -150,11 +150,11 @@ export class MessageQueue {
     const entries: QueueEntry[] = []
     const createdAt = this.now()
     for (const input of inputs) {
-      let valid: ReturnType<typeof validateSend>
+      let valid: ValidSend
       let targets: readonly string[]
       try {
         valid = validateSend(input, this.opts, true)
-        targets = valid.topic !== undefined ? this.topics.of(valid.topic) : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
+        targets = this.targetsOf(valid)
       } catch (err) {
         outcomes.push(toError(err))
         continue
@@ -167,12 +167,7 @@ export class MessageQueue {
       outcomes.push({ messages, duplicate: false })
     }
     const write = this.store.insert(stored)
-    for (const entry of entries) {
-      this.entries.set(entry.msg.id, entry)
-      this.makePending(entry)
-      this.events.emit('sent', entry.msg)
-    }
-    this.pump()
+    this.dispatchWhileStored(entries)
     try {
       await write
     } catch (err) {
@@ -198,10 +193,7 @@ export class MessageQueue {
         return { messages: first.messages, duplicate: true }
       }
     }
-    const targets =
-      valid.topic !== undefined
-        ? this.topics.of(valid.topic)
-        : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
+    const targets = this.targetsOf(valid)
     if (targets.length === 0) return { messages: [], duplicate: false }
     const createdAt = this.now()
     const messages = targets.map((to) => buildMessage(valid, to, createdAt, this.nextSeq++))
@@ -209,16 +201,7 @@ export class MessageQueue {
     const stored = this.store.insert(messages)
     // held before the write: a second send of the key in the same tick waits for this one
     if (valid.key !== undefined) this.keys.hold(valid.key, entries, stored)
-    // Dispatched while the write runs: a consumer may have the message before its sender has the
-    // answer, and a round trip never waits for the disk. The answer still waits for the write (so no
-    // answered send is lost); a sender that gets none because the daemon died sends again, which
-    // at-least-once allows. A message acked before its batch is written is never written at all.
-    for (const entry of entries) {
-      this.entries.set(entry.msg.id, entry)
-      this.makePending(entry)
-      this.events.emit('sent', entry.msg)
-    }
-    this.pump()
+    this.dispatchWhileStored(entries)
     try {
       await stored
     } catch (err) {
@@ -226,6 +209,28 @@ export class MessageQueue {
       throw err
     }
     return { messages, duplicate: false }
+  }
+
+  /**
+   * New messages whose insert was just asked for are dispatched while the
+   * write runs: a consumer may have one before its sender has the answer,
+   * and a round trip never waits for the disk. The answer still waits for
+   * the write (so no answered send is lost); a sender that gets none
+   * because the daemon died sends again, which at-least-once allows. A
+   * message acked before its batch is written is never written at all.
+   */
+  private dispatchWhileStored(entries: readonly QueueEntry[]): void {
+    for (const entry of entries) {
+      this.entries.set(entry.msg.id, entry)
+      this.makePending(entry)
+      this.events.emit('sent', entry.msg)
+    }
+    this.pump()
+  }
+
+  /** Whom a valid send goes to: its recipient key, or each subscriber of its topic (none: nothing is stored). */
+  private targetsOf(valid: ValidSend): readonly string[] {
+    return valid.topic !== undefined ? this.topics.of(valid.topic) : [this.directory.resolve(valid.to, (id) => this.recipients.has(id))]
   }
 
   /**
