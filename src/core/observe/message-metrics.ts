@@ -19,9 +19,6 @@ export interface AgentMessageCells {
   wait: Histogram
 }
 
-/** Past this many deliveries not yet settled (leases that ran out and were never delivered again), the oldest are forgotten. */
-const MAX_TRACKED_DELIVERIES = 100_000
-
 const newCells = (): AgentMessageCells => ({
   sent: 0,
   delivered: 0,
@@ -41,24 +38,22 @@ export interface QueueEventSource {
 
 /**
  * Counters and histograms of the queue's events, by recipient agent. Each
- * event is a cached label lookup and a bump; the one thing kept per message
- * is the time of its delivery, while it is in flight, to time the handler.
+ * event is a cached label lookup and a bump; nothing is kept per message
+ * (an ack or nack comes with the time of its delivery: a map of deliveries
+ * in flight, grown and shrunk as they come and go, cost a busy daemon its
+ * rehashes).
  */
 export class MessageMetrics {
   private readonly labels = new AgentLabels(newCells)
-  private readonly deliveredAt = new Map<string, number>()
 
   constructor(private readonly now: () => number = Date.now) {}
 
   attach(queue: QueueEventSource): void {
     queue.on('sent', (m) => this.labels.of(m.to).sent++)
     queue.on('delivered', (m, recipient) => this.onDelivered(m, recipient))
-    queue.on('acked', (m, recipient) => this.onSettled(m, recipient, true))
-    queue.on('nacked', (m, recipient) => this.onSettled(m, recipient, false))
-    queue.on('deadLettered', (m) => {
-      this.labels.of(m.to).deadLettered++
-      this.deliveredAt.delete(m.id)
-    })
+    queue.on('acked', (_m, recipient, deliveredAt) => this.onSettled(recipient, true, deliveredAt))
+    queue.on('nacked', (_m, recipient, _error, deliveredAt) => this.onSettled(recipient, false, deliveredAt))
+    queue.on('deadLettered', (m) => this.labels.of(m.to).deadLettered++)
     queue.on('expired', (m) => this.labels.of(m.to).expired++)
   }
 
@@ -78,17 +73,12 @@ export class MessageMetrics {
     cells.delivered++
     // a redelivery's wait would count from the first store: only first deliveries are timed
     if (m.attempts === 0) cells.wait.observe((now - Math.max(m.createdAt, m.notBefore ?? 0)) / 1000)
-    if (this.deliveredAt.size >= MAX_TRACKED_DELIVERIES) this.deliveredAt.clear()
-    this.deliveredAt.set(m.id, now)
   }
 
-  private onSettled(m: Message, recipient: string, acked: boolean): void {
+  private onSettled(recipient: string, acked: boolean, deliveredAt: number): void {
     const cells = this.labels.of(recipient)
     if (acked) cells.acked++
     else cells.nacked++
-    const at = this.deliveredAt.get(m.id)
-    if (at === undefined) return
-    this.deliveredAt.delete(m.id)
-    ;(acked ? cells.handledAcked : cells.handledNacked).observe((this.now() - at) / 1000)
+    if (Number.isFinite(deliveredAt)) (acked ? cells.handledAcked : cells.handledNacked).observe((this.now() - deliveredAt) / 1000)
   }
 }

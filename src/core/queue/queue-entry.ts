@@ -24,6 +24,8 @@ export interface QueueEntry {
   leaseExpiresAt?: number
   /** the connection it was pushed to: when that one closes, the lease ends */
   deliveredTo?: Recipient
+  /** when it was last delivered (ms since the epoch; NaN before its first delivery): given with its ack or nack */
+  deliveredAt: number
   /** what the handler last reported (queue.progress), while leased */
   progress?: unknown
   /**
@@ -50,6 +52,7 @@ export function newEntry(msg: Message, agent: string): QueueEntry {
     leasedTo: undefined,
     leaseExpiresAt: undefined,
     deliveredTo: undefined,
+    deliveredAt: Number.NaN,
     progress: undefined,
     inDispatchHeap: false,
     inDelayHeap: false,

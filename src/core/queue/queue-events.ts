@@ -10,10 +10,10 @@ export interface QueueEvents {
   renewed: (m: Message, recipientId: string, progress?: unknown) => void
   /** A dead letter went back to pending (`replay`). */
   replayed: (m: Message) => void
-  /** A recipient acked; the message is gone. */
-  acked: (m: Message, recipientId: string) => void
+  /** A recipient acked; the message is gone. `deliveredAt`: when the delivery it acked was made (ms since the epoch). */
+  acked: (m: Message, recipientId: string, deliveredAt: number) => void
   /** A recipient nacked; the message is requeued or dead-lettered. */
-  nacked: (m: Message, recipientId: string, error: string) => void
+  nacked: (m: Message, recipientId: string, error: string, deliveredAt: number) => void
   /** A delivery failed without a nack (its lease ran out, or its recipient went away); requeued or dead-lettered as after a nack. */
   lost: (m: Message, recipientId: string, reason: string) => void
   /** A message moved to the dead-letter list; `reason` is also its lastError. */

@@ -379,7 +379,7 @@ export class MessageQueue {
   private settleAcked(entry: QueueEntry, recipientId: string): boolean {
     this.counts.transition(entry, 'gone')
     this.entries.delete(entry.msg.id)
-    this.events.emit('acked', entry.msg, recipientId)
+    this.events.emit('acked', entry.msg, recipientId, entry.deliveredAt)
     if (entry.msg.key === undefined) return true
     this.keys.acked(entry)
     entry.msg.payload = null
@@ -391,7 +391,7 @@ export class MessageQueue {
     this.assertOpen()
     const entry = this.releaseLease(recipientId, messageId)
     const reason = String(error)
-    this.events.emit('nacked', entry.msg, recipientId, reason)
+    this.events.emit('nacked', entry.msg, recipientId, reason, entry.deliveredAt)
     const m = this.fail(entry, reason)
     this.pump()
     await this.store.update([m])
@@ -732,6 +732,7 @@ export class MessageQueue {
     const leaseMs = m.lease ?? attached.leaseMs
     this.counts.transition(entry, 'leased', id)
     entry.deliveredTo = recipient
+    entry.deliveredAt = this.now()
     entry.leaseExpiresAt = this.leases.take(entry, leaseMs)
     attached.leased.add(entry)
     if (!entry.isReply) attached.busy++

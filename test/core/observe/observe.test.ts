@@ -29,7 +29,7 @@ describe('MessageMetrics', () => {
     now = 1_500
     events.emit('delivered', msg({}), 'worker:1')
     now = 1_750
-    events.emit('acked', msg({}), 'worker:1')
+    events.emit('acked', msg({}), 'worker:1', 1_500)
     events.emit('sent', msg({ id: 'r', to: 'cli.42-1' }))
     events.emit('sent', msg({ id: 'r2', to: 'cli.43-7' }))
     const cells = Object.fromEntries(m.agents())
@@ -42,7 +42,7 @@ describe('MessageMetrics', () => {
     // a redelivery is counted, its handler timed, but it adds no queue wait
     events.emit('delivered', msg({ id: 'm2', attempts: 1 }), 'worker:0')
     now = 2_750
-    events.emit('nacked', msg({ id: 'm2', attempts: 1 }), 'worker:0', 'boom')
+    events.emit('nacked', msg({ id: 'm2', attempts: 1 }), 'worker:0', 'boom', 1_750)
     expect(cells.worker).toMatchObject({ delivered: 2, nacked: 1 })
     expect(cells.worker!.wait.data().count).toBe(1)
     expect(cells.worker!.handledNacked.data()).toMatchObject({ count: 1, sum: 1 })
