@@ -1,18 +1,41 @@
 import { WakeTimer } from './wake-timer.js'
 
 /**
- * Leases of delivered messages. Leases of one duration expire in the order
- * they were taken (or last renewed), so each duration keeps an
- * insertion-ordered Map: O(1) take, renew (delete + set moves it to the end)
- * and release, no stale entries, and the oldest lease of a duration is its
- * first entry. There are few durations (one per agent's leaseTimeout, plus
- * per-message leases), so finding the earliest expiry is a short scan, and
- * one timer armed for it is enough. No timer per message.
+ * The links Leases keeps on each item it holds (an item is in at most one
+ * lease): fields of the item itself, so that taking and releasing a lease
+ * touch no hash table. Only Leases reads or writes them; an item starts
+ * with `leaseGroup` undefined.
  */
-export class Leases<T> {
-  /** lease duration (ms) → item → expiry, in expiry order */
-  private readonly byDuration = new Map<number, Map<T, number>>()
-  private readonly durationOf = new Map<T, number>()
+export interface LeaseLinks<T> {
+  leaseGroup: LeaseGroup<T> | undefined
+  leasePrev: T | undefined
+  leaseNext: T | undefined
+  /** when this lease expires (ms since the epoch) */
+  leaseAt: number
+}
+
+/** The leases of one duration, in the order they were taken (their expiry order): a doubly linked list through the items. */
+interface LeaseGroup<T> {
+  readonly ms: number
+  head: T | undefined
+  tail: T | undefined
+}
+
+/**
+ * Leases of delivered messages. Leases of one duration expire in the order
+ * they were taken (or last renewed), so each duration keeps a list in that
+ * order, linked through the items themselves: O(1) take, renew (unlink,
+ * append) and release, with no hash table (Maps of the leases in flight,
+ * grown and shrunk as a consumer's acks come in batches, cost a busy daemon
+ * their rehashes), no stale entries, and the oldest lease of a duration is
+ * its list's head. There are few durations (one per agent's leaseTimeout,
+ * plus per-message leases), so finding the earliest expiry is a short scan,
+ * and one timer armed for it is enough. No timer per message.
+ */
+export class Leases<T extends LeaseLinks<T>> {
+  /** lease duration (ms) → its leases */
+  private readonly byDuration = new Map<number, LeaseGroup<T>>()
+  private count = 0
   private readonly timer: WakeTimer
   private armedFor = Infinity
   private stopped = false
@@ -25,39 +48,41 @@ export class Leases<T> {
   }
 
   get size(): number {
-    return this.durationOf.size
+    return this.count
   }
 
   /** Takes (or renews) a lease of `ms`; returns when it expires. */
   take(item: T, ms: number): number {
     const expiresAt = this.now() + ms
-    const previous = this.durationOf.get(item)
-    if (previous !== undefined) this.byDuration.get(previous)?.delete(item)
+    this.unlink(item)
     let group = this.byDuration.get(ms)
     if (!group) {
-      group = new Map()
+      group = { ms, head: undefined, tail: undefined }
       this.byDuration.set(ms, group)
     }
-    // re-inserting moves it to the end, keeping the group in expiry order
-    group.set(item, expiresAt)
-    this.durationOf.set(item, ms)
+    // appended: the group stays in expiry order
+    item.leaseGroup = group
+    item.leaseAt = expiresAt
+    item.leasePrev = group.tail
+    item.leaseNext = undefined
+    if (group.tail) group.tail.leaseNext = item
+    else group.head = item
+    group.tail = item
+    this.count++
     if (expiresAt < this.armedFor) this.arm()
     return expiresAt
   }
 
-  /** Renews a held lease by its own duration; undefined when the item holds none. */
+  /** Renews a held lease by its own duration; returns when it now expires, or undefined when the item holds none. */
   renew(item: T): number | undefined {
-    const ms = this.durationOf.get(item)
-    return ms === undefined ? undefined : this.take(item, ms)
+    const group = item.leaseGroup
+    return group === undefined ? undefined : this.take(item, group.ms)
   }
 
+  /** Ends the item's lease; false when it held none. */
   release(item: T): boolean {
-    const ms = this.durationOf.get(item)
-    if (ms === undefined) return false
-    this.durationOf.delete(item)
-    this.byDuration.get(ms)?.delete(item)
     // the timer may now fire for nothing once; cheaper than re-arming on every ack
-    return true
+    return this.unlink(item)
   }
 
   stop(): void {
@@ -65,17 +90,31 @@ export class Leases<T> {
     this.timer.clear()
   }
 
+  private unlink(item: T): boolean {
+    const group = item.leaseGroup
+    if (group === undefined) return false
+    const { leasePrev: prev, leaseNext: next } = item
+    if (prev) prev.leaseNext = next
+    else group.head = next
+    if (next) next.leasePrev = prev
+    else group.tail = prev
+    item.leaseGroup = undefined
+    item.leasePrev = undefined
+    item.leaseNext = undefined
+    this.count--
+    return true
+  }
+
   private arm(): void {
     this.timer.clear()
     this.armedFor = Infinity
     if (this.stopped) return
     for (const [ms, group] of this.byDuration) {
-      const first = group.values().next()
-      if (first.done) {
+      if (group.head === undefined) {
         this.byDuration.delete(ms)
         continue
       }
-      if (first.value < this.armedFor) this.armedFor = first.value
+      if (group.head.leaseAt < this.armedFor) this.armedFor = group.head.leaseAt
     }
     if (this.armedFor !== Infinity) this.timer.armAt(this.armedFor)
   }
@@ -85,10 +124,7 @@ export class Leases<T> {
     const now = this.now()
     const expired: T[] = []
     for (const group of this.byDuration.values()) {
-      for (const [item, at] of group) {
-        if (at > now) break
-        expired.push(item)
-      }
+      for (let item = group.head; item !== undefined && item.leaseAt <= now; item = item.leaseNext) expired.push(item)
     }
     for (const item of expired) this.release(item)
     if (expired.length > 0) this.onExpired(expired)

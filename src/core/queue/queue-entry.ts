@@ -1,5 +1,6 @@
 import { replyKeyOf } from './addressing.js'
 import type { Message } from './message.js'
+import type { LeaseLinks } from './leases.js'
 import type { Recipient } from './queue-options.js'
 
 /**
@@ -10,7 +11,8 @@ import type { Recipient } from './queue-options.js'
 export type EntryState = 'delayed' | 'ready' | 'leased' | 'dead' | 'gone'
 
 /** The queue's bookkeeping around one message. */
-export interface QueueEntry {
+/** Its lease's links (LeaseLinks) belong to the queue's Leases. */
+export interface QueueEntry extends LeaseLinks<QueueEntry> {
   readonly msg: Message
   /** the dispatch key: the message's `to` (an agent name or an instance id), apart for replies (see replyKeyOf) */
   readonly key: string
@@ -57,5 +59,9 @@ export function newEntry(msg: Message, agent: string): QueueEntry {
     inDispatchHeap: false,
     inDelayHeap: false,
     inExpiryHeap: false,
+    leaseGroup: undefined,
+    leasePrev: undefined,
+    leaseNext: undefined,
+    leaseAt: Number.NaN,
   }
 }
