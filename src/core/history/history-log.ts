@@ -49,6 +49,12 @@ export class HistoryLog {
   private closed = false
   /** appends made since open: one per flush, however many events it held */
   appends = 0
+  /** the events in history.log.1 (counted in the background after open, before any other file operation) */
+  private previousEvents = 0
+  /** the time of history.log.1's newest event (its last write); NaN when there is none */
+  private previousNewest = Number.NaN
+  /** the last rotation failed: the bound is kept by rewriting history.log in place */
+  private cannotRotate = false
 
   private constructor(
     readonly path: string,
@@ -66,13 +72,6 @@ export class HistoryLog {
   get previousPath(): string {
     return `${this.path}.1`
   }
-
-  /** the events in previousPath (counted in the background after open, before any other file operation) */
-  private previousEvents = 0
-  /** the time of previousPath's newest event (its last write); NaN when there is none */
-  private previousNewest = Number.NaN
-  /** the last rotation failed: the bound is kept by rewriting history.log in place */
-  private cannotRotate = false
 
   /** Opens (creating it when missing); `tornBytes` says how much of a torn last line was cut off. */
   static async open(
