@@ -51,6 +51,12 @@ writeAscii(
     ...common,
     entryPoints: { main: join(root, 'dist/src/core/daemon/main.js'), foreground: join(root, 'dist/src/core/daemon/foreground.js') },
     outdir: join(root, 'dist/daemon'),
+    // Minified: V8 keeps each chunk's source in the heap as a string (this halves
+    // it) and what it holds per function shrinks too; about 1 MiB less RSS for an
+    // idle daemon. Identifiers keep their names, so stack traces still name
+    // functions and classes (positions are line 1, column N of the chunk).
+    minifyWhitespace: true,
+    minifySyntax: true,
   }),
 )
 console.log('bundled dist/cli/entry.js, dist/daemon/main.js and dist/daemon/foreground.js')

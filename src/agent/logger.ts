@@ -1,3 +1,4 @@
+import { isoTime } from '../core/iso-time.js'
 import { currentMessage } from './context.js'
 import type { LogLevel } from './types.js'
 
@@ -48,7 +49,7 @@ export class Logger {
   private write(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
     if (RANK[level] < this.min) return
     const m = currentMessage()
-    const entry: Record<string, unknown> = { time: new Date().toISOString(), level, agent: this.agent }
+    const entry: Record<string, unknown> = { time: isoTime(), level, agent: this.agent }
     if (m?.correlationId !== undefined) entry.correlationId = m.correlationId
     if (m) entry.messageId = m.id
     entry.msg = msg

@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
+import { isoTime } from '../iso-time.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -36,7 +37,7 @@ export function createLogger(file: string, onLine?: (line: string) => void): Log
   }
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     stream ??= open()
-    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, pid: process.pid, ...errorFields(fields) })
+    const line = JSON.stringify({ time: isoTime(), level, msg, pid: process.pid, ...errorFields(fields) })
     stream.write(`${line}\n`)
     onLine?.(line)
   }

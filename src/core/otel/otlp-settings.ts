@@ -6,6 +6,7 @@ import { replaceFile } from '../queue/replace-file.js'
 import { str } from '../schema/fields.js'
 import { objectOf } from '../schema/object-of.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
+import { isoTime } from '../iso-time.js'
 
 /**
  * data/otlp-settings.json: the `otlp` the last config set (or null after
@@ -60,7 +61,7 @@ export async function readOtlpSettings(file: string, recovery: RecoveryLog): Pro
   }
   const parsed = v.safeParse(FILE, raw)
   if (parsed.success) return parsed.output.otlp
-  const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`
+  const movedTo = `${file}.corrupt-${isoTime().replace(/[:.]/g, '-')}`
   const kept = await rename(file, movedTo).then(
     () => movedTo,
     () => null,

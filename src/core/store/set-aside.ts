@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises'
+import { isoTime } from '../iso-time.js'
 
 /**
  * Keeps unreadable bytes of `file` next to it, as `<file>.corrupt-<time>`
@@ -6,7 +7,7 @@ import { open } from 'node:fs/promises'
  * without them. Returns the new file's path.
  */
 export async function setAside(file: string, bytes: string, now = new Date()): Promise<string> {
-  const stamp = now.toISOString().replace(/[:.]/g, '-')
+  const stamp = isoTime(now.getTime()).replace(/[:.]/g, '-')
   let path = `${file}.corrupt-${stamp}`
   for (let n = 1; ; n++) {
     try {
