@@ -49,8 +49,8 @@ export class HistoryLog {
   private closed = false
   /** appends made since open: one per flush, however many events it held */
   appends = 0
-  /** the events in history.log.1 (counted in the background after open, before any other file operation) */
-  private previousEvents = 0
+  /** the events in history.log.1; NaN when not counted (after open: only a lowered bound needs the count) */
+  private previousEvents = Number.NaN
   /** the time of history.log.1's newest event (its last write); NaN when there is none */
   private previousNewest = Number.NaN
   /** the last rotation failed: the bound is kept by rewriting history.log in place */
@@ -88,7 +88,7 @@ export class HistoryLog {
     const events = countEvents(buf, complete)
     const oldest = events > 0 ? timeOfLine(buf.toString('utf8', 0, Math.min(complete, 64)), 0) : Number.NaN
     const log = new HistoryLog(path, file, events, oldest, bound, onError, now)
-    log.queue(() => log.countPrevious())
+    log.queue(() => log.notePrevious())
     log.queue(() => log.keepBound())
     return { log, tornBytes }
   }
@@ -170,18 +170,10 @@ export class HistoryLog {
   async read(): Promise<HistoryEvent[]> {
     await this.flush()
     // both files are read in one turn of the chain: a rotation cannot move lines between the two reads
-    let text = ''
-    await new Promise<void>((resolve, reject) => {
-      this.queue(async () => {
-        try {
-          // a history.log.1 that cannot be read (the writes tell why) leaves the newer events
-          const previous = await readIfThere(this.previousPath).catch(() => '')
-          text = previous + (await readIfThere(this.path))
-          resolve()
-        } catch (err) {
-          reject(err)
-        }
-      })
+    const text = await this.inTurn(async () => {
+      // a history.log.1 that cannot be read (the writes tell why) leaves the newer events
+      const previous = await readIfThere(this.previousPath).catch(() => Buffer.alloc(0))
+      return Buffer.concat([previous, await readIfThere(this.path)]).toString('utf8')
     })
     const lines = text.split('\n')
     lines.pop() // after the last '\n': empty, or a line being written
@@ -208,6 +200,13 @@ export class HistoryLog {
   }
 
   /** One file operation at a time, in order; none fails the next. */
+  /** `op` in the chain's order, its result or error to the caller. */
+  private inTurn<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(op)
+    this.chain = run.then(noop, noop)
+    return run
+  }
+
   private queue(op: () => Promise<void>): void {
     this.chain = this.chain.then(op).catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
   }
@@ -239,6 +238,10 @@ export class HistoryLog {
 
   /** A bound lowered below what the files hold: they are rewritten to it, once. */
   private async keepLowerBound(): Promise<void> {
+    if (Number.isNaN(this.previousEvents)) {
+      const buf = await readIfThere(this.previousPath)
+      this.previousEvents = countEvents(buf, buf.lastIndexOf(0x0a) + 1)
+    }
     const held = this.events + this.previousEvents
     if (held > this.bound.maxEvents) await this.compact()
     else await this.keepBound()
@@ -276,19 +279,14 @@ export class HistoryLog {
     })
   }
 
-  /** Counts the previous file's events and notes when it was last written (its newest event), in the background after open. */
-  private async countPrevious(): Promise<void> {
-    let buf: Buffer
-    let mtimeMs: number
+  /** When history.log.1 was last written (its newest event), from its mtime, in the background after open. */
+  private async notePrevious(): Promise<void> {
     try {
-      ;[buf, { mtimeMs }] = await Promise.all([readFile(this.previousPath), stat(this.previousPath)])
+      this.previousNewest = (await stat(this.previousPath)).mtimeMs
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
       this.previousEvents = 0
-      return
     }
-    this.previousEvents = countEvents(buf, buf.lastIndexOf(0x0a) + 1)
-    this.previousNewest = this.previousEvents > 0 ? mtimeMs : Number.NaN
   }
 
   /**
@@ -299,7 +297,7 @@ export class HistoryLog {
    * newlines and reading the times at line starts.
    */
   private async compact(withPrevious = true): Promise<void> {
-    const buf = withPrevious ? Buffer.concat([await readIfThere(this.previousPath, null), await readFile(this.path)]) : await readFile(this.path)
+    const buf = withPrevious ? Buffer.concat([await readIfThere(this.previousPath), await readFile(this.path)]) : await readFile(this.path)
     const end = buf.lastIndexOf(0x0a) + 1
     let cut = end
     let kept = 0
@@ -335,14 +333,14 @@ function countEvents(buf: Buffer, complete: number): number {
   return events
 }
 
-/** A file's contents, or nothing when it does not exist. */
-async function readIfThere(path: string): Promise<string>
-async function readIfThere(path: string, encoding: null): Promise<Buffer>
-async function readIfThere(path: string, encoding: 'utf8' | null = 'utf8'): Promise<string | Buffer> {
+/** A file's bytes, or none when it does not exist. */
+async function readIfThere(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, encoding === null ? undefined : encoding)
+    return await readFile(path)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return encoding === null ? Buffer.alloc(0) : ''
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0)
     throw err
   }
 }
+
+function noop(): void {}

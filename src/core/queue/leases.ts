@@ -10,8 +10,8 @@ export interface LeaseLinks<T> {
   leaseGroup: LeaseGroup<T> | undefined
   leasePrev: T | undefined
   leaseNext: T | undefined
-  /** when this lease expires (ms since the epoch) */
-  leaseAt: number
+  /** when its lease expires (ms since the epoch); stale once released */
+  leaseExpiresAt: number
 }
 
 /** The leases of one duration, in the order they were taken (their expiry order): a doubly linked list through the items. */
@@ -62,7 +62,7 @@ export class Leases<T extends LeaseLinks<T>> {
     }
     // appended: the group stays in expiry order
     item.leaseGroup = group
-    item.leaseAt = expiresAt
+    item.leaseExpiresAt = expiresAt
     item.leasePrev = group.tail
     item.leaseNext = undefined
     if (group.tail) group.tail.leaseNext = item
@@ -114,7 +114,7 @@ export class Leases<T extends LeaseLinks<T>> {
         this.byDuration.delete(ms)
         continue
       }
-      if (group.head.leaseAt < this.armedFor) this.armedFor = group.head.leaseAt
+      if (group.head.leaseExpiresAt < this.armedFor) this.armedFor = group.head.leaseExpiresAt
     }
     if (this.armedFor !== Infinity) this.timer.armAt(this.armedFor)
   }
@@ -124,7 +124,7 @@ export class Leases<T extends LeaseLinks<T>> {
     const now = this.now()
     const expired: T[] = []
     for (const group of this.byDuration.values()) {
-      for (let item = group.head; item !== undefined && item.leaseAt <= now; item = item.leaseNext) expired.push(item)
+      for (let item = group.head; item !== undefined && item.leaseExpiresAt <= now; item = item.leaseNext) expired.push(item)
     }
     for (const item of expired) this.release(item)
     if (expired.length > 0) this.onExpired(expired)

@@ -17,7 +17,7 @@ export function listEntries(
     if (agent !== undefined && entry.agent !== agent) continue
     if (entry.state === 'ready' || entry.state === 'delayed') pending.push(entry)
     else if (entry.state === 'leased') {
-      const m: InFlightMessage = { ...entry.msg, leasedTo: entry.leasedTo!, leaseExpiresAt: entry.leaseExpiresAt! }
+      const m: InFlightMessage = { ...entry.msg, leasedTo: entry.leasedTo!, leaseExpiresAt: entry.leaseExpiresAt }
       if (entry.progress !== undefined) m.progress = entry.progress
       inFlight.push(m)
     }

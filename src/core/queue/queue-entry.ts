@@ -23,7 +23,6 @@ export interface QueueEntry extends LeaseLinks<QueueEntry> {
   state: EntryState
   /** the recipient id holding it: set exactly while leased (EntryCounts.transition keeps it, with the per-holder counts) */
   leasedTo?: string
-  leaseExpiresAt?: number
   /** the connection it was pushed to: when that one closes, the lease ends */
   deliveredTo?: Recipient
   /** when it was last delivered (ms since the epoch; NaN before its first delivery): given with its ack or nack */
@@ -52,7 +51,6 @@ export function newEntry(msg: Message, agent: string): QueueEntry {
     // every field from the start, cleared with undefined and never deleted: a `delete` turns an
     // object into a slow dictionary, and every entry lives through a lease
     leasedTo: undefined,
-    leaseExpiresAt: undefined,
     deliveredTo: undefined,
     deliveredAt: Number.NaN,
     progress: undefined,
@@ -62,6 +60,6 @@ export function newEntry(msg: Message, agent: string): QueueEntry {
     leaseGroup: undefined,
     leasePrev: undefined,
     leaseNext: undefined,
-    leaseAt: Number.NaN,
+    leaseExpiresAt: Number.NaN,
   }
 }

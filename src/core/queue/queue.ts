@@ -309,7 +309,7 @@ export class MessageQueue {
         failed.push({ id, code: err.code, message: err.message })
         continue
       }
-      entry.leaseExpiresAt = this.leases.renew(entry)
+      this.leases.renew(entry)
       this.events.emit('renewed', entry.msg, recipientId)
     }
     return failed
@@ -321,7 +321,7 @@ export class MessageQueue {
     const entry = this.leasedEntry(recipientId, messageId)
     if (!entry) throw new MessageNotLeasedError(recipientId, messageId)
     entry.progress = progress
-    entry.leaseExpiresAt = this.leases.renew(entry)
+    this.leases.renew(entry)
     this.events.emit('renewed', entry.msg, recipientId, progress)
   }
 
@@ -645,7 +645,6 @@ export class MessageQueue {
 
   /** Forgets the lease's details; `leasedTo` goes with the state change that follows (EntryCounts.transition). */
   private clearLease(entry: QueueEntry): void {
-    entry.leaseExpiresAt = undefined
     entry.deliveredTo = undefined
     entry.progress = undefined
   }
@@ -733,7 +732,7 @@ export class MessageQueue {
     this.counts.transition(entry, 'leased', id)
     entry.deliveredTo = recipient
     entry.deliveredAt = this.now()
-    entry.leaseExpiresAt = this.leases.take(entry, leaseMs)
+    this.leases.take(entry, leaseMs)
     attached.leased.add(entry)
     if (!entry.isReply) attached.busy++
     // before deliver(): a recipient may ack synchronously, and 'acked' must not precede 'delivered'
@@ -795,7 +794,7 @@ export class MessageQueue {
         this.dropLease(attached, entry)
         this.dirtyRecipients.add(attached)
       }
-      const expiredAfter = entry.leaseExpiresAt! - (entry.msg.lease ?? attached?.leaseMs ?? this.opts.leaseMs)
+      const expiredAfter = entry.leaseExpiresAt - (entry.msg.lease ?? attached?.leaseMs ?? this.opts.leaseMs)
       const error = `lease expired: '${holder}' did not ack or renew within ${this.now() - expiredAfter} ms`
       this.events.emit('lost', entry.msg, holder, error)
       failed.push(this.fail(entry, error))

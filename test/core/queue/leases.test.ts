@@ -4,7 +4,7 @@ import { Leases, type LeaseLinks } from '../../../src/core/queue/leases.js'
 interface Item extends LeaseLinks<Item> {
   name: string
 }
-const item = (name: string): Item => ({ name, leaseGroup: undefined, leasePrev: undefined, leaseNext: undefined, leaseAt: Number.NaN })
+const item = (name: string): Item => ({ name, leaseGroup: undefined, leasePrev: undefined, leaseNext: undefined, leaseExpiresAt: Number.NaN })
 
 describe('Leases: lists linked through the items', () => {
   beforeEach(() => {
