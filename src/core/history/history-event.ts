@@ -1,4 +1,5 @@
 import type { Message } from '../queue/message.js'
+import { jsonString } from '../json-string.js'
 
 /** What happened to a message, in the order it can happen. */
 export const HISTORY_EVENT_KINDS = ['stored', 'delivered', 'renewed', 'acked', 'nacked', 'lost', 'expired', 'deadLettered', 'replayed'] as const
@@ -128,12 +129,6 @@ export function timeOfLine(text: string, start: number): number {
   let end = start + prefix.length
   while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++
   return Number(text.slice(start + prefix.length, end))
-}
-
-/** A string as JSON: as it is between quotes when nothing in it needs escaping (ids, names, types), else JSON.stringify. */
-const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029]*$/
-export function jsonString(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s)
 }
 
 /** The fields a 'stored' event takes from its message, as they follow `id` in its line (a Message has them under the same names). */

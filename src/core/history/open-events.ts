@@ -1,5 +1,6 @@
 import type { Message } from '../queue/message.js'
-import { historyLine, jsonString, messageFields, type HistoryEvent } from './history-event.js'
+import { jsonString } from '../json-string.js'
+import { historyLine, messageFields, type HistoryEvent } from './history-event.js'
 
 /**
  * A message's events not written yet, while they can still fold into one

@@ -1,4 +1,4 @@
-import { BinaryHeap } from './binary-heap.js'
+import { RunHeap } from './run-heap.js'
 import type { QueueEntry } from './queue-entry.js'
 
 /** Higher priority first; FIFO (lower seq) within a priority. */
@@ -10,17 +10,18 @@ export function dispatchesBefore(a: QueueEntry, b: QueueEntry): boolean {
 
 /**
  * The ready messages of every dispatch key (agent name or instance id), each
- * key a heap in dispatch order. Deletion is lazy: entries that left the
+ * key a RunHeap in dispatch order (new messages arrive in that order, so
+ * most never enter a heap proper). Deletion is lazy: entries that left the
  * 'ready' state are dropped when they reach the top.
  */
 export class DispatchOrder {
-  private readonly heaps = new Map<string, BinaryHeap<QueueEntry>>()
+  private readonly heaps = new Map<string, RunHeap<QueueEntry>>()
 
   push(entry: QueueEntry): void {
     if (entry.inDispatchHeap) return
     let heap = this.heaps.get(entry.key)
     if (!heap) {
-      heap = new BinaryHeap(dispatchesBefore)
+      heap = new RunHeap(dispatchesBefore)
       this.heaps.set(entry.key, heap)
     }
     heap.push(entry)
@@ -29,7 +30,7 @@ export class DispatchOrder {
 
   /** Removes and returns the best ready entry over `keys`. */
   popBest(keys: readonly string[]): QueueEntry | undefined {
-    let bestHeap: BinaryHeap<QueueEntry> | undefined
+    let bestHeap: RunHeap<QueueEntry> | undefined
     let best: QueueEntry | undefined
     for (const key of keys) {
       const heap = this.heaps.get(key)
@@ -58,7 +59,7 @@ export class DispatchOrder {
     if (heap.size === 0) this.heaps.delete(key)
   }
 
-  private liveTop(heap: BinaryHeap<QueueEntry>): QueueEntry | undefined {
+  private liveTop(heap: RunHeap<QueueEntry>): QueueEntry | undefined {
     for (let top = heap.peek(); top; top = heap.peek()) {
       if (top.state === 'ready') return top
       heap.pop()

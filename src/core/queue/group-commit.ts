@@ -5,7 +5,8 @@ export interface WriteBatch {
   inserts: Message[]
   /** by id; the last update of a message wins */
   updates: Map<string, Message>
-  removes: Set<string>
+  /** ids, in the order asked (the queue removes a message once) */
+  removes: string[]
 }
 
 interface PendingBatch extends WriteBatch {
@@ -58,7 +59,7 @@ export class GroupCommit {
   remove(ids: string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve()
     const batch = this.enqueue(true)
-    for (const id of ids) batch.removes.add(id)
+    for (const id of ids) batch.removes.push(id)
     return batch.done
   }
 
@@ -113,7 +114,7 @@ function newBatch(): PendingBatch {
     resolve = res
     reject = rej
   })
-  return { inserts: [], updates: new Map(), removes: new Set(), done, resolve, reject }
+  return { inserts: [], updates: new Map(), removes: [], done, resolve, reject }
 }
 
 function noop(): void {}
