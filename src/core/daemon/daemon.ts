@@ -40,6 +40,7 @@ import { rename } from 'node:fs/promises'
 import { recordQueueHistory } from '../history/history-recorder.js'
 import { HistoryRetention } from './history-retention.js'
 import { IdleGc } from './idle-gc.js'
+import { TierUp } from './tier-up.js'
 import { readHistorySettings } from './history-settings.js'
 import { createControlServer } from './server.js'
 import { DAEMON_MAIN } from '../package-root.js'
@@ -108,6 +109,7 @@ export class Daemon {
   private stopping: Promise<void> | null = null
   private watchdog: Watchdog | null = null
   private idleGc: IdleGc | null = null
+  private tierUp: TierUp | null = null
   readonly ctx: DaemonContext
 
   /** The pid of the watchdog that restarts this daemon if it dies (null in the foreground). */
@@ -220,6 +222,8 @@ export class Daemon {
     daemon.watchdog = watchdog
     daemon.idleGc = IdleGc.create()
     daemon.idleGc?.start()
+    daemon.tierUp = TierUp.create()
+    daemon.tierUp?.start(queue, (why) => log.info('V8 compilers on: the daemon has work', { why }))
     registry.emit('daemonStarted', { pid: process.pid, home: paths.home })
     log.info('daemon ready', { pid: process.pid, socket: paths.socket, agents: supervisor.all().length })
     return daemon
@@ -345,6 +349,7 @@ export class Daemon {
       if (opts.stopAgents) await this.stopAgentsForKill(reason)
       this.monitor.stop()
       this.idleGc?.stop()
+      this.tierUp?.stop()
       await this.observer.close().catch((err) => this.log.error('metrics endpoint close failed', { err }))
       this.rotator.stop()
       this.logClock.stop()
