@@ -18,7 +18,7 @@ export const COMPACT_GROWTH_BYTES = 1 << 20
  * grows to 2 MiB now and then by itself: not worth a collection.
  */
 export const GROWN_NEW_SPACE_BYTES = 4 << 20
-/** At most one collection in this long, whatever V8 made of the last one. */
+/** At most one scavenge, and one compaction, in this long, whatever V8 made of the last one. */
 export const MIN_GC_GAP_MS = 60_000
 
 export interface IdleGcOptions {

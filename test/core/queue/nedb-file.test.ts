@@ -21,6 +21,30 @@ async function file(): Promise<string> {
 }
 
 describe('NedbQueueStore file', () => {
+  it('writes nothing of a message inserted and removed in one batch, nor of a removal it never stored', async () => {
+    const f = await file()
+    const store = new NedbQueueStore(f)
+    await store.load()
+    await store.insert([message(0)])
+    // one batch: m1 and m2 inserted, m1 removed with them (acked before the write began), an unknown id, and m0
+    // (the queue changes its own objects: an insert's line carries the state they have when it is written)
+    const m2 = message(2)
+    const done = Promise.all([store.insert([message(1), m2]), store.remove(['m1', 'nobody', 'm0']), store.update([Object.assign(m2, { attempts: 1 })])])
+    await done
+    await store.close()
+    const lines = (await readFile(f, 'utf8')).trim().split('\n').slice(1) // after the header
+    const ids = lines.map((l) => (JSON.parse(l) as { _id: string; $$deleted?: boolean; attempts?: number }))
+    // m0 stored, then (one append) m2 as updated, and m0's removal; nothing of m1 nor of 'nobody'
+    expect(ids).toEqual([
+      expect.objectContaining({ _id: 'm0' }),
+      expect.objectContaining({ _id: 'm2', attempts: 1 }),
+      { $$deleted: true, _id: 'm0' },
+    ])
+    const again = new NedbQueueStore(f)
+    expect((await again.load()).messages.map((m) => m.id)).toEqual(['m2'])
+    await again.close()
+  })
+
   it('is a NeDB datastore: plain NeDB loads what the store wrote, updates and removals applied', async () => {
     const f = await file()
     const store = new NedbQueueStore(f)
