@@ -49,7 +49,7 @@ import { Watchdog } from './watchdog.js'
 import { otlpFromEnv, readOtlpSettings } from '../otel/otlp-settings.js'
 import { Tracing } from '../otel/tracing.js'
 import { takeAdoptOnly } from './adopt-only.js'
-import { isoTime } from '../iso-time.js'
+import { corruptPath } from '../store/corrupt-path.js'
 
 function queueSettingsFile(paths: OrchPaths): string {
   return join(paths.dataDir, 'queue-settings.json')
@@ -83,7 +83,7 @@ async function openHistory(file: string, bound: HistoryBound, log: Logger, recov
   try {
     return await HistoryLog.open(file, bound, onError)
   } catch (err) {
-    const movedTo = `${file}.corrupt-${isoTime().replace(/[:.]/g, '-')}`
+    const movedTo = corruptPath(file)
     const kept = await rename(file, movedTo).then(
       () => movedTo,
       () => null,

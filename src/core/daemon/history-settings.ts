@@ -5,7 +5,7 @@ import { FileFormatError } from '../errors/file-format-error.js'
 import { replaceFile } from '../queue/replace-file.js'
 import { HISTORY_SETTINGS } from '../store/persisted-schemas.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
-import { isoTime } from '../iso-time.js'
+import { corruptPath } from '../store/corrupt-path.js'
 
 /**
  * data/history-settings.json: the message history's bound the last config
@@ -41,7 +41,7 @@ export async function readHistorySettings(file: string, recovery: RecoveryLog): 
   }
   const settings = raw?.version === HISTORY_SETTINGS_VERSION ? v.safeParse(HISTORY_SETTINGS, raw) : null
   if (settings?.success) return { enabled: settings.output.enabled, maxEvents: settings.output.maxEvents, maxAgeMs: settings.output.maxAgeMs }
-  const movedTo = `${file}.corrupt-${isoTime().replace(/[:.]/g, '-')}`
+  const movedTo = corruptPath(file)
   const kept = await rename(file, movedTo).then(
     () => movedTo,
     () => null,

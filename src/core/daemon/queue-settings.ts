@@ -5,7 +5,7 @@ import { DEFAULT_DURABILITY } from '../config/durability.js'
 import { replaceFile } from '../queue/replace-file.js'
 import { QUEUE_SETTINGS } from '../store/persisted-schemas.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
-import { isoTime } from '../iso-time.js'
+import { corruptPath } from '../store/corrupt-path.js'
 
 /**
  * data/queue-settings.json: the queue settings the last config set, so the
@@ -49,7 +49,7 @@ export async function readQueueSettings(file: string, recovery: RecoveryLog): Pr
   }
   const settings = raw?.version === QUEUE_SETTINGS_VERSION ? v.safeParse(QUEUE_SETTINGS, raw) : null
   if (settings?.success) return settings.output
-  const movedTo = `${file}.corrupt-${isoTime().replace(/[:.]/g, '-')}`
+  const movedTo = corruptPath(file)
   const kept = await rename(file, movedTo).then(
     () => movedTo,
     () => null,

@@ -199,7 +199,6 @@ export class HistoryLog {
     await this.file?.close().catch(() => {})
   }
 
-  /** One file operation at a time, in order; none fails the next. */
   /** `op` in the chain's order, its result or error to the caller. */
   private inTurn<T>(op: () => Promise<T>): Promise<T> {
     const run = this.chain.then(op)
@@ -207,6 +206,7 @@ export class HistoryLog {
     return run
   }
 
+  /** One file operation at a time, in order; none fails the next. */
   private queue(op: () => Promise<void>): void {
     this.chain = this.chain.then(op).catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err))))
   }

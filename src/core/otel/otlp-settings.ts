@@ -6,7 +6,7 @@ import { replaceFile } from '../queue/replace-file.js'
 import { str } from '../schema/fields.js'
 import { objectOf } from '../schema/object-of.js'
 import type { RecoveryLog } from '../store/recovery-log.js'
-import { isoTime } from '../iso-time.js'
+import { corruptPath } from '../store/corrupt-path.js'
 
 /**
  * data/otlp-settings.json: the `otlp` the last config set (or null after
@@ -61,7 +61,7 @@ export async function readOtlpSettings(file: string, recovery: RecoveryLog): Pro
   }
   const parsed = v.safeParse(FILE, raw)
   if (parsed.success) return parsed.output.otlp
-  const movedTo = `${file}.corrupt-${isoTime().replace(/[:.]/g, '-')}`
+  const movedTo = corruptPath(file)
   const kept = await rename(file, movedTo).then(
     () => movedTo,
     () => null,

@@ -10,8 +10,7 @@ import type { Recipient } from './queue-options.js'
  */
 export type EntryState = 'delayed' | 'ready' | 'leased' | 'dead' | 'gone'
 
-/** The queue's bookkeeping around one message. */
-/** Its lease's links (LeaseLinks) belong to the queue's Leases. */
+/** The queue's bookkeeping around one message. Its lease's links (LeaseLinks) belong to the queue's Leases. */
 export interface QueueEntry extends LeaseLinks<QueueEntry> {
   readonly msg: Message
   /** the dispatch key: the message's `to` (an agent name or an instance id), apart for replies (see replyKeyOf) */

@@ -1,13 +1,13 @@
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fsyncDirSync } from './fsync-dir.js'
-import { isoTime } from '../iso-time.js'
+import { corruptPath } from './corrupt-path.js'
 
 /** `<file>.corrupt-<time>`, with a counter when two repairs fall in the same millisecond. */
 function asidePath(file: string, at: number): string {
-  const stamp = isoTime(at).replace(/[:.]/g, '-')
-  let path = `${file}.corrupt-${stamp}`
-  for (let n = 1; existsSync(path); n++) path = `${file}.corrupt-${stamp}-${n}`
+  const first = corruptPath(file, at)
+  let path = first
+  for (let n = 1; existsSync(path); n++) path = `${first}-${n}`
   return path
 }
 

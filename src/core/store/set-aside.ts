@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises'
-import { isoTime } from '../iso-time.js'
+import { corruptPath } from './corrupt-path.js'
 
 /**
  * Keeps unreadable bytes of `file` next to it, as `<file>.corrupt-<time>`
@@ -7,8 +7,8 @@ import { isoTime } from '../iso-time.js'
  * without them. Returns the new file's path.
  */
 export async function setAside(file: string, bytes: string, now = new Date()): Promise<string> {
-  const stamp = isoTime(now.getTime()).replace(/[:.]/g, '-')
-  let path = `${file}.corrupt-${stamp}`
+  const first = corruptPath(file, now.getTime())
+  let path = first
   for (let n = 1; ; n++) {
     try {
       const fd = await open(path, 'wx', 0o600)
@@ -22,7 +22,7 @@ export async function setAside(file: string, bytes: string, now = new Date()): P
     } catch (err) {
       // two repairs in one millisecond: never overwrite the first
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 100) throw err
-      path = `${file}.corrupt-${stamp}-${n}`
+      path = `${first}-${n}`
     }
   }
 }
